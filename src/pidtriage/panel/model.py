@@ -1,0 +1,146 @@
+"""Domain values of a gene panel: one `PanelGene` per gene, with its diseases.
+
+Genes are keyed by HGNC ID; symbols are for display. Coordinates are 1-based and inclusive, as in
+Ensembl and MANE.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Disease",
+    "GeneLocation",
+    "Mechanism",
+    "Moi",
+    "PanelGene",
+    "combine_mechanisms",
+    "combine_mois",
+]
+
+
+class Moi(enum.StrEnum):
+    """Mode of inheritance, a controlled vocabulary."""
+
+    AD = "AD"
+    AR = "AR"
+    XL = "XL"
+    XLR = "XLR"
+    XLD = "XLD"
+    AD_AR = "AD_AR"
+    UNKNOWN = "unknown"
+
+    @property
+    def is_x_linked(self) -> bool:
+        return self in (Moi.XL, Moi.XLR, Moi.XLD)
+
+    @property
+    def allows_dominant(self) -> bool:
+        return self in (Moi.AD, Moi.AD_AR, Moi.XLD)
+
+    @property
+    def allows_recessive(self) -> bool:
+        return self in (Moi.AR, Moi.AD_AR)
+
+
+class Mechanism(enum.StrEnum):
+    """Disease mechanism: decides whether a null (loss-of-function) variant is evidence."""
+
+    LOF = "LOF"
+    GOF = "GOF"
+    DN = "DN"
+    MIXED = "mixed"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Disease:
+    """One IUIS disease entry of a gene."""
+
+    name: str
+    omim: str  # OMIM phenotype or gene number as given by IUIS, "" when absent
+    moi: Moi
+    mechanism: Mechanism
+    iuis_table: str  # "1".."9"
+    iuis_subcategory: str  # e.g. "1.2 T-B- SCID", "" when the table has none
+    immunophenotype: str  # controlled form, e.g. "T=absent;B=normal;NK=absent"; "" when not given
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (OMIM:{self.omim})" if self.omim else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class GeneLocation:
+    """A gene's span on one build."""
+
+    chrom: str  # bare name: 1..22, X, Y, MT
+    start: int  # 1-based, inclusive
+    end: int  # 1-based, inclusive
+    strand: str  # "+" or "-"
+    source: str  # where the coordinates came from (MANE_v1.0, GENCODE_v24, PanelApp_Ensembl90 ...)
+
+
+@dataclass(frozen=True, slots=True)
+class PanelGene:
+    """One gene of the panel."""
+
+    hgnc_id: str
+    symbol: str
+    moi: Moi
+    mechanism: Mechanism
+    diseases: tuple[Disease, ...] = ()
+    aliases: tuple[str, ...] = ()
+    mane_ensembl: str = ""
+    mane_refseq: str = ""
+    grch38: GeneLocation | None = None
+    grch37: GeneLocation | None = None
+    iuis_symbol: str = ""  # the symbol as written in the IUIS table
+    symbol_resolution: str = ""  # how the IUIS symbol was resolved to the HGNC ID
+    panelapp_confidence: str = ""  # PanelApp panel 398 confidence level (3 green, 2 amber, 1 red), "" if absent
+    extra: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def iuis_tables(self) -> tuple[str, ...]:
+        return tuple(sorted({d.iuis_table for d in self.diseases if d.iuis_table}, key=_table_key))
+
+    @property
+    def iuis_subcategories(self) -> tuple[str, ...]:
+        return tuple(sorted({d.iuis_subcategory for d in self.diseases if d.iuis_subcategory}))
+
+    def location(self, build: str) -> GeneLocation | None:
+        return self.grch38 if build == "GRCh38" else self.grch37
+
+    def diseases_with(self, moi: Moi) -> tuple[Disease, ...]:
+        return tuple(d for d in self.diseases if d.moi == moi)
+
+
+def _table_key(table: str) -> tuple[int, str]:
+    return (int(table), "") if table.isdigit() else (99, table)
+
+
+def combine_mois(mois: set[Moi]) -> Moi:
+    """The gene-level inheritance from the inheritance of its diseases."""
+    known = mois - {Moi.UNKNOWN}
+    if not known:
+        return Moi.UNKNOWN
+    if len(known) == 1:
+        return next(iter(known))
+    if known <= {Moi.AD, Moi.AR, Moi.AD_AR}:
+        return Moi.AD_AR
+    x_linked = {m for m in known if m.is_x_linked}
+    if x_linked == known:
+        return Moi.XLD if Moi.XLD in known else Moi.XL
+    # autosomal and X-linked entries for one gene do not occur in IUIS; keep the most permissive
+    return Moi.AD_AR
+
+
+def combine_mechanisms(mechanisms: set[Mechanism]) -> Mechanism:
+    """The gene-level mechanism: one value, or `mixed` when the diseases differ."""
+    known = mechanisms - {Mechanism.UNKNOWN}
+    if not known:
+        return Mechanism.UNKNOWN
+    if len(known) == 1:
+        return next(iter(known))
+    return Mechanism.MIXED
