@@ -1,9 +1,175 @@
-"""Per-case subcommands (filled in by the backbone)."""
+"""Per-case and cohort subcommands: validate, extract, annotate, triage, report, cohort, and `run` (all steps).
+
+The stage commands take the case from the sample sheet (`--samples` and `--sample-id`) and pass a stage
+record (JSON) to the next; a user error becomes a failed record, written, with exit status 0, so one bad
+input never stops a cohort. `pidtriage run` exits 2 with the one-line reason when the case failed.
+"""
 
 from __future__ import annotations
 
+import argparse
+import sys
+from pathlib import Path
 from typing import Any
+
+__all__ = ["add_parsers"]
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--configfile", help="YAML config (default: schema defaults)")
+    p.add_argument("--config-base", default=None, help="directory relative paths in the config refer to (default: .)")
+
+
+def _from_sheet(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--samples", required=True, help="sample sheet (TSV)")
+    p.add_argument("--sample-id", required=True)
 
 
 def add_parsers(sub: Any) -> None:
-    return None
+    v = sub.add_parser("validate", help="check a case's input (VCF, sample, build)")
+    _common(v)
+    _from_sheet(v)
+    v.add_argument("--out", required=True, help="stage record (JSON)")
+    v.set_defaults(func=cmd_validate)
+
+    e = sub.add_parser("extract", help="panel regions of a case's VCF (bcftools through pysam)")
+    _common(e)
+    e.add_argument("--record", required=True)
+    e.add_argument("--out-vcf", required=True)
+    e.add_argument("--out", required=True)
+    e.add_argument("--workdir", required=True)
+    e.set_defaults(func=cmd_extract)
+
+    a = sub.add_parser("annotate", help="gene, consequence, ClinVar and population frequency")
+    _common(a)
+    a.add_argument("--record", required=True)
+    a.add_argument("--out", required=True)
+    a.set_defaults(func=cmd_annotate)
+
+    t = sub.add_parser("triage", help="QC, inheritance, ACMG evidence, ranking, status → triage.json")
+    _common(t)
+    t.add_argument("--record", required=True)
+    t.add_argument("--out", required=True)
+    t.set_defaults(func=cmd_triage)
+
+    r = sub.add_parser("report", help="candidates.tsv and report.html from triage.json")
+    r.add_argument("triage_json")
+    r.add_argument("--outdir", required=True)
+    r.set_defaults(func=cmd_report)
+
+    c = sub.add_parser("cohort", help="summary.tsv, no_known_defect.tsv and report.html from every triage.json")
+    c.add_argument("triage_jsons", nargs="+")
+    c.add_argument("--outdir", required=True)
+    c.set_defaults(func=cmd_cohort)
+
+    run = sub.add_parser("run", help="one case, every step, without Snakemake")
+    _common(run)
+    run.add_argument("--vcf", required=True)
+    run.add_argument("--sample-id", required=True)
+    run.add_argument("--sex", required=True, choices=["male", "female", "unknown"])
+    run.add_argument("--outdir", required=True)
+    run.add_argument("--vcf-sample", default="")
+    run.add_argument("--immunophenotype", default="")
+    run.add_argument("--suspected-category", default="")
+    run.set_defaults(func=cmd_run)
+
+
+def _config(args: argparse.Namespace) -> Any:
+    from pidtriage.config import load_config
+
+    return load_config(args.configfile, base_dir=args.config_base)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from pidtriage.case import validate_stage, write_stage
+    from pidtriage.errors import SampleError
+    from pidtriage.io.samples import cases_from_rows, read_sample_sheet
+
+    config = _config(args)
+    cases = {c.sample_id: c for c in cases_from_rows(read_sample_sheet(args.samples), base_dir=config.base_dir)}
+    if args.sample_id not in cases:
+        raise SampleError(f"{args.samples}: no affected individual {args.sample_id!r}")
+    write_stage(args.out, validate_stage(cases[args.sample_id], config))
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from pidtriage.case import extract_stage, load_panel, read_stage, write_stage
+
+    config = _config(args)
+    record = extract_stage(read_stage(args.record), config, load_panel(config), out_vcf=args.out_vcf,
+                           workdir=args.workdir)
+    write_stage(args.out, record)
+    return 0
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from pidtriage.case import annotate_stage, load_panel, read_stage, write_stage
+
+    config = _config(args)
+    write_stage(args.out, annotate_stage(read_stage(args.record), config, load_panel(config)))
+    return 0
+
+
+def cmd_triage(args: argparse.Namespace) -> int:
+    from pidtriage.case import load_panel, read_stage, triage_stage
+    from pidtriage.io.records import write_json
+
+    config = _config(args)
+    write_json(args.out, triage_stage(read_stage(args.record), config, load_panel(config)))
+    return 0
+
+
+def write_case_reports(doc: dict[str, Any], outdir: str | Path) -> None:
+    from pidtriage.io.records import write_text
+    from pidtriage.report.html import render_case
+    from pidtriage.report.tables import candidates_tsv
+
+    out = Path(outdir)
+    write_text(out / "candidates.tsv", candidates_tsv(doc))
+    write_text(out / "report.html", render_case(doc))
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pidtriage.io.records import read_json
+
+    write_case_reports(read_json(args.triage_json), args.outdir)
+    return 0
+
+
+def cmd_cohort(args: argparse.Namespace) -> int:
+    from pidtriage.io.records import read_json, write_text
+    from pidtriage.report.html import render_cohort
+    from pidtriage.report.tables import no_known_defect_tsv, summary_row, summary_tsv
+
+    docs = sorted((read_json(p) for p in args.triage_jsons), key=lambda d: d["case"]["sample_id"])
+    out = Path(args.outdir)
+    write_text(out / "summary.tsv", summary_tsv(docs))
+    write_text(out / "no_known_defect.tsv", no_known_defect_tsv(docs))
+    write_text(out / "report.html", render_cohort(docs, [summary_row(d) for d in docs]))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pidtriage.case import annotate_stage, extract_stage, load_panel, triage_stage, validate_stage
+    from pidtriage.io.records import write_json
+    from pidtriage.models import CaseInfo, Sex
+
+    config = _config(args)
+    panel = load_panel(config)
+    case = CaseInfo(sample_id=args.sample_id, vcf=args.vcf, vcf_sample=args.vcf_sample or args.sample_id,
+                    sex=Sex(args.sex), family_id=args.sample_id, immunophenotype=args.immunophenotype,
+                    suspected_category=tuple(x for x in args.suspected_category.split(";") if x))
+    case_dir = Path(args.outdir) / "cases" / args.sample_id
+    work = Path(args.outdir) / "work" / args.sample_id
+    record = validate_stage(case, config)
+    record = extract_stage(record, config, panel, out_vcf=work / "panel.vcf.gz", workdir=work)
+    record = annotate_stage(record, config, panel)
+    doc = triage_stage(record, config, panel)
+    write_json(case_dir / "triage.json", doc)
+    write_case_reports(doc, case_dir)
+    print(f"{args.sample_id}: {doc['status']}: {doc['reason']}")
+    if doc["status"] == "failed":
+        print(f"pidtriage: {doc['reason']}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,1 @@
+"""Annotation: consequences on the MANE transcript, ClinVar, population frequency."""

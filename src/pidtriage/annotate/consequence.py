@@ -1,0 +1,257 @@
+"""Consequences from every source into one `Consequence`, and the one function that picks the transcript.
+
+Sources: VEP `CSQ` (fields from the header's `Format:`), snpEff `ANN` (fixed fields per the ANN spec),
+bcftools `BCSQ`, and, for variants known to ClinVar when the input has none, the ClinVar record's HGVS.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from pidtriage.models import Consequence
+
+__all__ = [
+    "NULL_TERMS",
+    "SO_SEVERITY",
+    "consequence_from_hgvs",
+    "impact_of",
+    "parse_ann",
+    "parse_bcsq",
+    "parse_csq",
+    "pick_consequence",
+]
+
+# Most severe first (Ensembl's ordering of SO terms).
+SO_SEVERITY: tuple[str, ...] = (
+    "transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
+    "frameshift_variant", "stop_lost", "start_lost", "transcript_amplification", "inframe_insertion",
+    "inframe_deletion", "missense_variant", "protein_altering_variant", "splice_donor_5th_base_variant",
+    "splice_region_variant", "splice_donor_region_variant", "splice_polypyrimidine_tract_variant",
+    "incomplete_terminal_codon_variant", "start_retained_variant", "stop_retained_variant",
+    "synonymous_variant", "coding_sequence_variant", "mature_miRNA_variant", "5_prime_UTR_variant",
+    "3_prime_UTR_variant", "non_coding_transcript_exon_variant", "intron_variant", "NMD_transcript_variant",
+    "non_coding_transcript_variant", "upstream_gene_variant", "downstream_gene_variant", "intergenic_variant",
+)  # fmt: skip
+_RANK = {t: i for i, t in enumerate(SO_SEVERITY)}
+HIGH = {"transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
+        "frameshift_variant", "stop_lost", "start_lost", "transcript_amplification"}  # fmt: skip
+MODERATE = {"inframe_insertion", "inframe_deletion", "missense_variant", "protein_altering_variant"}
+LOW = {"splice_region_variant", "splice_donor_5th_base_variant", "splice_donor_region_variant",
+       "splice_polypyrimidine_tract_variant", "incomplete_terminal_codon_variant", "start_retained_variant",
+       "stop_retained_variant", "synonymous_variant"}  # fmt: skip
+NULL_TERMS = frozenset({"stop_gained", "frameshift_variant", "splice_acceptor_variant", "splice_donor_variant",
+                        "start_lost", "transcript_ablation"})  # fmt: skip
+# snpEff / BCSQ names that differ from SO
+_ALIASES = {"stop_gained": "stop_gained", "frameshift": "frameshift_variant", "missense": "missense_variant",
+            "synonymous": "synonymous_variant", "splice_acceptor": "splice_acceptor_variant",
+            "splice_donor": "splice_donor_variant", "splice_region": "splice_region_variant",
+            "inframe_deletion": "inframe_deletion", "inframe_insertion": "inframe_insertion",
+            "start_lost": "start_lost", "stop_lost": "stop_lost", "5_prime_utr": "5_prime_UTR_variant",
+            "3_prime_utr": "3_prime_UTR_variant", "intron": "intron_variant",
+            "conservative_inframe_deletion": "inframe_deletion", "disruptive_inframe_deletion": "inframe_deletion",
+            "conservative_inframe_insertion": "inframe_insertion",
+            "disruptive_inframe_insertion": "inframe_insertion", "non_coding": "non_coding_transcript_variant",
+            "5_prime_UTR_premature_start_codon_gain_variant": "5_prime_UTR_variant"}  # fmt: skip
+
+
+def _so(term: str) -> str:
+    t = term.strip().lstrip("*")
+    return t if t in _RANK else _ALIASES.get(t, _ALIASES.get(t.lower(), t))
+
+
+def impact_of(terms: Iterable[str]) -> str:
+    ts = set(terms)
+    if ts & HIGH:
+        return "HIGH"
+    if ts & MODERATE:
+        return "MODERATE"
+    if ts & LOW:
+        return "LOW"
+    return "MODIFIER"
+
+
+def severity(c: Consequence) -> int:
+    return min((_RANK.get(t, len(_RANK)) for t in c.so_terms), default=len(_RANK))
+
+
+def _field(values: Mapping[str, str], *names: str) -> str:
+    for n in names:
+        v = values.get(n, "")
+        if v:
+            return v
+    return ""
+
+
+def _strip_tx(hgvs: str) -> str:
+    return hgvs.split(":", 1)[1] if ":" in hgvs else hgvs
+
+
+def parse_csq(value: str, fields: Sequence[str], alt: str) -> list[Consequence]:
+    """VEP CSQ entries for one ALT allele (all entries when the Allele field is absent)."""
+    out = []
+    for entry in value.split(","):
+        parts = entry.split("|")
+        v = dict(zip(fields, parts, strict=False))
+        allele = v.get("Allele", "")
+        if allele and alt and allele != alt and not _allele_matches_trimmed(allele, alt):
+            continue
+        terms = tuple(_so(t) for t in re.split(r"[&,]", v.get("Consequence", "")) if t)
+        hgnc = _field(v, "HGNC_ID")
+        if hgnc and not hgnc.startswith("HGNC:"):
+            hgnc = f"HGNC:{hgnc}"
+        out.append(
+            Consequence(
+                so_terms=terms,
+                impact=v.get("IMPACT") or impact_of(terms),
+                hgnc_id=hgnc,
+                symbol=_field(v, "SYMBOL", "Gene_Name"),
+                transcript=v.get("Feature", ""),
+                is_mane_select=bool(_field(v, "MANE_SELECT", "MANE")) and "Plus" not in v.get("MANE", ""),
+                is_mane_plus_clinical=bool(v.get("MANE_PLUS_CLINICAL", "")) or "Plus" in v.get("MANE", ""),
+                is_canonical=v.get("CANONICAL", "") == "YES",
+                hgvs_c=_strip_tx(v.get("HGVSc", "")),
+                hgvs_p=_strip_tx(v.get("HGVSp", "")).replace("%3D", "="),
+                exon=v.get("EXON", ""),
+                intron=v.get("INTRON", ""),
+                protein_position=v.get("Protein_position", ""),
+                source="vep_csq",
+            )
+        )
+    return out
+
+
+def _allele_matches_trimmed(allele: str, alt: str) -> bool:
+    # VEP writes indel alleles without the padding base ("-" for deletions)
+    return allele == "-" or alt.endswith(allele) or alt[1:] == allele
+
+
+ANN_FIELDS = ("Allele", "Annotation", "Annotation_Impact", "Gene_Name", "Gene_ID", "Feature_Type", "Feature_ID",
+              "Transcript_BioType", "Rank", "HGVS.c", "HGVS.p", "cDNA.pos", "CDS.pos", "AA.pos", "Distance",
+              "ERRORS")  # fmt: skip
+
+
+def parse_ann(value: str, alt: str) -> list[Consequence]:
+    """snpEff ANN entries for one ALT allele."""
+    out = []
+    for entry in value.split(","):
+        v = dict(zip(ANN_FIELDS, entry.split("|"), strict=False))
+        if v.get("Allele") and alt and v["Allele"] != alt:
+            continue
+        terms = tuple(_so(t) for t in v.get("Annotation", "").split("&") if t)
+        rank = v.get("Rank", "")
+        out.append(
+            Consequence(
+                so_terms=terms,
+                impact=v.get("Annotation_Impact") or impact_of(terms),
+                symbol=v.get("Gene_Name", ""),
+                transcript=v.get("Feature_ID", ""),
+                hgvs_c=v.get("HGVS.c", ""),
+                hgvs_p=v.get("HGVS.p", ""),
+                exon=rank if "intron" not in " ".join(terms) else "",
+                intron=rank if "intron" in " ".join(terms) else "",
+                protein_position=v.get("AA.pos", "").split("/")[0],
+                source="snpeff_ann",
+            )
+        )
+    return out
+
+
+def parse_bcsq(value: str) -> list[Consequence]:
+    """bcftools csq BCSQ entries: Consequence|gene|transcript|biotype|strand|amino_acid_change|dna_change.
+    Entries starting with '@' point to the record holding a joint (haplotype) consequence and are skipped."""
+    out = []
+    for entry in value.split(","):
+        if entry.startswith("@"):
+            continue
+        parts = entry.split("|")
+        terms = tuple(_so(t) for t in parts[0].split("&") if t)
+        aa = parts[5] if len(parts) > 5 else ""
+        out.append(
+            Consequence(
+                so_terms=terms,
+                impact=impact_of(terms),
+                symbol=parts[1] if len(parts) > 1 else "",
+                transcript=parts[2] if len(parts) > 2 else "",
+                hgvs_p=f"p.{aa}" if aa else "",
+                source="bcftools_bcsq",
+            )
+        )
+    return out
+
+
+_AA3 = r"(?:Ala|Arg|Asn|Asp|Cys|Gln|Glu|Gly|His|Ile|Leu|Lys|Met|Phe|Pro|Ser|Thr|Trp|Tyr|Val|Sec|Pyl|Ter|Xaa)"
+
+
+def consequence_from_hgvs(hgvs_c: str, hgvs_p: str, *, symbol: str = "", hgnc_id: str = "",
+                          source: str = "clinvar_hgvs") -> Consequence | None:
+    """The consequence implied by an HGVS c./p. pair (as ClinVar gives them)."""
+    c, p = (hgvs_c or "").strip(), (hgvs_p or "").strip()
+    if p in (".", "p.?"):
+        p = ""
+    term = ""
+    if p:
+        if re.search(r"fs", p):
+            term = "frameshift_variant"
+        elif re.search(rf"^p\.\(?{_AA3}\d+(?:Ter|\*)\)?$", p):
+            term = "stop_gained"
+        elif re.search(r"^p\.\(?Met1", p):
+            term = "start_lost"
+        elif re.search(r"^p\.\(?Ter\d+", p):
+            term = "stop_lost"
+        elif re.search(r"=\)?$", p) or re.search(rf"^p\.\(?({_AA3})\d+\1\)?$", p):
+            term = "synonymous_variant"
+        elif re.search(r"del|ins|dup", p):
+            term = "inframe_deletion" if "del" in p else "inframe_insertion"
+        elif re.search(rf"^p\.\(?{_AA3}\d+{_AA3}\)?$", p):
+            term = "missense_variant"
+    if not term and c:
+        m = re.search(r"c\.[-*]?\d+([+-])(\d+)", c)
+        if m:
+            offset = int(m.group(2))
+            if offset <= 2:
+                term = "splice_donor_variant" if m.group(1) == "+" else "splice_acceptor_variant"
+            elif offset <= 8:
+                term = "splice_region_variant"
+            else:
+                term = "intron_variant"
+        elif c.startswith("c.-"):
+            term = "5_prime_UTR_variant"
+        elif c.startswith("c.*"):
+            term = "3_prime_UTR_variant"
+    if not term:
+        return None
+    return Consequence(so_terms=(term,), impact=impact_of((term,)), hgnc_id=hgnc_id, symbol=symbol,
+                       hgvs_c=c, hgvs_p=p, source=source)
+
+
+def _unversioned(tx: str) -> str:
+    return tx.split(".")[0]
+
+
+def pick_consequence(
+    candidates: Sequence[Consequence], *, hgnc_id: str, symbol: str, mane_transcripts: Iterable[str] = ()
+) -> Consequence | None:
+    """The consequence to report for a gene: MANE Select, then MANE Plus Clinical, then canonical, then the
+    most severe. Entries of other genes are ignored; the MANE transcript is also recognised by its ID."""
+    mane = {_unversioned(t) for t in mane_transcripts if t}
+    same_gene = [
+        c for c in candidates
+        if (c.hgnc_id and c.hgnc_id == hgnc_id) or (not c.hgnc_id and c.symbol == symbol) or
+        (_unversioned(c.transcript) in mane)
+    ]  # fmt: skip
+    pool = same_gene or [c for c in candidates if not c.symbol and not c.hgnc_id]
+    if not pool:
+        return None
+
+    def key(c: Consequence) -> tuple[int, int, int, int, str]:
+        is_mane = c.is_mane_select or _unversioned(c.transcript) in mane
+        return (0 if is_mane else 1, 0 if c.is_mane_plus_clinical else 1, 0 if c.is_canonical else 1,
+                severity(c), c.transcript)  # fmt: skip
+
+    chosen = min(pool, key=key)
+    if mane and _unversioned(chosen.transcript) in mane and not chosen.is_mane_select:
+        from dataclasses import replace
+
+        chosen = replace(chosen, is_mane_select=True)
+    return chosen

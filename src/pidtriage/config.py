@@ -1,0 +1,102 @@
+"""The configuration: defaults from the schema (one source of truth), validated, with typed thresholds."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from pidtriage.errors import ConfigError
+
+__all__ = ["Config", "load_config", "schema"]
+
+
+@cache
+def schema() -> dict[str, Any]:
+    text = resources.files("pidtriage").joinpath("data/config.schema.yaml").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = yaml.safe_load(text)
+    return loaded
+
+
+def _fill_defaults(node: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    out = dict(values)
+    for key, sub in node.get("properties", {}).items():
+        if key not in out and "default" in sub:
+            out[key] = copy.deepcopy(sub["default"])
+        if sub.get("type") == "object" and isinstance(out.get(key), dict):
+            out[key] = _fill_defaults(sub, out[key])
+    return out
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated configuration. `values` is the full dict (written into triage.json as thresholds)."""
+
+    values: dict[str, Any]
+    base_dir: Path
+
+    def get(self, *keys: str) -> Any:
+        node: Any = self.values
+        for key in keys:
+            node = node[key]
+        return node
+
+    def path(self, *keys: str) -> str:
+        """A path-valued key resolved against the config's base directory ("" stays "")."""
+        value = str(self.get(*keys) or "")
+        if not value:
+            return ""
+        p = Path(value)
+        return str(p if p.is_absolute() else self.base_dir / p)
+
+    @property
+    def build(self) -> str:
+        return str(self.values["genome_build"])
+
+
+def load_config(path: str | Path | None = None, *, overrides: dict[str, Any] | None = None,
+                base_dir: str | Path | None = None) -> Config:
+    """Read a YAML config (or none), fill every default from the schema, validate.
+
+    Relative paths in the config are resolved against `base_dir` (default: the current directory, as for
+    Snakemake, which runs from the project directory).
+    """
+    raw: dict[str, Any] = {}
+    if path:
+        try:
+            loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read the config ({exc.strerror})") from exc
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
+        raw = loaded or {}
+    raw = _merge(raw, overrides or {})
+    return validate_config(raw, source=str(path or "<defaults>"), base_dir=base_dir)
+
+
+def validate_config(raw: dict[str, Any], *, source: str = "<config>", base_dir: str | Path | None = None) -> Config:
+    values = _fill_defaults(schema(), raw)
+    try:
+        jsonschema.validate(values, schema())
+    except jsonschema.ValidationError as exc:
+        where = ".".join(str(p) for p in exc.absolute_path) or "(top level)"
+        raise ConfigError(
+            f"{source}: {where}: {exc.message}; see workflow/schemas/config.schema.yaml"
+        ) from None
+    return Config(values=values, base_dir=Path(base_dir) if base_dir else Path.cwd())
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out

@@ -1,0 +1,64 @@
+"""Genome builds and contig names: detect a VCF's build, harmonise `chr1`/`1` and `chrM`/`MT`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from pidtriage.panel.ops import CONTIG_LENGTHS
+
+__all__ = ["PAR", "bare", "detect_build", "in_par", "is_haploid_in_male", "naming_of", "to_naming"]
+
+# Pseudo-autosomal regions (1-based inclusive), from the GRC.
+PAR: dict[str, dict[str, tuple[tuple[int, int], ...]]] = {
+    "GRCh38": {"X": ((10001, 2781479), (155701383, 156030895)), "Y": ((10001, 2781479), (56887903, 57217415))},
+    "GRCh37": {"X": ((60001, 2699520), (154931044, 155260560)), "Y": ((10001, 2649520), (59034050, 59363566))},
+}
+
+
+def bare(chrom: str) -> str:
+    c = chrom[3:] if chrom.lower().startswith("chr") else chrom
+    return "MT" if c in ("M", "MT") else c
+
+
+def naming_of(contigs: Iterable[str]) -> str:
+    """'chr' when the names carry the prefix, else 'bare'."""
+    names = list(contigs)
+    with_chr = sum(1 for c in names if c.lower().startswith("chr"))
+    return "chr" if names and with_chr * 2 >= len(names) else "bare"
+
+
+def to_naming(chrom: str, naming: str) -> str:
+    b = bare(chrom)
+    if naming == "chr":
+        return "chrM" if b == "MT" else f"chr{b}"
+    return b
+
+
+def detect_build(contig_lengths: Mapping[str, int | None], reference: str = "") -> tuple[str, str]:
+    """The build from `##contig` lengths (then the `##reference` line): (build or "", evidence)."""
+    votes: dict[str, int] = {"GRCh38": 0, "GRCh37": 0}
+    for name, length in contig_lengths.items():
+        if not length:
+            continue
+        b = bare(name)
+        for build, lengths in CONTIG_LENGTHS.items():
+            if b in lengths and lengths[b] == length and b != "MT":
+                votes[build] += 1
+    if votes["GRCh38"] != votes["GRCh37"]:
+        build = max(votes, key=lambda k: votes[k])
+        return build, f"{votes[build]} ##contig length(s) match {build}"
+    ref = reference.lower()
+    if any(tag in ref for tag in ("grch38", "hg38", "hs38")):
+        return "GRCh38", f"##reference={reference}"
+    if any(tag in ref for tag in ("grch37", "hg19", "hs37", "b37", "human_g1k_v37")):
+        return "GRCh37", f"##reference={reference}"
+    return "", "no ##contig lengths of a primary chromosome and no ##reference naming a build"
+
+
+def in_par(chrom: str, pos: int, build: str) -> bool:
+    return any(start <= pos <= end for start, end in PAR.get(build, {}).get(bare(chrom), ()))
+
+
+def is_haploid_in_male(chrom: str, pos: int, build: str) -> bool:
+    b = bare(chrom)
+    return (b in ("X", "Y") and not in_par(chrom, pos, build)) or b == "MT"

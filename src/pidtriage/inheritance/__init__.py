@@ -1,0 +1,1 @@
+"""Genotype against the gene's mode of inheritance; one module per model."""

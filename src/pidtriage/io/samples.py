@@ -1,0 +1,120 @@
+"""The sample sheet: read, validate, and turn affected individuals into cases with their relatives.
+
+Errors in the sheet itself (duplicate IDs, unknown sex, a parent not in the sheet) are `ConfigError` /
+`PedigreeError` raised before anything runs: they are the user's to fix, not a case to mark failed.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from pidtriage.errors import ConfigError, PedigreeError
+from pidtriage.models import CaseInfo, Sex
+from pidtriage.panel.features import parse_features
+
+__all__ = ["SampleRow", "cases_from_rows", "read_sample_sheet"]
+
+_ID = re.compile(r"^[A-Za-z0-9._-]+$")
+REQUIRED = ("sample_id", "vcf", "sex")
+OPTIONAL = (
+    "vcf_sample", "family_id", "father_id", "mother_id", "affected", "suspected_category", "hpo_terms",
+    "immunophenotype",
+)  # fmt: skip
+
+SampleRow = dict[str, str]
+
+
+def read_sample_sheet(path: str | Path) -> list[SampleRow]:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read the sample sheet ({exc.strerror}); check the `samples:` key") from exc
+    lines = [line for line in text.replace("\r\n", "\n").split("\n") if line.strip() and not line.startswith("#")]
+    if not lines:
+        raise ConfigError(f"{p}: the sample sheet is empty; it needs a header and one row per individual")
+    reader = csv.DictReader(lines, delimiter="\t")
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ConfigError(f"{p}: missing column(s) {', '.join(missing)} (tab-separated, see config/README.md)")
+    rows: list[SampleRow] = []
+    seen: dict[str, int] = {}
+    for n, raw in enumerate(reader, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        sid = row.get("sample_id", "")
+        if not _ID.match(sid):
+            raise ConfigError(f"{p} line {n}: sample_id {sid!r} must use letters, digits, '.', '_' or '-'")
+        if sid in seen:
+            raise ConfigError(f"{p} line {n}: duplicate sample_id {sid!r} (also line {seen[sid]}); IDs must be unique")
+        seen[sid] = n
+        if row.get("sex", "").lower() not in ("male", "female", "unknown"):
+            raise ConfigError(f"{p} line {n} ({sid}): sex {row.get('sex')!r} must be male, female or unknown")
+        row["sex"] = row["sex"].lower()
+        if not row.get("vcf"):
+            raise ConfigError(f"{p} line {n} ({sid}): the vcf column is empty")
+        affected = row.get("affected", "").lower() or "true"
+        if affected not in ("true", "false"):
+            raise ConfigError(f"{p} line {n} ({sid}): affected {row.get('affected')!r} must be true or false")
+        row["affected"] = affected
+        try:
+            parse_features(row.get("immunophenotype", ""), where=f"{p} line {n} ({sid}): ")
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        for col in OPTIONAL:
+            row.setdefault(col, "")
+        rows.append(row)
+    _check_parents(rows, p)
+    return rows
+
+
+def _check_parents(rows: list[SampleRow], path: Path) -> None:
+    by_id = {r["sample_id"]: r for r in rows}
+    for r in rows:
+        for col, sex in (("father_id", "male"), ("mother_id", "female")):
+            parent = r.get(col, "")
+            if not parent or parent == "0":
+                continue
+            if parent not in by_id:
+                raise PedigreeError(
+                    f"{path}: {r['sample_id']}'s {col} {parent!r} is not in the sheet; add a row for {parent} or "
+                    f"leave {col} empty"
+                )
+            if by_id[parent]["sex"] not in (sex, "unknown"):
+                raise PedigreeError(f"{path}: {parent} is {r['sample_id']}'s {col} but its sex is {by_id[parent]['sex']}")
+
+
+def cases_from_rows(rows: list[SampleRow], *, base_dir: Path | None = None) -> list[CaseInfo]:
+    """Every affected individual as a case, with its parents' VCF names when the sheet has them."""
+    by_id = {r["sample_id"]: r for r in rows}
+
+    def vcf_path(row: SampleRow) -> str:
+        p = Path(row["vcf"])
+        return str(p if p.is_absolute() or base_dir is None else base_dir / p)
+
+    cases = []
+    for r in rows:
+        if r["affected"] != "true":
+            continue
+        father, mother = by_id.get(r.get("father_id", "")), by_id.get(r.get("mother_id", ""))
+        cases.append(
+            CaseInfo(
+                sample_id=r["sample_id"],
+                vcf=vcf_path(r),
+                vcf_sample=r.get("vcf_sample") or r["sample_id"],
+                sex=Sex(r["sex"]),
+                family_id=r.get("family_id") or r["sample_id"],
+                father_id=father["sample_id"] if father else "",
+                mother_id=mother["sample_id"] if mother else "",
+                father_vcf_sample=(father.get("vcf_sample") or father["sample_id"]) if father else "",
+                mother_vcf_sample=(mother.get("vcf_sample") or mother["sample_id"]) if mother else "",
+                father_vcf=vcf_path(father) if father else "",
+                mother_vcf=vcf_path(mother) if mother else "",
+                suspected_category=tuple(x.strip() for x in r.get("suspected_category", "").split(";") if x.strip()),
+                hpo_terms=tuple(x.strip() for x in r.get("hpo_terms", "").split(";") if x.strip()),
+                immunophenotype=r.get("immunophenotype", ""),
+            )
+        )
+    return cases

@@ -1,0 +1,89 @@
+"""Lookups in tabix-indexed sites VCFs (ClinVar, gnomAD, score tables) through htslib (pysam.TabixFile).
+
+Records are matched by chrom/pos/ref/alt after harmonising contig names; multiallelic resource records
+are matched per allele.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pysam
+
+from pidtriage.errors import ResourceError
+from pidtriage.genome import bare, naming_of, to_naming
+from pidtriage.models import Variant
+
+__all__ = ["SitesVcf"]
+
+
+class SitesVcf:
+    """A bgzipped, indexed sites VCF queried by variant. INFO is returned as a dict of raw strings."""
+
+    def __init__(self, path: str | Path, *, role: str) -> None:
+        self.path, self.role = str(path), role
+        p = Path(path)
+        if not p.exists():
+            raise ResourceError(f"{role} resource {p}: no such file; fix resources.{role} in the config")
+        if not any(Path(str(p) + ext).exists() for ext in (".tbi", ".csi")):
+            raise ResourceError(f"{role} resource {p}: no .tbi/.csi index; run `tabix -p vcf {p}`")
+        try:
+            self._tabix = pysam.TabixFile(str(p))
+        except OSError as exc:
+            raise ResourceError(f"{role} resource {p}: cannot open ({exc}); is it bgzipped?") from None
+        self.contigs = set(self._tabix.contigs)
+        self.naming = naming_of(self.contigs)
+        self.header_lines = list(self._tabix.header)
+
+    def header_value(self, key: str) -> str:
+        prefix = f"##{key}="
+        return next((h[len(prefix):] for h in self.header_lines if h.startswith(prefix)), "")
+
+    def lookup(self, variant: Variant) -> dict[str, str] | None:
+        """INFO of the resource record matching the variant's allele, or None."""
+        chrom = to_naming(variant.chrom, self.naming)
+        if chrom not in self.contigs:
+            return None
+        try:
+            rows = self._tabix.fetch(chrom, variant.pos - 1, variant.pos)
+        except ValueError:
+            return None
+        for row in rows:
+            f = row.split("\t", 8)
+            if int(f[1]) != variant.pos or f[3] != variant.ref:
+                continue
+            alts = f[4].split(",")
+            if variant.alt not in alts:
+                continue
+            return _info(f[7], alts.index(variant.alt), len(alts))
+        return None
+
+    def covers(self, variant: Variant) -> bool:
+        return to_naming(variant.chrom, self.naming) in self.contigs
+
+    def close(self) -> None:
+        self._tabix.close()
+
+
+def _info(text: str, allele_index: int, n_alts: int) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in text.split(";"):
+        key, sep, value = item.partition("=")
+        if not sep:
+            out[key] = "true"
+            continue
+        if n_alts > 1 and "," in value:
+            parts = value.split(",")
+            if len(parts) == n_alts:
+                value = parts[allele_index]
+        out[key] = value
+    return out
+
+
+def same_contig(a: str, b: str) -> bool:
+    return bare(a) == bare(b)
+
+
+def contig_set(names: Iterable[str]) -> set[str]:
+    return {bare(n) for n in names}

@@ -1,0 +1,218 @@
+"""The one adapter around cyvcf2: it hands the rest of the package plain, copied values.
+
+cyvcf2's sharp edges stay here: genotype arrays that die with their record, -1 for missing alleles, the
+phasing flag as the last genotype element, 0-based `start` beside 1-based `POS`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from cyvcf2 import VCF
+
+from pidtriage.errors import VcfFormatError
+from pidtriage.models import Genotype, Variant
+
+__all__ = ["RawRecord", "VcfHeader", "read_header", "read_records"]
+
+ANNOTATION_KEYS = ("CSQ", "ANN", "EFF", "BCSQ")
+SYMBOLIC_REF_BLOCK = {"<NON_REF>", "<*>", "<X>", "."}
+
+
+@dataclass(frozen=True, slots=True)
+class VcfHeader:
+    path: str
+    samples: tuple[str, ...]
+    contigs: dict[str, int | None]
+    reference: str
+    info_descriptions: dict[str, str]
+    is_gvcf: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    variant: Variant
+    genotypes: tuple[Genotype, ...]
+    annotations: tuple[tuple[str, str], ...]  # (INFO key, raw value) for CSQ / ANN / EFF / BCSQ
+
+
+def _check_gzip(path: Path) -> None:
+    """Reading a truncated gzip through htslib may just stop early; check the stream ends properly."""
+    with path.open("rb") as fh:
+        magic = fh.read(2)
+    if magic != b"\x1f\x8b":
+        return
+    try:
+        with gzip.open(path, "rb") as gz:
+            while gz.read(1 << 20):
+                pass
+    except (EOFError, OSError, zlib.error) as exc:
+        raise VcfFormatError(
+            f"{path}: the compressed file is truncated or corrupt ({exc}); copy or export it again"
+        ) from None
+
+
+def _open(path: str | Path) -> VCF:
+    p = Path(path)
+    if not p.exists():
+        raise VcfFormatError(f"{p}: no such file; check the vcf column of the sample sheet")
+    if p.stat().st_size == 0:
+        raise VcfFormatError(f"{p}: the file is empty; it needs at least a VCF header")
+    try:
+        return VCF(str(p), gts012=False, lazy=True, threads=1)
+    except (OSError, ValueError, Exception) as exc:  # cyvcf2 raises bare Exception for unparsable headers
+        raise VcfFormatError(f"{p}: not a readable VCF/BCF ({exc}); check the file is a VCF with a #CHROM line") from None
+
+
+def read_header(path: str | Path, *, check_compression: bool = True) -> VcfHeader:
+    p = Path(path)
+    if check_compression and p.exists() and p.stat().st_size < 2_000_000_000:
+        _check_gzip(p)
+    vcf = _open(p)
+    try:
+        contigs: dict[str, int | None] = {}
+        reference, info, is_gvcf = "", {}, False
+        for rec in vcf.header_iter():
+            kind = rec.type
+            fields = rec.info(extra=True) if kind in ("CONTIG", "INFO", "GENERIC", "ALT") else {}
+            if kind == "CONTIG":
+                length = fields.get("length")
+                contigs[fields.get("ID", "")] = int(length) if length and str(length).isdigit() else None
+            elif kind == "INFO":
+                info[fields.get("ID", "")] = str(fields.get("Description", "")).strip('"')
+                if fields.get("ID") == "END":
+                    is_gvcf = is_gvcf or False
+            elif kind == "ALT" and fields.get("ID") in ("NON_REF", "*"):
+                is_gvcf = True
+            elif kind == "GENERIC" and fields.get("reference"):
+                reference = str(fields["reference"])
+        if not contigs:
+            contigs = {name: None for name in vcf.seqnames} if _has_index(p) else {}
+        return VcfHeader(
+            path=str(p),
+            samples=tuple(vcf.samples),
+            contigs=contigs,
+            reference=reference or _raw_reference(vcf.raw_header),
+            info_descriptions=info,
+            is_gvcf=is_gvcf or "##GVCFBlock" in vcf.raw_header,
+        )
+    finally:
+        vcf.close()
+
+
+def _has_index(p: Path) -> bool:
+    return any(Path(str(p) + ext).exists() for ext in (".tbi", ".csi"))
+
+
+def _raw_reference(raw_header: str) -> str:
+    for line in raw_header.splitlines():
+        if line.startswith("##reference="):
+            return line.split("=", 1)[1]
+    return ""
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        v = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+    return None if v < 0 else v
+
+
+def _format_array(rec: object, key: str) -> np.ndarray | None:
+    try:
+        arr = rec.format(key)  # type: ignore[attr-defined]
+    except (KeyError, ValueError, Exception):
+        return None
+    return None if arr is None else np.array(arr, copy=True)
+
+
+def _genotypes(rec: object, indexes: Sequence[int], names: Sequence[str]) -> tuple[Genotype, ...]:
+    gts = rec.genotypes  # type: ignore[attr-defined]
+    dp, gq, ad, ps = (_format_array(rec, k) for k in ("DP", "GQ", "AD", "PS"))
+    out = []
+    for idx, name in zip(indexes, names, strict=True):
+        raw = gts[idx]
+        alleles, phased = tuple(int(a) for a in raw[:-1]), bool(raw[-1])
+        sep = "|" if phased else "/"
+        gt = sep.join("." if a < 0 else str(a) for a in alleles)
+        ad_value = None
+        if ad is not None and ad.ndim == 2:
+            vals = [int(x) for x in ad[idx]]
+            ad_value = tuple(vals) if all(x >= 0 for x in vals[:2]) else None
+        out.append(
+            Genotype(
+                sample=name,
+                gt=gt,
+                alleles=alleles,
+                phased=phased and len(alleles) > 1,
+                ps=_int_or_none(ps[idx][0]) if ps is not None and ps.ndim == 2 else None,
+                dp=_int_or_none(dp[idx][0]) if dp is not None and dp.ndim == 2 else None,
+                gq=_int_or_none(gq[idx][0]) if gq is not None and gq.ndim == 2 else None,
+                ad=ad_value,
+            )
+        )
+    return tuple(out)
+
+
+def read_records(path: str | Path, samples: Sequence[str], *, region: str | None = None) -> Iterator[RawRecord]:
+    """Biallelic records (split first) for the named samples; reference blocks and symbolic-only ALTs skipped."""
+    vcf = _open(path)
+    try:
+        index = {s: i for i, s in enumerate(vcf.samples)}
+        missing = [s for s in samples if s not in index]
+        if missing:
+            raise VcfFormatError(f"{path}: sample(s) {', '.join(missing)} not in the VCF")
+        idx = [index[s] for s in samples]
+        keys = [k for k in ANNOTATION_KEYS if _has_info(vcf, k)]
+        iterator = vcf(region) if region else vcf
+        for rec in iterator:
+            alts = rec.ALT
+            if not alts or all(a in SYMBOLIC_REF_BLOCK for a in alts):
+                continue
+            alt = alts[0]
+            if alt in SYMBOLIC_REF_BLOCK or alt.startswith("<") or alt == "*":
+                continue
+            filt = rec.FILTER
+            variant = Variant(
+                chrom=rec.CHROM,
+                pos=int(rec.POS),
+                ref=rec.REF,
+                alt=alt,
+                filters=tuple(filt.split(";")) if filt else (),
+                qual=float(rec.QUAL) if rec.QUAL is not None else None,
+                vid=rec.ID or "",
+            )
+            annotations = []
+            for k in keys:
+                value = rec.INFO.get(k)
+                if value:
+                    annotations.append((k, str(value)))
+            yield RawRecord(variant=variant, genotypes=_genotypes(rec, idx, samples), annotations=tuple(annotations))
+    except OSError as exc:
+        raise VcfFormatError(f"{path}: reading failed ({exc}); the file may be truncated or malformed") from None
+    finally:
+        vcf.close()
+
+
+def _has_info(vcf: VCF, key: str) -> bool:
+    try:
+        vcf.get_header_type(key)
+    except KeyError:
+        return False
+    return True
+
+
+def csq_format(header: VcfHeader, key: str = "CSQ") -> list[str]:
+    """Field names of VEP's CSQ (or snpEff's ANN) from the header description's 'Format: a|b|c'."""
+    desc = header.info_descriptions.get(key, "")
+    if "Format:" in desc:
+        return [f.strip() for f in desc.split("Format:", 1)[1].strip().strip("'\"").split("|")]
+    if "'" in desc:
+        return [f.strip() for f in desc.split("'")[1].split("|")]
+    return []

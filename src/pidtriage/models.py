@@ -1,0 +1,242 @@
+"""Domain values shared across the package: one frozen dataclass per concept, enums for vocabularies.
+
+Positions are 1-based as in VCF (`pos`). `chrom` is written as in the input VCF.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+__all__ = [
+    "AnnotatedVariant",
+    "CaseInfo",
+    "ClinVarRecord",
+    "Consequence",
+    "Criterion",
+    "Finding",
+    "Genotype",
+    "Outcome",
+    "PopulationFrequency",
+    "QcCheck",
+    "Sex",
+    "Status",
+    "Variant",
+    "Zygosity",
+]
+
+
+class Sex(enum.StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+    UNKNOWN = "unknown"
+
+
+class Zygosity(enum.StrEnum):
+    HET = "het"
+    HOM = "hom"
+    HEMI = "hemi"
+    REF = "ref"
+    MISSING = "missing"
+
+
+class Status(enum.StrEnum):
+    POSITIVE = "positive"
+    INCONCLUSIVE = "inconclusive"
+    NEGATIVE = "negative"
+    FAILED = "failed"
+
+
+class Finding(enum.StrEnum):
+    AD_HET = "AD_het"
+    AR_HOM = "AR_hom"
+    AR_COMPOUND_HET = "AR_compound_het"
+    AR_POSSIBLE_COMPOUND_HET = "AR_possible_compound_het"
+    AR_SINGLE_HET = "AR_single_het"
+    XL_HEMI = "XL_hemi"
+    XL_HET_FEMALE = "XL_het_female"
+    DE_NOVO = "de_novo"
+    NONE = "none"
+
+
+class Outcome(enum.StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    NOT_EVALUATED = "not_evaluated"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Genotype:
+    """One individual's call at one (biallelic, split) record."""
+
+    sample: str
+    gt: str  # as written, e.g. "0/1", "1|0", "1", "./."
+    alleles: tuple[int, ...]  # -1 for missing
+    phased: bool = False
+    ps: int | None = None
+    dp: int | None = None
+    gq: int | None = None
+    ad: tuple[int, ...] | None = None
+
+    @property
+    def alt_count(self) -> int:
+        return sum(1 for a in self.alleles if a > 0)
+
+    @property
+    def is_missing(self) -> bool:
+        return not self.alleles or all(a < 0 for a in self.alleles)
+
+    @property
+    def allele_balance(self) -> float | None:
+        if not self.ad or len(self.ad) < 2:
+            return None
+        total = sum(x for x in self.ad if x >= 0)
+        return self.ad[1] / total if total > 0 else None
+
+    def zygosity(self, *, haploid_region: bool = False) -> Zygosity:
+        if self.is_missing:
+            return Zygosity.MISSING
+        called = [a for a in self.alleles if a >= 0]
+        alt = sum(1 for a in called if a > 0)
+        if alt == 0:
+            return Zygosity.REF
+        if haploid_region and alt == len(called):
+            return Zygosity.HEMI
+        if len(called) == 1:
+            return Zygosity.HEMI
+        return Zygosity.HOM if alt == len(called) else Zygosity.HET
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+    filters: tuple[str, ...] = ()  # empty or ("PASS",) means passed
+    qual: float | None = None
+    vid: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.chrom}:{self.pos}:{self.ref}:{self.alt}"
+
+    @property
+    def passed(self) -> bool:
+        return not self.filters or self.filters == ("PASS",)
+
+
+@dataclass(frozen=True, slots=True)
+class Consequence:
+    so_terms: tuple[str, ...]
+    impact: str  # HIGH MODERATE LOW MODIFIER
+    hgnc_id: str = ""
+    symbol: str = ""
+    transcript: str = ""
+    is_mane_select: bool = False
+    is_mane_plus_clinical: bool = False
+    is_canonical: bool = False
+    hgvs_c: str = ""
+    hgvs_p: str = ""
+    exon: str = ""
+    intron: str = ""
+    protein_position: str = ""
+    source: str = ""  # vep_csq | snpeff_ann | bcftools_bcsq | clinvar_hgvs | none
+
+
+@dataclass(frozen=True, slots=True)
+class ClinVarRecord:
+    significance: str  # normalised: Pathogenic, Likely_pathogenic, Pathogenic/Likely_pathogenic, ...
+    stars: int | None  # None when the resource gives no review status
+    review_status: str = ""
+    conditions: str = ""
+    variation_id: str = ""
+    hgvs_c: str = ""
+    hgvs_p: str = ""
+    molecular_consequence: str = ""
+
+    @property
+    def is_pathogenic(self) -> bool:
+        s = self.significance.lower()
+        return s.startswith(("pathogenic", "likely_pathogenic")) and "conflicting" not in s
+
+    @property
+    def is_benign(self) -> bool:
+        s = self.significance.lower()
+        return s.startswith(("benign", "likely_benign")) and "conflicting" not in s
+
+
+@dataclass(frozen=True, slots=True)
+class PopulationFrequency:
+    af: float | None
+    an: int | None = None
+    faf: float | None = None
+    nhomalt: int | None = None
+    found: bool = True  # False: absent from the resource
+
+    @property
+    def effective_af(self) -> float:
+        """The frequency used for rarity decisions (FAF when present, else AF; 0 when absent)."""
+        if not self.found:
+            return 0.0
+        if self.faf is not None:
+            return self.faf
+        return self.af or 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """One ACMG/AMP criterion result; explanations quote the value and the threshold."""
+
+    code: str
+    outcome: Outcome
+    strength: str  # very_strong strong moderate supporting stand_alone (benign: same names)
+    points: int
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class QcCheck:
+    name: str
+    outcome: Outcome  # met = passed
+    value: str
+    threshold: str
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedVariant:
+    variant: Variant
+    genotypes: tuple[Genotype, ...]  # proband first, then relatives present in the VCF
+    hgnc_id: str
+    symbol: str
+    consequence: Consequence | None = None
+    clinvar: ClinVarRecord | None = None
+    population: PopulationFrequency | None = None
+    haploid_region: bool = False  # chrX outside the PARs in a male, chrY, chrM
+
+    def genotype_of(self, sample: str) -> Genotype | None:
+        return next((g for g in self.genotypes if g.sample == sample), None)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseInfo:
+    """One row of the sample sheet for an affected individual, with its relatives."""
+
+    sample_id: str
+    vcf: str
+    vcf_sample: str
+    sex: Sex
+    family_id: str = ""
+    father_id: str = ""
+    mother_id: str = ""
+    father_vcf_sample: str = ""
+    mother_vcf_sample: str = ""
+    father_vcf: str = ""
+    mother_vcf: str = ""
+    affected: bool = True
+    suspected_category: tuple[str, ...] = ()
+    hpo_terms: tuple[str, ...] = ()
+    immunophenotype: str = ""
+    extra: tuple[tuple[str, str], ...] = field(default=())

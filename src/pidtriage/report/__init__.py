@@ -1,0 +1,1 @@
+"""Outputs: triage.json (the contract), candidates.tsv, report.html, and the cohort files."""

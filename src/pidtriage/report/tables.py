@@ -1,0 +1,79 @@
+"""candidates.tsv and the cohort tables, rendered from triage.json documents (fixed columns, sorted)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+__all__ = ["CANDIDATE_COLUMNS", "NO_KNOWN_DEFECT_COLUMNS", "SUMMARY_COLUMNS", "candidates_tsv", "no_known_defect_tsv",
+           "summary_row", "summary_tsv"]
+
+CANDIDATE_COLUMNS = ("rank", "gene", "hgnc_id", "chrom", "pos", "ref", "alt", "genotype", "zygosity", "moi", "finding",
+                     "consequence", "hgvs_c", "hgvs_p", "population_af", "clinvar_significance", "clinvar_stars",
+                     "acmg_class", "acmg_points", "acmg_criteria", "qc_flags")  # fmt: skip
+SUMMARY_COLUMNS = ("sample_id", "status", "no_known_defect", "genes", "top_variant", "n_candidates", "sex_reported",
+                   "sex_inferred", "qc", "reason")  # fmt: skip
+NO_KNOWN_DEFECT_COLUMNS = ("sample_id", "status", "reason", "suspected_category", "next_steps")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "."
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value) or "."
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    text = str(value).replace("\t", " ").replace("\n", " ")
+    return text if text else "."
+
+
+def _tsv(columns: Iterable[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\")
+    cols = list(columns)
+    w.writerow(cols)
+    for r in rows:
+        w.writerow([_cell(r.get(c)) for c in cols])
+    return out.getvalue()
+
+
+def candidates_tsv(doc: Mapping[str, Any]) -> str:
+    return _tsv(CANDIDATE_COLUMNS, doc["candidates"])
+
+
+def summary_row(doc: Mapping[str, Any]) -> dict[str, Any]:
+    status = doc["status"]
+    cands = doc["candidates"]
+    qualifying = [f for f in doc["findings"] if f["level"] in ("positive", "inconclusive")]
+    top = cands[0] if cands else None
+    qc = doc["qc"]
+    qc_text = "failed" if status == "failed" else ("sex_mismatch" if qc["sex_check"] == "mismatch" else "ok")
+    return {
+        "sample_id": doc["case"]["sample_id"],
+        "status": status,
+        "no_known_defect": "." if doc["no_known_defect"] is None else doc["no_known_defect"],
+        "genes": sorted({f["gene"] for f in qualifying}),
+        "top_variant": f"{top['chrom']}:{top['pos']}:{top['ref']}:{top['alt']}" if top else ".",
+        "n_candidates": len(cands),
+        "sex_reported": qc["sex_reported"],
+        "sex_inferred": qc["sex_inferred"],
+        "qc": qc_text,
+        "reason": doc["reason"],
+    }
+
+
+def summary_tsv(docs: Iterable[Mapping[str, Any]]) -> str:
+    return _tsv(SUMMARY_COLUMNS, sorted((summary_row(d) for d in docs), key=lambda r: r["sample_id"]))
+
+
+def no_known_defect_tsv(docs: Iterable[Mapping[str, Any]]) -> str:
+    rows = [
+        {"sample_id": d["case"]["sample_id"], "status": d["status"], "reason": d["reason"],
+         "suspected_category": d["case"]["suspected_category"], "next_steps": " | ".join(d["next_steps"])}
+        for d in sorted(docs, key=lambda d: d["case"]["sample_id"]) if d["no_known_defect"]
+    ]  # fmt: skip
+    return _tsv(NO_KNOWN_DEFECT_COLUMNS, rows)

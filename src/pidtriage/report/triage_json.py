@@ -1,0 +1,129 @@
+"""triage.json: the contract between the stages and every report. Validated against its schema before writing."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from pidtriage import __version__
+from pidtriage.case import StageRecord
+from pidtriage.config import Config
+from pidtriage.io.panel_tsv import Panel
+from pidtriage.models import Outcome, Status
+from pidtriage.triage import Candidate, TriageResult
+
+__all__ = ["SCHEMA_VERSION", "build_triage_json", "validate_triage_json"]
+
+SCHEMA_VERSION = "1.0"
+
+NEXT_STEPS = {
+    Status.NEGATIVE: [
+        "No causative variant was identified in the panel genes: this does not exclude a genetic cause.",
+        "Consider exome or genome sequencing beyond the PID panel if only a panel was analysed.",
+        "Consider CNV analysis (exon-level deletions/duplications are not seen by this analysis).",
+        "Consider functional immunological tests to guide the search, and research enrolment.",
+        "Reanalyse when the gene panel or ClinVar is updated.",
+    ],
+    Status.INCONCLUSIVE: [
+        "Review the candidate(s) with the clinical team; segregation in the family may resolve a VUS.",
+        "For a single heterozygous variant in a recessive gene: look for a second hit (CNV analysis, deep intronic "
+        "variants, RNA studies).",
+        "For an unphased pair: test the parents to establish phase.",
+        "Consider functional tests of the affected pathway.",
+    ],
+    Status.FAILED: ["Fix the input named in the reason and rerun; the case has not been analysed."],
+    Status.POSITIVE: ["Confirm the variant(s) by an orthogonal method and offer cascade testing to relatives."],
+}
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(resources.files("pidtriage").joinpath("data/triage.schema.json").read_text())
+    return loaded
+
+
+def validate_triage_json(doc: dict[str, Any]) -> None:
+    jsonschema.validate(doc, _schema())
+
+
+def _candidate(c: Candidate) -> dict[str, Any]:
+    v, av, cons, cv, pop = c.av.variant, c.av, c.av.consequence, c.av.clinvar, c.av.population
+    gt = av.genotypes[0]
+    return {
+        "rank": c.rank, "gene": c.gene.symbol, "hgnc_id": c.gene.hgnc_id, "chrom": v.chrom, "pos": v.pos,
+        "ref": v.ref, "alt": v.alt, "genotype": gt.gt, "zygosity": gt.zygosity(haploid_region=av.haploid_region).value,
+        "moi": c.moi, "finding": c.finding.value, "meets_inheritance": c.meets, "finding_note": c.note,
+        "consequence": "&".join(cons.so_terms) if cons else "", "consequence_source": cons.source if cons else "",
+        "transcript": (cons.transcript or c.gene.mane_ensembl) if cons else "",
+        "hgvs_c": cons.hgvs_c if cons else "", "hgvs_p": cons.hgvs_p if cons else "",
+        "population_af": (pop.af if pop.found else 0.0) if pop else None,
+        "population_found": pop.found if pop else None,
+        "clinvar_significance": cv.significance if cv else "", "clinvar_stars": cv.stars if cv else None,
+        "clinvar_conditions": cv.conditions if cv else "",
+        "acmg_class": c.classification.acmg_class, "acmg_points": c.classification.points,
+        "acmg_criteria": c.classification.codes,
+        "criteria": [{"code": x.code, "outcome": x.outcome.value, "strength": x.strength, "points": x.points,
+                      "explanation": x.explanation} for x in c.classification.criteria],
+        "qc_flags": c.qc_flags,
+        "qc_checks": [{"name": q.name, "outcome": q.outcome.value, "value": q.value, "threshold": q.threshold,
+                       "explanation": q.explanation} for q in c.qc],
+        "genotypes": {g.sample: g.gt for g in av.genotypes},
+        "phenotype_match": {"agree": list(c.phenotype[0]), "contradict": list(c.phenotype[1]),
+                            "suspected_category": c.phenotype[2]},
+        "diseases": [{"name": d.label, "moi": d.moi.value, "mechanism": d.mechanism.value, "iuis_table": d.iuis_table}
+                     for d in c.gene.diseases],
+    }  # fmt: skip
+
+
+def build_triage_json(record: StageRecord, result: TriageResult | None, config: Config, panel: Panel,
+                      *, sex_check: str) -> dict[str, Any]:
+    case = record.case
+    status = Status.FAILED if record.failure else (result.status if result else Status.FAILED)
+    reason = record.failure or (result.reason if result else "not analysed")
+    max_c = int(config.get("triage", "max_candidates"))
+    candidates = [_candidate(c) for c in (result.candidates if result else [])][:max_c]
+    doc: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "case": {
+            "sample_id": case.sample_id, "vcf": case.vcf, "vcf_sample": case.vcf_sample, "family_id": case.family_id,
+            "father_id": case.father_id, "mother_id": case.mother_id, "sex_reported": case.sex.value,
+            "sex_inferred": record.sex_inferred, "suspected_category": list(case.suspected_category),
+            "hpo_terms": list(case.hpo_terms), "immunophenotype": case.immunophenotype,
+        },
+        "status": status.value,
+        "no_known_defect": None if status == Status.FAILED else status != Status.POSITIVE,
+        "reason": reason,
+        "qc": {
+            "sex_reported": case.sex.value, "sex_inferred": record.sex_inferred, "sex_evidence": record.sex_evidence,
+            "sex_check": sex_check, "samples_used": list(record.samples_in_vcf), "notes": list(record.notes),
+            "records_in_panel_regions": record.n_records_in_panel,
+        },
+        "findings": [
+            {"gene": f.gene.symbol, "hgnc_id": f.gene.hgnc_id, "finding": f.finding.value, "moi": f.moi,
+             "level": f.level.value, "meets_inheritance": f.meets, "explanation": f.explanation,
+             "variants": [f"{v.av.variant.key}" for v in f.variants],
+             "classes": [v.classification.acmg_class for v in f.variants],
+             "diseases": [d.label for d in f.gene.diseases], "iuis_tables": list(f.gene.iuis_tables)}
+            for f in (result.findings if result else [])
+        ],  # fmt: skip
+        "candidates": candidates,
+        "n_candidates": len(candidates),
+        "next_steps": NEXT_STEPS[status],
+        "provenance": {
+            "pidtriage_version": __version__, "genome_build": config.build, "build_evidence": record.build_evidence,
+            "panel_name": panel.name, "panel_version": panel.version, "panel_genes": len(panel.genes),
+            "panel_path": config.get("panel"), **dict(record.provenance),
+        },
+        "thresholds": {k: config.values[k] for k in ("qc", "acmg", "triage", "panel_padding")}
+        | {"clinvar_min_review_stars": config.get("resources", "clinvar", "min_review_stars")},
+    }
+    validate_triage_json(doc)
+    return doc
+
+
+def met_codes(criteria: list[dict[str, Any]]) -> str:
+    return ",".join(c["code"] for c in criteria if c["outcome"] == Outcome.MET.value)

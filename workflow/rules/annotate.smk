@@ -1,0 +1,14 @@
+rule annotate:
+    input:
+        record=f"{WORK}/extract/{{sample}}.json",
+        vcf=f"{WORK}/extract/{{sample}}.panel.vcf.gz",
+    output:
+        f"{WORK}/annotate/{{sample}}.json",
+    log:
+        f"{LOGS}/annotate/{{sample}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/annotate/{{sample}}.tsv"
+    params:
+        configfile=CONFIGFILE,
+    shell:
+        "pidtriage annotate --configfile {params.configfile} --record {input.record} --out {output} > {log} 2>&1"

@@ -1,0 +1,37 @@
+# Input functions and shared values. Sheet and config are validated when the workflow is parsed.
+from pathlib import Path
+
+from snakemake.utils import validate
+
+from pidtriage.config import validate_config
+from pidtriage.io.samples import cases_from_rows, read_sample_sheet
+
+validate(config, schema="../schemas/config.schema.yaml")
+CONFIG = validate_config(dict(config))  # fills every default from the same schema
+config.update(CONFIG.values)
+OUT = config["outdir"]
+WORK = config.get("workdir") or f"{OUT}/work"
+LOGS = f"{OUT}/logs"
+CONFIGFILE = workflow.overwrite_configfiles[-1] if workflow.overwrite_configfiles else "config/config.yaml"
+ROWS = read_sample_sheet(config["samples"])
+CASES = {c.sample_id: c for c in cases_from_rows(ROWS)}
+
+
+wildcard_constraints:
+    sample="[A-Za-z0-9._-]+",
+
+
+def get_final_outputs():
+    per_case = expand(f"{OUT}/cases/{{sample}}/{{f}}", sample=sorted(CASES), f=["triage.json", "candidates.tsv", "report.html"])
+    cohort = [f"{OUT}/cohort/{f}" for f in ("summary.tsv", "no_known_defect.tsv", "report.html")]
+    return per_case + cohort
+
+
+def get_case_vcf(wildcards):
+    """The case's VCF (and its parents' when they are in other files), so Snakemake can make demo data first."""
+    case = CASES[wildcards.sample]
+    return sorted({case.vcf, *(v for v in (case.father_vcf, case.mother_vcf) if v)})
+
+
+def get_all_triage(wildcards):
+    return expand(f"{OUT}/cases/{{sample}}/triage.json", sample=sorted(CASES))

@@ -1,0 +1,13 @@
+DEMO_FILES = ["F03.vcf.gz", "F04.vcf.gz", "P01.vcf.gz", "P02.vcf.gz", "P05.vcf", "P06.vcf.gz", "P07.vcf.gz",
+              "clinvar_demo.vcf.gz", "population_demo.vcf.gz"]
+
+
+rule make_demo_data:
+    input:
+        "demo/demo_sites.tsv",
+    output:
+        expand("demo/data/{f}", f=DEMO_FILES),
+    log:
+        "logs/make_demo_data.log",
+    shell:
+        "python scripts/make_demo_data.py --outdir demo/data > {log} 2>&1"

@@ -1,0 +1,18 @@
+rule extract:
+    input:
+        record=f"{WORK}/validate/{{sample}}.json",
+        panel=config["panel"],
+    output:
+        record=f"{WORK}/extract/{{sample}}.json",
+        vcf=f"{WORK}/extract/{{sample}}.panel.vcf.gz",
+        tbi=f"{WORK}/extract/{{sample}}.panel.vcf.gz.tbi",
+    log:
+        f"{LOGS}/extract/{{sample}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/extract/{{sample}}.tsv"
+    params:
+        configfile=CONFIGFILE,
+        workdir=f"{WORK}/index/{{sample}}",
+    shell:
+        "pidtriage extract --configfile {params.configfile} --record {input.record} --out-vcf {output.vcf} "
+        "--out {output.record} --workdir {params.workdir} > {log} 2>&1"

@@ -1,0 +1,13 @@
+rule triage:
+    input:
+        f"{WORK}/annotate/{{sample}}.json",
+    output:
+        f"{OUT}/cases/{{sample}}/triage.json",
+    log:
+        f"{LOGS}/triage/{{sample}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/triage/{{sample}}.tsv"
+    params:
+        configfile=CONFIGFILE,
+    shell:
+        "pidtriage triage --configfile {params.configfile} --record {input} --out {output} > {log} 2>&1"
