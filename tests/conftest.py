@@ -25,3 +25,14 @@ def repo() -> Path:
 @pytest.fixture(scope="session")
 def default_panel_path() -> Path:
     return REPO / "gene_panels" / "iuis_iei_2024.tsv"
+
+
+@pytest.fixture(scope="session")
+def tool_env() -> dict[str, str]:
+    """The environment for subprocesses: this interpreter's bin/ first on PATH (snakemake, pidtriage)."""
+    import os
+    import sys
+
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env

@@ -10,5 +10,7 @@ rule annotate:
         f"{OUT}/benchmarks/annotate/{{sample}}.tsv"
     params:
         configfile=CONFIGFILE,
+    conda:
+        "../envs/pidtriage.yaml"
     shell:
         "pidtriage annotate --configfile {params.configfile} --record {input.record} --out {output} > {log} 2>&1"

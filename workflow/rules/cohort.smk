@@ -10,6 +10,8 @@ rule cohort:
     benchmark:
         f"{OUT}/benchmarks/cohort.tsv"
     params:
-        outdir=f"{OUT}/cohort",
+        outdir=lambda wildcards, output: os.path.dirname(output.summary),
+    conda:
+        "../envs/pidtriage.yaml"
     shell:
         "pidtriage cohort {input} --outdir {params.outdir} > {log} 2>&1"

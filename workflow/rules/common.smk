@@ -1,5 +1,5 @@
 # Input functions and shared values. Sheet and config are validated when the workflow is parsed.
-from pathlib import Path
+import os
 
 from snakemake.utils import validate
 

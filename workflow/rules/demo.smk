@@ -9,5 +9,7 @@ rule make_demo_data:
         expand("demo/data/{f}", f=DEMO_FILES),
     log:
         "logs/make_demo_data.log",
+    conda:
+        "../envs/pidtriage.yaml"
     shell:
         "python scripts/make_demo_data.py --outdir demo/data > {log} 2>&1"

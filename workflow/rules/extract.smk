@@ -12,7 +12,9 @@ rule extract:
         f"{OUT}/benchmarks/extract/{{sample}}.tsv"
     params:
         configfile=CONFIGFILE,
-        workdir=f"{WORK}/index/{{sample}}",
+        workdir=lambda wildcards, output: os.path.join(os.path.dirname(output.record), "index", wildcards.sample),
+    conda:
+        "../envs/pidtriage.yaml"
     shell:
         "pidtriage extract --configfile {params.configfile} --record {input.record} --out-vcf {output.vcf} "
         "--out {output.record} --workdir {params.workdir} > {log} 2>&1"

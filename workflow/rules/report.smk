@@ -9,6 +9,8 @@ rule report:
     benchmark:
         f"{OUT}/benchmarks/report/{{sample}}.tsv"
     params:
-        outdir=lambda wildcards: f"{OUT}/cases/{wildcards.sample}",
+        outdir=lambda wildcards, output: os.path.dirname(output.html),
+    conda:
+        "../envs/pidtriage.yaml"
     shell:
         "pidtriage report {input} --outdir {params.outdir} > {log} 2>&1"

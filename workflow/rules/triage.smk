@@ -9,5 +9,7 @@ rule triage:
         f"{OUT}/benchmarks/triage/{{sample}}.tsv"
     params:
         configfile=CONFIGFILE,
+    conda:
+        "../envs/pidtriage.yaml"
     shell:
         "pidtriage triage --configfile {params.configfile} --record {input} --out {output} > {log} 2>&1"

@@ -10,6 +10,8 @@ rule validate:
         f"{OUT}/benchmarks/validate/{{sample}}.tsv"
     params:
         configfile=CONFIGFILE,
+    conda:
+        "../envs/pidtriage.yaml"
     shell:
         "pidtriage validate --configfile {params.configfile} --samples {input.samples} "
         "--sample-id {wildcards.sample} --out {output} > {log} 2>&1"

@@ -79,7 +79,9 @@ def read_header(path: str | Path, *, check_compression: bool = True) -> VcfHeade
         reference, info, is_gvcf = "", {}, False
         for rec in vcf.header_iter():
             kind = rec.type
-            fields = rec.info(extra=True) if kind in ("CONTIG", "INFO", "GENERIC", "ALT") else {}
+            raw = rec.info(extra=True) if kind in ("CONTIG", "INFO", "GENERIC", "ALT") else {}
+            fields = {(k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
+                      for k, v in raw.items()}
             if kind == "CONTIG":
                 length = fields.get("length")
                 contigs[fields.get("ID", "")] = int(length) if length and str(length).isdigit() else None

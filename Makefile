@@ -1,0 +1,30 @@
+# pidtriage: `make demo`, `make test`, `make bench`, `make lint`. Each sets up .venv when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: demo test bench lint clean
+
+$(BIN)/pidtriage: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/pidtriage
+	$(BIN)/snakemake -s workflow/Snakefile --cores 2
+	@echo; echo "Cohort summary: results/cohort/summary.tsv"; cat results/cohort/summary.tsv
+
+test: $(BIN)/pidtriage
+	$(BIN)/pytest -q
+
+bench: $(BIN)/pidtriage
+	$(BIN)/python tests/benchmarks/run_benchmarks.py
+
+lint: $(BIN)/pidtriage
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/snakemake -s workflow/Snakefile --lint
+
+clean:
+	rm -rf results .snakemake

@@ -1,0 +1,106 @@
+"""Bad input gets a one-line reason naming the file and the fix, never a traceback."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from pidtriage.cli import main
+
+HEADER = "##fileformat=VCFv4.2\n##contig=<ID=11,length=135086622>\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+
+
+@pytest.fixture
+def config(tmp_path, repo):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"panel: {repo}/gene_panels/iuis_iei_2024.tsv\n")
+    return str(cfg)
+
+
+def run(tmp_path: Path, vcf: Path, config: str, capsys, sample: str = "S1") -> tuple[int, str, dict]:
+    code = main(["run", "--vcf", str(vcf), "--sample-id", sample, "--sex", "female", "--outdir", str(tmp_path / "o"),
+                 "--configfile", config])
+    err = capsys.readouterr().err
+    doc = json.loads((tmp_path / "o/cases" / sample / "triage.json").read_text())
+    return code, err, doc
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("missing.vcf", None, "no such file"),
+        ("empty.vcf", "", "the file is empty"),
+        ("notvcf.vcf", "hello, this is a spreadsheet\n1,2,3\n", "not a readable VCF"),
+        ("nochrom.vcf", "##fileformat=VCFv4.2\n11\t36573626\t.\tC\tT\t.\tPASS\t.\n", "not a readable VCF"),
+    ],
+)
+def test_unreadable_inputs_fail_cleanly(tmp_path, config, capsys, name, content, expected):
+    vcf = tmp_path / name
+    if content is not None:
+        vcf.write_text(content)
+    code, err, doc = run(tmp_path, vcf, config, capsys)
+    assert code == 2
+    assert doc["status"] == "failed" and doc["no_known_defect"] is None
+    assert expected in doc["reason"] and name in doc["reason"]
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_truncated_gzip(tmp_path, config, capsys):
+    vcf = tmp_path / "t.vcf.gz"
+    data = gzip.compress((HEADER + "11\t36573626\t.\tC\tT\t.\tPASS\t.\tGT\t0/1\n" * 200).encode())
+    vcf.write_bytes(data[: len(data) // 2])
+    code, _, doc = run(tmp_path, vcf, config, capsys)
+    assert code == 2 and "truncated" in doc["reason"]
+
+
+def test_missing_sample(tmp_path, config, capsys):
+    vcf = tmp_path / "s.vcf"
+    vcf.write_text(HEADER + "11\t36573626\t.\tC\tT\t.\tPASS\t.\tGT\t0/1\n")
+    code, _, doc = run(tmp_path, vcf, config, capsys, sample="OTHER")
+    assert code == 2 and "sample 'OTHER' not in the VCF" in doc["reason"] and "vcf_sample" in doc["reason"]
+
+
+def test_header_only_vcf_is_negative_not_failed(tmp_path, config, capsys):
+    vcf = tmp_path / "novar.vcf"
+    vcf.write_text(HEADER)
+    code, _, doc = run(tmp_path, vcf, config, capsys)
+    assert code == 0 and doc["status"] == "negative"
+
+
+def test_multiallelic_record_is_split(tmp_path, config, capsys, repo):
+    # RAG1 p.Arg108Ter (C>T) written as the second ALT of a multiallelic record
+    vcf = tmp_path / "multi.vcf"
+    vcf.write_text(HEADER + "11\t36573626\t.\tC\tA,T\t50\tPASS\t.\tGT\t1/2\n")
+    code, _, doc = run(tmp_path, vcf, config, capsys)
+    assert code == 0
+    # no ClinVar configured: the split record is still read, with the T allele present
+    assert doc["qc"]["records_in_panel_regions"] == 2
+
+
+def test_duplicate_sample_ids_are_a_config_error(tmp_path, capsys):
+    sheet = tmp_path / "s.tsv"
+    sheet.write_text("sample_id\tvcf\tsex\nA\ta.vcf\tmale\nA\tb.vcf\tfemale\n")
+    code = main(["validate", "--samples", str(sheet), "--sample-id", "A", "--out", str(tmp_path / "x.json")])
+    assert code == 2
+    assert "duplicate sample_id 'A'" in capsys.readouterr().err
+
+
+def test_parent_not_in_sheet_is_a_pedigree_error(tmp_path, capsys):
+    sheet = tmp_path / "s.tsv"
+    sheet.write_text("sample_id\tvcf\tsex\tfather_id\nA\ta.vcf\tmale\tDAD\n")
+    code = main(["validate", "--samples", str(sheet), "--sample-id", "A", "--out", str(tmp_path / "x.json")])
+    assert code == 2
+    assert "father_id 'DAD' is not in the sheet" in capsys.readouterr().err
+
+
+def test_bad_config_value(tmp_path, capsys):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("genome_build: hg19\n")
+    code = main(["run", "--vcf", "x.vcf", "--sample-id", "S", "--sex", "male", "--outdir", str(tmp_path),
+                 "--configfile", str(cfg)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "genome_build" in err and "config.schema.yaml" in err

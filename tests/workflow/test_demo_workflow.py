@@ -1,0 +1,99 @@
+"""The demo cohort through Snakemake: every case ends with its expected status (the README's `make demo`)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.workflow
+ENV: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _env(tool_env):
+    ENV.update(tool_env)
+
+EXPECTED = {
+    "P01": ("positive", "BTK"),  # X-linked hemizygous boy
+    "P02": ("positive", "RAG1"),  # AR homozygous
+    "P03": ("positive", "DCLRE1C"),  # AR compound heterozygote, phased by the trio
+    "P04": ("positive", "NFKB1"),  # de novo AD in a trio
+    "P05": ("inconclusive", "RAG2"),  # single P variant in an AR gene: carrier
+    "P06": ("negative", "."),
+    "P07": ("failed", "."),  # truncated file
+}
+
+
+def snakemake(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("snakemake")
+    return subprocess.run([str(exe), "-s", "workflow/Snakefile", "--cores", "2", *args], cwd=repo,
+                          capture_output=True, text=True, timeout=600, env=ENV)
+
+
+@pytest.fixture(scope="module")
+def demo_results(repo, tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "results"
+    result = snakemake(repo, "--config", f"outdir={out}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def test_demo_statuses(demo_results):
+    with (demo_results / "cohort/summary.tsv").open() as fh:
+        rows = {r["sample_id"]: r for r in csv.DictReader(fh, delimiter="\t")}
+    assert set(rows) == set(EXPECTED)  # every affected individual is a case; parents are not
+    for sid, (status, gene) in EXPECTED.items():
+        assert rows[sid]["status"] == status, (sid, rows[sid])
+        assert rows[sid]["genes"] == gene, (sid, rows[sid])
+    assert rows["P06"]["no_known_defect"] == "yes" and rows["P05"]["no_known_defect"] == "yes"
+    assert rows["P01"]["no_known_defect"] == "no"
+    assert rows["P07"]["no_known_defect"] == "." and "P07.vcf.gz" in rows["P07"]["reason"]
+
+
+def test_demo_findings_and_flags(demo_results):
+    p03 = json.loads((demo_results / "cases/P03/triage.json").read_text())
+    assert p03["findings"][0]["finding"] == "AR_compound_het"
+    assert p03["qc"]["samples_used"] == ["P03", "P03_F", "P03_M"]
+    p04 = json.loads((demo_results / "cases/P04/triage.json").read_text())
+    assert p04["candidates"][0]["finding"] == "de_novo"
+    assert any(c["code"] == "PS2" and c["outcome"] == "met" for c in p04["candidates"][0]["criteria"])
+    flagged = (demo_results / "cohort/no_known_defect.tsv").read_text()
+    assert "P05" in flagged and "P06" in flagged and "P07" not in flagged and "P01" not in flagged
+    with (demo_results / "cases/P01/candidates.tsv").open() as fh:
+        header = fh.readline().rstrip("\n").split("\t")
+    assert header[:4] == ["rank", "gene", "hgnc_id", "chrom"] and header[-1] == "qc_flags"
+    html = (demo_results / "cases/P01/report.html").read_text()
+    assert "A causative genetic finding was identified" in html and "BTK" in html
+    neg = (demo_results / "cases/P06/report.html").read_text()
+    assert "No causative variant was identified in the 505 genes analysed" in neg
+
+
+def test_rerun_does_nothing(repo, demo_results):
+    result = snakemake(repo, "--config", f"outdir={demo_results}", "-n")
+    assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def test_snakemake_lint_is_clean(repo):
+    result = snakemake(repo, "--lint")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+def test_single_case_cli_matches_workflow(repo, demo_results, tmp_path):
+    exe = Path(sys.executable).with_name("pidtriage")
+    result = subprocess.run([str(exe), "run", "--vcf", "demo/data/P02.vcf.gz", "--sample-id", "P02", "--sex", "female",
+                             "--immunophenotype", "T=absent;B=absent;NK=normal", "--suspected-category", "1",
+                             "--outdir", str(tmp_path), "--configfile", "config/config.yaml"],
+                            cwd=repo, capture_output=True, text=True, timeout=120, env=ENV)
+    assert result.returncode == 0, result.stderr
+    a = json.loads((tmp_path / "cases/P02/triage.json").read_text())
+    b = json.loads((demo_results / "cases/P02/triage.json").read_text())
+    assert a["status"] == b["status"] == "positive"
+    assert a["candidates"] == b["candidates"]
+
+
