@@ -85,7 +85,7 @@ def _phenotype(case: CaseInfo, gene: PanelGene) -> tuple[tuple[str, ...], tuple[
     for d in gene.diseases:
         if patient and d.immunophenotype:
             agree, contra = match_features(patient, parse_features(d.immunophenotype))
-            if len(agree) - len(contra) > len(best[0]) - len(best[1]) or not best[0] and not best[1]:
+            if len(agree) - len(contra) > len(best[0]) - len(best[1]) or (not best[0] and not best[1]):
                 best = (agree, contra)
     category = bool(set(case.suspected_category) & set(gene.iuis_tables))
     return tuple(best[0]), tuple(best[1]), category

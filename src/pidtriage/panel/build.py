@@ -14,11 +14,16 @@ from typing import Any
 
 from pidtriage.io.panel_sources import HgncRecord, IuisRow, ManeRecord
 from pidtriage.panel.features import parse_iuis_features
-from pidtriage.panel.iuis import parse_inheritance, parse_mechanism, parse_subcategory, parse_table, split_defect
+from pidtriage.panel.iuis import (
+    parse_inheritance,
+    parse_mechanism,
+    parse_subcategory,
+    parse_table,
+    split_defect,
+)
 from pidtriage.panel.model import (
     Disease,
     GeneLocation,
-    Moi,
     PanelGene,
     combine_mechanisms,
     combine_mois,
