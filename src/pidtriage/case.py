@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pidtriage.config import Config
-from pidtriage.errors import BuildMismatchError, InputError, PidTriageError, SampleError, VcfFormatError
+from pidtriage.errors import InputError, PidTriageError
 from pidtriage.genome import detect_build, naming_of
 from pidtriage.inheritance.family import Family
 from pidtriage.io import extract as ex
@@ -132,7 +132,7 @@ def annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRe
         sex = reported if reported != Sex.UNKNOWN else sex_call.inferred
         annotator = Annotator(config, panel, csq_fields=csq_format(header, "CSQ"))
         variants = annotator.annotate(raw, sex=sex)
-    except (VcfFormatError, SampleError, BuildMismatchError, PidTriageError) as exc:
+    except PidTriageError as exc:
         return dataclasses.replace(record, failure=str(exc))
     notes = list(record.notes)
     if reported == Sex.UNKNOWN:

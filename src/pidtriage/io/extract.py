@@ -7,7 +7,6 @@ queried like any indexed file. Never a whole-genome scan in Python.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -106,10 +105,3 @@ def write_empty_vcf(out: str | Path) -> str:
     pysam.tabix_index(str(out), preset="vcf", force=True)
     return str(out)
 
-
-def remove(path: str | Path) -> None:
-    p = Path(path)
-    if p.is_dir():
-        shutil.rmtree(p, ignore_errors=True)
-    else:
-        p.unlink(missing_ok=True)

@@ -6,13 +6,12 @@ are matched per allele.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 import pysam
 
 from pidtriage.errors import ResourceError
-from pidtriage.genome import bare, naming_of, to_naming
+from pidtriage.genome import naming_of, to_naming
 from pidtriage.models import Variant
 
 __all__ = ["SitesVcf"]
@@ -80,10 +79,3 @@ def _info(text: str, allele_index: int, n_alts: int) -> dict[str, str]:
         out[key] = value
     return out
 
-
-def same_contig(a: str, b: str) -> bool:
-    return bare(a) == bare(b)
-
-
-def contig_set(names: Iterable[str]) -> set[str]:
-    return {bare(n) for n in names}

@@ -41,12 +41,23 @@ class RawRecord:
     annotations: tuple[tuple[str, str], ...]  # (INFO key, raw value) for CSQ / ANN / EFF / BCSQ
 
 
+BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+
+
 def _check_gzip(path: Path) -> None:
-    """Reading a truncated gzip through htslib may just stop early; check the stream ends properly."""
+    """Reading a truncated gzip through htslib may just stop early; check the stream ends properly.
+
+    A BGZF file ends with a fixed 28-byte EOF block: reading it costs nothing. A plain gzip has no such
+    marker and is decompressed once (it is rewritten as BGZF before extraction anyway)."""
     with path.open("rb") as fh:
-        magic = fh.read(2)
-    if magic != b"\x1f\x8b":
-        return
+        head = fh.read(18)
+        if head[:2] != b"\x1f\x8b":
+            return
+        if len(head) >= 14 and head[3] & 4 and head[12:14] == b"BC":
+            fh.seek(-28, 2)
+            if fh.read(28) == BGZF_EOF:
+                return
+            raise VcfFormatError(f"{path}: the bgzip file is truncated (no end-of-file block); copy or export it again")
     try:
         with gzip.open(path, "rb") as gz:
             while gz.read(1 << 20):
@@ -87,8 +98,6 @@ def read_header(path: str | Path, *, check_compression: bool = True) -> VcfHeade
                 contigs[fields.get("ID", "")] = int(length) if length and str(length).isdigit() else None
             elif kind == "INFO":
                 info[fields.get("ID", "")] = str(fields.get("Description", "")).strip('"')
-                if fields.get("ID") == "END":
-                    is_gvcf = is_gvcf or False
             elif kind == "ALT" and fields.get("ID") in ("NON_REF", "*"):
                 is_gvcf = True
             elif kind == "GENERIC" and fields.get("reference"):

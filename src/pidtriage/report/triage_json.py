@@ -13,7 +13,7 @@ from pidtriage import __version__
 from pidtriage.case import StageRecord
 from pidtriage.config import Config
 from pidtriage.io.panel_tsv import Panel
-from pidtriage.models import Outcome, Status
+from pidtriage.models import Status
 from pidtriage.triage import Candidate, TriageResult
 
 __all__ = ["SCHEMA_VERSION", "build_triage_json", "validate_triage_json"]
@@ -124,6 +124,3 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
     validate_triage_json(doc)
     return doc
 
-
-def met_codes(criteria: list[dict[str, Any]]) -> str:
-    return ",".join(c["code"] for c in criteria if c["outcome"] == Outcome.MET.value)
