@@ -29,7 +29,11 @@ REPO = Path(__file__).resolve().parent.parent
 SITES = REPO / "demo" / "demo_sites.tsv"
 SHARED_CLINVAR = REPO.parent / "shared/data/clinvar/clinvar_pid398_snvs.GRCh38.derived.vcf.gz"
 LENGTHS = {"2": 242193529, "4": 190214555, "10": 133797422, "11": 135086622, "19": 58617616, "20": 64444167,
-           "21": 46709983, "X": 156040895}  # GRCh38  # fmt: skip
+           "21": 46709983, "X": 156040895, "Y": 57227415}  # GRCh38  # fmt: skip
+# Simulated sex-chromosome background for the sample-QC sex check: loci in chrX 85-95 Mb (no panel gene) and
+# in the male-specific region of chrY. Positions and REF bases are simulated (DEMO DATA): no resource matches.
+SEX_LOCI_X = 60
+SEX_LOCI_Y = 12
 GENES = ("BTK", "IL2RG", "CD40LG", "CYBB", "WAS", "FOXP3", "RAG1", "RAG2", "DCLRE1C", "NFKB1", "ADA", "JAK3",
          "ITGB2", "AIRE", "CTLA4", "LRBA")  # fmt: skip
 # The disease-causing variants (chrom, pos, ref, alt), all ClinVar P or LP.
@@ -114,6 +118,28 @@ def _background(rng: random.Random, site: dict[str, str], male: bool) -> tuple[i
     return a if sum(a) else None
 
 
+def _sex_background(rng: random.Random, samples: list[tuple[str, bool]]) -> list[tuple[str, int, str, str, list[str]]]:
+    """Calls at simulated chrX/chrY loci: females heterozygous at about half their chrX calls, males
+    hemizygous on chrX and called on chrY; a female has no reads on chrY (DP 0, missing genotype)."""
+    loci = [("X", p) for p in sorted(rng.sample(range(85_000_000, 95_000_000), SEX_LOCI_X))]
+    loci += [("Y", p) for p in sorted(rng.sample(range(7_000_000, 20_000_000), SEX_LOCI_Y))]
+    out = []
+    for chrom, pos in loci:
+        ref, alt = rng.sample("ACGT", 2)
+        calls = []
+        for _, male in samples:
+            if chrom == "Y" and not male:
+                calls.append("./.:0,0:0:0")
+            elif male:
+                calls.append(_call(rng, (1, 1) if rng.random() < 0.6 else (0, 0)))
+            else:
+                r = rng.random()
+                calls.append(_call(rng, (0, 1) if r < 0.5 else (1, 1) if r < 0.8 else (0, 0)))
+        if any(c.split(":")[0] in ("0/1", "1/1") for c in calls):
+            out.append((chrom, pos, ref, alt, calls))
+    return out
+
+
 def write_vcf(path: Path, samples: list[tuple[str, bool]], spikes: dict[tuple[str, int, str, str], list[tuple[int, ...]]],
               sites: list[dict[str, str]], rng: random.Random, *, chr_prefix: bool) -> None:
     by_key = {_key(s): s for s in sites}
@@ -137,6 +163,11 @@ def write_vcf(path: Path, samples: list[tuple[str, bool]], spikes: dict[tuple[st
             calls = [_call(rng, g if g else (0, 0)) for g in gts]  # type: ignore[arg-type]
         records.append(f"{_contig(key[0], chr_prefix)}\t{key[1]}\t.\t{key[2]}\t{key[3]}\t{rng.randint(200, 2000)}\tPASS\t.\tGT:AD:DP:GQ\t"
                        + "\t".join(calls))
+    order = {c: i for i, c in enumerate(LENGTHS)}
+    for chrom, pos, ref, alt, calls in _sex_background(rng, samples):
+        records.append(f"{_contig(chrom, chr_prefix)}\t{pos}\t.\t{ref}\t{alt}\t{rng.randint(200, 2000)}\tPASS\t.\tGT:AD:DP:GQ\t"
+                       + "\t".join(calls))
+    records.sort(key=lambda line: (order[line.split("\t", 1)[0].removeprefix("chr")], int(line.split("\t", 2)[1])))
     missing = set(spikes) - set(by_key)
     if missing:
         sys.exit(f"make_demo_data: spiked variant(s) {missing} not in {SITES}; run --refresh-sites")

@@ -32,7 +32,9 @@ class StageRecord:
     build: str = ""
     build_evidence: str = ""
     naming: str = ""
-    samples_in_vcf: tuple[str, ...] = ()  # proband first, then parents found in the same VCF
+    samples_in_vcf: tuple[str, ...] = ()  # proband first, then parents (after extraction: all in the family VCF)
+    parent_vcfs: tuple[tuple[str, str], ...] = ()  # (sample, VCF) of parents in VCFs of their own
+    query_vcfs: tuple[tuple[str, str], ...] = ()  # (sample, indexed VCF) for whole-VCF queries (sex)
     notes: tuple[str, ...] = ()
     vcf_for_query: str = ""
     extracted_vcf: str = ""
@@ -41,6 +43,7 @@ class StageRecord:
     variants: tuple[AnnotatedVariant, ...] = ()
     provenance: tuple[tuple[str, str], ...] = ()
     n_records_in_panel: int = 0
+    sample_qc: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -76,34 +79,77 @@ def validate_stage(case: CaseInfo, config: Config) -> StageRecord:
     if header.is_gvcf:
         notes.append("gVCF: reference blocks skipped, variant calls kept")
     samples = [case.vcf_sample]
+    parent_vcfs = []
     for role, name, vcf in (("father", case.father_vcf_sample, case.father_vcf), ("mother", case.mother_vcf_sample, case.mother_vcf)):
         if not name:
             continue
-        if vcf == case.vcf and name in header.samples:
-            samples.append(name)
+        if vcf == case.vcf:
+            if name in header.samples:
+                samples.append(name)
+            else:
+                notes.append(f"QC warning: {role} {name} is not in {Path(vcf).name}: parental genotypes not used; "
+                             "fix vcf_sample of the parent's row")
+            continue
+        problem = _parent_vcf_problem(vcf, name, config)
+        if problem:
+            notes.append(f"QC warning: {role} {name}: {problem}; parental genotypes not used")
         else:
-            notes.append(f"{role} {name} not in {Path(case.vcf).name}: parental genotypes not used")
+            parent_vcfs.append((name, vcf))
     return StageRecord(case=case, build=build or config.build, build_evidence=evidence,
                        naming=naming_of(header.contigs) if header.contigs else "bare",
-                       samples_in_vcf=tuple(samples), notes=tuple(notes))
+                       samples_in_vcf=tuple(samples), parent_vcfs=tuple(parent_vcfs), notes=tuple(notes))
+
+
+def _parent_vcf_problem(vcf: str, name: str, config: Config) -> str:
+    try:
+        header = read_header(vcf)
+    except InputError as exc:
+        return str(exc)
+    if name not in header.samples:
+        return f"sample {name!r} not in {Path(vcf).name}"
+    build, evidence = detect_build(header.contigs, header.reference)
+    if build and build != config.build:
+        return f"{Path(vcf).name} is {build} ({evidence}), not {config.build}"
+    return ""
 
 
 def extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf: str | Path, workdir: str | Path) -> StageRecord:
+    """Panel regions of the proband's VCF (with the parents in it), merged with the parents' own VCFs."""
     if record.failure:
         ex.write_empty_vcf(out_vcf)
         return dataclasses.replace(record, extracted_vcf=str(out_vcf))
+    work = Path(workdir)
+    sid = record.case.sample_id
     try:
-        query, _copied = ex.ensure_indexed(record.case.vcf, workdir)
-        naming = naming_of(read_header(query, check_compression=False).contigs) if record.naming != "chr" else "chr"
-        regions = bed_regions(panel, build=config.build, padding=int(config.get("panel_padding")),
-                              chr_prefix=naming == "chr")
-        bed = ex.write_bed(regions, Path(workdir) / f"{record.case.sample_id}.panel.bed")
-        ex.extract_regions(query, bed, out_vcf, samples=record.samples_in_vcf,
-                           reference_fasta=config.path("annotation", "reference_fasta"))
+        parts = [(record.case.vcf, record.samples_in_vcf)] + [(vcf, (name,)) for name, vcf in record.parent_vcfs]
+        outputs, queries, naming = [], [], ""
+        for i, (vcf, samples) in enumerate(parts):
+            query, _copied = ex.ensure_indexed(vcf, work)
+            part_naming = naming_of(read_header(query, check_compression=False).contigs)
+            naming = naming or part_naming
+            regions = bed_regions(panel, build=config.build, padding=int(config.get("panel_padding")),
+                                  chr_prefix=part_naming == "chr")
+            bed = ex.write_bed(regions, work / f"{sid}.panel.{part_naming}.bed")
+            target = out_vcf if len(parts) == 1 else work / f"{sid}.part{i}.vcf.gz"
+            ex.extract_regions(query, bed, target, samples=samples,
+                               reference_fasta=config.path("annotation", "reference_fasta"))
+            outputs.append(str(target))
+            queries += [(s, query) for s in samples]
+        if len(parts) > 1:
+            ex.merge_family(outputs, out_vcf, naming=naming)
+            for extra in outputs:
+                for f in (extra, extra + ".tbi"):
+                    Path(f).unlink(missing_ok=True)
     except PidTriageError as exc:
         ex.write_empty_vcf(out_vcf)
         return dataclasses.replace(record, failure=str(exc), extracted_vcf=str(out_vcf))
-    return dataclasses.replace(record, vcf_for_query=query, extracted_vcf=str(out_vcf))
+    notes = list(record.notes)
+    if record.parent_vcfs:
+        notes.append("parents from their own VCFs: a site absent from a parent's VCF is taken as homozygous "
+                     "reference for phasing, but not as confident enough to call a variant de novo")
+    samples = tuple(s for s, _ in queries)
+    return dataclasses.replace(record, vcf_for_query=queries[0][1], extracted_vcf=str(out_vcf),
+                               samples_in_vcf=samples, query_vcfs=tuple(queries), notes=tuple(notes))
 
 
 def family_of(record: StageRecord, config: Config) -> Family:
@@ -119,15 +165,13 @@ def family_of(record: StageRecord, config: Config) -> Family:
 
 def annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRecord:
     from pidtriage.annotate.pipeline import Annotator
-    from pidtriage.qc import infer_sex
 
     if record.failure:
         return record
     try:
         header = read_header(record.extracted_vcf, check_compression=False)
         raw = list(read_records(record.extracted_vcf, record.samples_in_vcf))
-        sex_call = infer_sex(((r.variant.chrom, r.variant.pos, r.genotypes[0]) for r in raw), config.build,
-                             config.get("qc"))
+        sample_qc, sex_call, failures = _sample_qc(record, raw, config)
         reported = record.case.sex
         sex = reported if reported != Sex.UNKNOWN else sex_call.inferred
         annotator = Annotator(config, panel, csq_fields=csq_format(header, "CSQ"))
@@ -140,7 +184,54 @@ def annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRe
     return dataclasses.replace(
         record, variants=tuple(variants), sex_inferred=sex_call.inferred.value, sex_evidence=sex_call.explanation,
         provenance=tuple(sorted(annotator.provenance().items())), n_records_in_panel=len(raw), notes=tuple(notes),
+        sample_qc=sample_qc, failure="; ".join(failures),
     )
+
+
+def _sample_qc(record: StageRecord, raw: list[Any], config: Config) -> tuple[dict[str, Any], Any, list[str]]:
+    """Per-individual QC (sex, panel call statistics, the Mendelian check), the proband's sex call, and the
+    hard-QC failures."""
+    from pidtriage import sampleqc
+
+    thresholds = config.get("qc")
+    samples = record.samples_in_vcf
+    sexes: dict[str, sampleqc.SexInference] = {}
+    by_vcf: dict[str, list[str]] = {}
+    for sample, vcf in record.query_vcfs or tuple((s, record.vcf_for_query) for s in samples):
+        by_vcf.setdefault(vcf, []).append(sample)
+    total_records: dict[str, int | None] = {}
+    for vcf, names in by_vcf.items():
+        header = read_header(vcf, check_compression=False)
+        sexes.update(sampleqc.infer_sex(vcf, names, contigs=header.contigs, formats=header.formats,
+                                        build=config.build, thresholds=thresholds))
+        count = sampleqc.records_in_index(vcf)
+        total_records.update({n: count for n in names})
+    family = family_of(record, config)
+    mendel = sampleqc.mendelian_check(raw, samples, family.father, family.mother, min_gq=int(thresholds["min_gq"]),
+                                      min_sites=int(thresholds["min_sites_for_mendelian"]))
+    roles = {record.case.vcf_sample: "proband", family.father: "father", family.mother: "mother"}
+    reported = {record.case.vcf_sample: record.case.sex, family.father: Sex.MALE, family.mother: Sex.FEMALE}
+    individuals = []
+    proband_stats = None
+    for i, sample in enumerate(samples):
+        stats = sampleqc.call_stats(raw, i)
+        proband_stats = proband_stats or stats
+        sex = sexes.get(sample, sampleqc.SexInference(Sex.UNKNOWN))
+        individuals.append({
+            "sample": sample, "role": roles.get(sample, "relative"), "sex_reported": reported[sample].value,
+            "sex_inferred": sex.inferred.value, "sex_check": sex_check(reported[sample], sex.inferred.value),
+            "sex_evidence": sex.explanation, "records_in_vcf": total_records.get(sample),
+            "panel": stats.as_dict(),
+        })  # fmt: skip
+    failures = sampleqc.hard_failures(proband_stats or sampleqc.CallStats(), mendel, thresholds,
+                                      sample=record.case.vcf_sample, vcf=record.case.vcf)
+    doc = {
+        "individuals": individuals,
+        "mendelian": {"evaluated": mendel.evaluated, "informative_sites": mendel.informative, "errors": mendel.errors,
+                      "rate": mendel.rate, "explanation": mendel.explanation, "examples": list(mendel.examples)},
+        "hard_failures": failures,
+    }  # fmt: skip
+    return doc, sexes.get(record.case.vcf_sample, sampleqc.SexInference(Sex.UNKNOWN)), failures
 
 
 def load_panel(config: Config) -> Panel:

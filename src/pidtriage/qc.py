@@ -1,4 +1,4 @@
-"""Quality checks: per genotype (FILTER, GQ, DP, allele balance) and per sample (inferred sex).
+"""Quality checks per genotype (FILTER, GQ, DP, allele balance); per-sample QC is in `sampleqc`.
 
 A FORMAT field the VCF does not have is "not evaluated", never a failure. Every check records the value
 and the threshold it was held against.
@@ -10,10 +10,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pidtriage.genome import bare, in_par
-from pidtriage.models import Genotype, Outcome, QcCheck, Sex, Variant, Zygosity
+from pidtriage.models import Genotype, Outcome, QcCheck, Variant, Zygosity
 
-__all__ = ["SexInference", "failed_checks", "genotype_checks", "infer_sex"]
+__all__ = ["failed_checks", "genotype_checks"]
 
 
 def genotype_checks(variant: Variant, gt: Genotype, thresholds: Mapping[str, Any], *, haploid: bool) -> list[QcCheck]:
@@ -45,36 +44,3 @@ def genotype_checks(variant: Variant, gt: Genotype, thresholds: Mapping[str, Any
 
 def failed_checks(checks: Iterable[QcCheck]) -> list[str]:
     return [c.name for c in checks if c.outcome == Outcome.NOT_MET]
-
-
-@dataclass(frozen=True, slots=True)
-class SexInference:
-    inferred: Sex
-    x_calls: int
-    x_het: int
-    explanation: str
-
-
-def infer_sex(calls: Iterable[tuple[str, int, Genotype]], build: str, thresholds: Mapping[str, Any]) -> SexInference:
-    """Sex from the heterozygosity of chrX calls outside the PARs (the panel's X-linked genes)."""
-    n = het = 0
-    for chrom, pos, gt in calls:
-        if bare(chrom) != "X" or in_par(chrom, pos, build):
-            continue
-        called = [a for a in gt.alleles if a >= 0]
-        if not called or all(a == 0 for a in called):
-            continue
-        n += 1
-        if len(called) > 1 and len(set(called)) > 1:
-            het += 1
-    minimum = thresholds["min_x_calls_for_sex"]
-    if n < minimum:
-        return SexInference(Sex.UNKNOWN, n, het, f"{n} non-reference chrX calls outside the PARs (< {minimum} needed)")
-    fraction = het / n
-    if fraction <= thresholds["max_male_x_het_fraction"]:
-        sex = Sex.MALE
-    elif fraction >= thresholds["min_female_x_het_fraction"]:
-        sex = Sex.FEMALE
-    else:
-        sex = Sex.UNKNOWN
-    return SexInference(sex, n, het, f"{het}/{n} chrX calls heterozygous ({fraction:.2f}) outside the PARs")

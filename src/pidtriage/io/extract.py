@@ -16,7 +16,7 @@ import pysam.utils
 
 from pidtriage.errors import VcfFormatError
 
-__all__ = ["ensure_indexed", "extract_regions", "write_bed", "write_empty_vcf"]
+__all__ = ["ensure_indexed", "extract_regions", "merge_family", "write_bed", "write_empty_vcf"]
 
 
 def _bcftools(*args: str, where: str) -> str:
@@ -93,6 +93,37 @@ def extract_regions(
     tmp.unlink(missing_ok=True)
     os.replace(str(out) + ".tmp", out)
     _bcftools("index", "-t", "-f", str(out), where=str(out))
+    return str(out)
+
+
+def merge_family(parts: Sequence[str], out: str | Path, *, naming: str) -> str:
+    """Merge per-VCF extracts (proband's first) into one family VCF, contigs renamed to `naming`.
+
+    Sites absent from a parent's VCF become 0/0 (`--missing-to-ref`) with no GQ: enough to phase a pair from
+    the parents, never enough to call a variant de novo (that needs a confident parental genotype)."""
+    from pidtriage.genome import to_naming
+
+    out = Path(out)
+    renamed = []
+    for i, part in enumerate(parts):
+        contigs = list(pysam.VariantFile(part).header.contigs)
+        mapping = {c: to_naming(c, naming) for c in contigs}
+        if all(a == b for a, b in mapping.items()):
+            renamed.append(part)
+            continue
+        table = out.with_name(f"{out.name}.part{i}.chrmap")
+        table.write_text("".join(f"{a}\t{b}\n" for a, b in mapping.items()))
+        target = out.with_name(f"{out.name}.part{i}.renamed.bcf")
+        _bcftools("annotate", "--no-version", "--rename-chrs", str(table), "-Ob", "-o", str(target), part, where=part)
+        _bcftools("index", "-f", str(target), where=part)
+        renamed.append(str(target))
+    tmp = out.with_name(out.name + ".tmp")
+    _bcftools("merge", "--no-version", "-m", "none", "--missing-to-ref", "-Oz", "-o", str(tmp), *renamed,
+              where=", ".join(parts))
+    os.replace(tmp, out)
+    _bcftools("index", "-t", "-f", str(out), where=str(out))
+    for extra in out.parent.glob(f"{out.name}.part*"):
+        extra.unlink()
     return str(out)
 
 

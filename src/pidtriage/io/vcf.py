@@ -32,6 +32,7 @@ class VcfHeader:
     reference: str
     info_descriptions: dict[str, str]
     is_gvcf: bool
+    formats: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +88,10 @@ def read_header(path: str | Path, *, check_compression: bool = True) -> VcfHeade
     vcf = _open(p)
     try:
         contigs: dict[str, int | None] = {}
-        reference, info, is_gvcf = "", {}, False
+        reference, info, is_gvcf, formats = "", {}, False, []
         for rec in vcf.header_iter():
             kind = rec.type
-            raw = rec.info(extra=True) if kind in ("CONTIG", "INFO", "GENERIC", "ALT") else {}
+            raw = rec.info(extra=True) if kind in ("CONTIG", "INFO", "GENERIC", "ALT", "FORMAT") else {}
             fields = {(k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
                       for k, v in raw.items()}
             if kind == "CONTIG":
@@ -98,6 +99,8 @@ def read_header(path: str | Path, *, check_compression: bool = True) -> VcfHeade
                 contigs[fields.get("ID", "")] = int(length) if length and str(length).isdigit() else None
             elif kind == "INFO":
                 info[fields.get("ID", "")] = str(fields.get("Description", "")).strip('"')
+            elif kind == "FORMAT":
+                formats.append(str(fields.get("ID", "")))
             elif kind == "ALT" and fields.get("ID") in ("NON_REF", "*"):
                 is_gvcf = True
             elif kind == "GENERIC" and fields.get("reference"):
@@ -111,6 +114,7 @@ def read_header(path: str | Path, *, check_compression: bool = True) -> VcfHeade
             reference=reference or _raw_reference(vcf.raw_header),
             info_descriptions=info,
             is_gvcf=is_gvcf or "##GVCFBlock" in vcf.raw_header,
+            formats=tuple(formats),
         )
     finally:
         vcf.close()

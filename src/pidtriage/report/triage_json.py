@@ -79,6 +79,17 @@ def _candidate(c: Candidate) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _qc_warnings(record: StageRecord) -> list[str]:
+    """What the report states first: sex mismatches of any individual, parents missing from the data."""
+    out = [n.removeprefix("QC warning: ") for n in record.notes if n.startswith("QC warning: ")]
+    for ind in record.sample_qc.get("individuals", []):
+        if ind["sex_check"] == "mismatch":
+            out.append(f"{ind['role']} {ind['sample']}: reported {ind['sex_reported']} but the data suggest "
+                       f"{ind['sex_inferred']} ({ind['sex_evidence']}); verify the sample identity, X-linked "
+                       "interpretation depends on it")
+    return out
+
+
 def build_triage_json(record: StageRecord, result: TriageResult | None, config: Config, panel: Panel,
                       *, sex_check: str) -> dict[str, Any]:
     case = record.case
@@ -101,6 +112,10 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
             "sex_reported": case.sex.value, "sex_inferred": record.sex_inferred, "sex_evidence": record.sex_evidence,
             "sex_check": sex_check, "samples_used": list(record.samples_in_vcf), "notes": list(record.notes),
             "records_in_panel_regions": record.n_records_in_panel,
+            "individuals": record.sample_qc.get("individuals", []),
+            "mendelian": record.sample_qc.get("mendelian"),
+            "hard_failures": record.sample_qc.get("hard_failures", []),
+            "warnings": _qc_warnings(record),
         },
         "findings": [
             {"gene": f.gene.symbol, "hgnc_id": f.gene.hgnc_id, "finding": f.finding.value, "moi": f.moi,
