@@ -62,7 +62,7 @@ def refresh_sites(source: Path) -> None:
             keep[gene].append(row)
     special = {BTK_W421X, RAG1_R108X, DCLRE1C_R81X, NFKB1_S237X, RAG2_W430X}
     out = []
-    for gene, rows in keep.items():
+    for rows in keep.values():
         common = [r for r in rows if r["gnomad_af"] and float(r["gnomad_af"]) >= 0.01]
         plp = [r for r in rows if r["clnsig"].startswith(("Pathogenic", "Likely_pathogenic"))]
         vus = [r for r in rows if r["clnsig"] == "Uncertain_significance"][:15]

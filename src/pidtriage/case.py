@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pidtriage.config import Config
 from pidtriage.errors import InputError, PidTriageError
-from pidtriage.genome import detect_build, naming_of
+from pidtriage.genome import detect_build, mixed_naming, naming_of
 from pidtriage.inheritance.family import Family
 from pidtriage.io import extract as ex
 from pidtriage.io.panel_tsv import Panel, read_panel
@@ -69,10 +70,17 @@ def validate_stage(case: CaseInfo, config: Config) -> StageRecord:
         shown = ", ".join(header.samples[:5]) + (" ..." if len(header.samples) > 5 else "")
         return StageRecord(case=case, failure=f"{case.vcf}: sample {case.vcf_sample!r} not in the VCF (it has {shown}); "
                            "fix sample_id or vcf_sample in the sample sheet")
+    mixed = mixed_naming(header.contigs)
+    if mixed:
+        return StageRecord(case=case, failure=f"{case.vcf}: contig names mix styles ({mixed[0]} and {mixed[1]}); rename "
+                           "them to one style with `bcftools annotate --rename-chrs`")
     build, evidence = detect_build(header.contigs, header.reference)
     if build and build != config.build:
         return StageRecord(case=case, failure=f"{case.vcf}: genome build {build} ({evidence}) but the config says "
                            f"{config.build}; run it with genome_build: {build} or give a {config.build} VCF (nothing is lifted over)")
+    resource_problem = _resource_build_problem(config)
+    if resource_problem:
+        return StageRecord(case=case, failure=resource_problem)
     notes = []
     if not build:
         notes.append(f"genome build not verifiable ({evidence}); assumed {config.build}")
@@ -98,6 +106,29 @@ def validate_stage(case: CaseInfo, config: Config) -> StageRecord:
     return StageRecord(case=case, build=build or config.build, build_evidence=evidence,
                        naming=naming_of(header.contigs) if header.contigs else "bare",
                        samples_in_vcf=tuple(samples), parent_vcfs=tuple(parent_vcfs), notes=tuple(notes))
+
+
+def _resource_build_problem(config: Config) -> str:
+    """A configured resource whose build differs from genome_build (checked once per process)."""
+    for key in (("resources", "clinvar", "vcf"), ("resources", "population", "vcf")):
+        path = config.path(*key)
+        if path:
+            problem = _resource_build(path, config.build)
+            if problem:
+                return f"{problem}; set {'.'.join(key)} to a {config.build} file"
+    return ""
+
+
+@cache
+def _resource_build(path: str, expected: str) -> str:
+    try:
+        header = read_header(path, check_compression=False)
+    except InputError as exc:
+        return str(exc)
+    build, evidence = detect_build(header.contigs, header.reference)
+    if build and build != expected:
+        return f"resource {path} is {build} ({evidence}) but genome_build is {expected}"
+    return ""
 
 
 def _parent_vcf_problem(vcf: str, name: str, config: Config) -> str:

@@ -6,13 +6,16 @@ from collections.abc import Iterable, Mapping
 
 from pidtriage.panel.ops import CONTIG_LENGTHS
 
-__all__ = ["PAR", "bare", "detect_build", "in_par", "is_haploid_in_male", "naming_of", "to_naming"]
+__all__ = ["PAR", "bare", "detect_build", "in_par", "is_haploid_in_male", "mixed_naming", "naming_of", "to_naming"]
 
 # Pseudo-autosomal regions (1-based inclusive), from the GRC.
 PAR: dict[str, dict[str, tuple[tuple[int, int], ...]]] = {
     "GRCh38": {"X": ((10001, 2781479), (155701383, 156030895)), "Y": ((10001, 2781479), (56887903, 57217415))},
     "GRCh37": {"X": ((60001, 2699520), (154931044, 155260560)), "Y": ((10001, 2649520), (59034050, 59363566))},
 }
+
+
+PRIMARY = frozenset([*(str(i) for i in range(1, 23)), "X", "Y", "MT"])
 
 
 def bare(chrom: str) -> str:
@@ -25,6 +28,13 @@ def naming_of(contigs: Iterable[str]) -> str:
     names = list(contigs)
     with_chr = sum(1 for c in names if c.lower().startswith("chr"))
     return "chr" if names and with_chr * 2 >= len(names) else "bare"
+
+
+def mixed_naming(contigs: Iterable[str]) -> tuple[str, str] | None:
+    """A (chr-prefixed, bare) pair of primary chromosome names when one file uses both styles."""
+    prefixed = [c for c in contigs if c.lower().startswith("chr") and bare(c) in PRIMARY]
+    plain = [c for c in contigs if not c.lower().startswith("chr") and bare(c) in PRIMARY]
+    return (prefixed[0], plain[0]) if prefixed and plain else None
 
 
 def to_naming(chrom: str, naming: str) -> str:

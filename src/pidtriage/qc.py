@@ -7,7 +7,6 @@ and the threshold it was held against.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from pidtriage.models import Genotype, Outcome, QcCheck, Variant, Zygosity

@@ -3,41 +3,18 @@ VCF under a GRCh38 config fails with a build-mismatch reason, and runs under gen
 
 from __future__ import annotations
 
-import csv
-import subprocess
-import sys
-from pathlib import Path
+import json
 
 import pytest
-import yaml
 
 pytestmark = pytest.mark.workflow
-ENV: dict[str, str] = {}
+HEADER = "sample_id\tvcf\tvcf_sample\tsex\tfather_id\tmother_id\taffected"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _env(tool_env):
-    ENV.update(tool_env)
-
-
-def _run(repo: Path, tmp: Path, sheet_rows: list[str], config: dict) -> dict[str, dict[str, str]]:
-    sheet = tmp / "samples.tsv"
-    sheet.write_text("sample_id\tvcf\tvcf_sample\tsex\tfather_id\tmother_id\taffected\n" + "\n".join(sheet_rows) + "\n")
-    cfg = tmp / "config.yaml"
-    cfg.write_text(yaml.safe_dump({"samples": str(sheet), "outdir": str(tmp / "results"),
-                                   "panel": str(repo / "gene_panels/iuis_iei_2024.tsv"), **config}))
-    exe = Path(sys.executable).with_name("snakemake")
-    result = subprocess.run([str(exe), "-s", "workflow/Snakefile", "--cores", "2", "--configfile", str(cfg)],
-                            cwd=repo, capture_output=True, text=True, timeout=900, env=ENV)
-    assert result.returncode == 0, result.stderr[-3000:]
-    with (tmp / "results/cohort/summary.tsv").open() as fh:
-        return {r["sample_id"]: r for r in csv.DictReader(fh, delimiter="\t")}
-
-
-def test_real_vcfs_under_grch38(repo, shared_data, tmp_path):
+def test_real_vcfs_under_grch38(run_cohort, shared_data):
     v = shared_data / "vcf"
     clinvar = str(shared_data / "clinvar/clinvar_pid398_snvs.GRCh38.derived.vcf.gz")
-    rows = _run(repo, tmp_path, [
+    rows = run_cohort(HEADER, [
         f"NA12878\t{v}/platinum_NA12878_chr21.GRCh38.vcf.gz\t\tfemale\t\t\ttrue",
         f"HG02102\t{v}/1000G_phase3_HG02102_chr21.GRCh37.vcf.gz\t\tfemale\t\t\ttrue",
         f"manuel\t{v}/exomiser_Pfeiffer_exome.GRCh37.vcf.gz\t\tmale\t\t\ttrue",
@@ -51,9 +28,9 @@ def test_real_vcfs_under_grch38(repo, shared_data, tmp_path):
         assert "genome build GRCh37" in rows[sid]["reason"] and "GRCh38" in rows[sid]["reason"]
 
 
-def test_real_vcfs_under_grch37(repo, shared_data, tmp_path):
+def test_real_vcfs_under_grch37(run_cohort, shared_data, tmp_path):
     v = shared_data / "vcf"
-    rows = _run(repo, tmp_path, [
+    rows = run_cohort(HEADER, [
         f"HG02102\t{v}/1000G_phase3_HG02102_chr21.GRCh37.vcf.gz\t\tfemale\t\t\ttrue",
         f"manuel\t{v}/exomiser_Pfeiffer_exome.GRCh37.vcf.gz\t\tmale\t\t\ttrue",
         f"HG002\t{v}/giab_ashkenazim_trio_exome_chr1-2.GRCh37.vcf.gz\t\tmale\tHG003\tHG004\ttrue",
@@ -64,3 +41,55 @@ def test_real_vcfs_under_grch37(repo, shared_data, tmp_path):
     assert set(rows) == {"HG02102", "manuel", "HG002", "NA12878g"}
     for sid, row in rows.items():
         assert row["status"] in ("negative", "inconclusive", "positive"), (sid, row)
+    giab = json.loads((tmp_path / "results/cases/HG002/triage.json").read_text())["qc"]
+    # The GIAB exome slice is chr1-2 only: no chrX/chrY, so sex is "not inferred" (never a false mismatch) and
+    # the trio's Mendelian check runs on the panel's autosomal sites: a true trio has few errors.
+    assert [i["sex_check"] for i in giab["individuals"]] == ["not_inferred"] * 3
+    assert giab["mendelian"]["evaluated"] and giab["mendelian"]["rate"] < 0.03
+    assert [i["role"] for i in giab["individuals"]] == ["proband", "father", "mother"]
+    assert giab["individuals"][0]["records_in_vcf"] == 9940  # from the index, not a scan
+    gvcf = json.loads((tmp_path / "results/cases/NA12878g/triage.json").read_text())
+    assert any("gVCF" in n for n in gvcf["qc"]["notes"])
+
+
+def test_scout_trio_sex_and_pedigree(run_cohort, shared_data, tmp_path):
+    """Real male and female samples: the Scout trio (PED: ADM1059A1 father, A2 affected son, A3 mother)."""
+    vcf = shared_data / "vcf/scout_demo_643594_trio.clinical.GRCh37.vcf.gz"
+    ped = {line.split("\t")[1]: line.split("\t")[4] for line in
+           (shared_data / "vcf/scout_demo_643594.ped").read_text().splitlines()[1:] if line.strip()}
+    rows = run_cohort(HEADER, [
+        f"ADM1059A2\t{vcf}\t\tmale\tADM1059A1\tADM1059A3\ttrue",
+        f"ADM1059A1\t{vcf}\t\tmale\t\t\tfalse",
+        f"ADM1059A3\t{vcf}\t\tfemale\t\t\tfalse",
+        f"SWAPPED\t{vcf}\tADM1059A3\tmale\t\t\ttrue",  # the mother's sample under a boy's row
+    ], {"genome_build": "GRCh37"})
+    doc = json.loads((tmp_path / "results/cases/ADM1059A2/triage.json").read_text())
+    inferred = {i["sample"]: i["sex_inferred"] for i in doc["qc"]["individuals"]}
+    assert inferred == {s: {"1": "male", "2": "female"}[ped[s]] for s in ped}
+    assert doc["qc"]["warnings"] == []
+    assert rows["SWAPPED"]["sex_inferred"] == "female"
+    swapped = json.loads((tmp_path / "results/cases/SWAPPED/triage.json").read_text())
+    assert swapped["qc"]["sex_check"] == "mismatch" and "reported male" in swapped["qc"]["warnings"][0]
+    html = (tmp_path / "results/cases/SWAPPED/report.html").read_text()
+    assert "QC warning:" in html and "verify the sample identity" in html
+
+
+def test_wrong_pedigree_fails_the_case(run_cohort, shared_data, tmp_path):
+    """HG003 (HG002's father) entered as the child of HG002 and HG004: the data contradict the pedigree."""
+    vcf = shared_data / "vcf/giab_ashkenazim_trio_exome_chr1-2.GRCh37.vcf.gz"
+    rows = run_cohort(HEADER, [
+        f"HG003\t{vcf}\t\tmale\tHG002\tHG004\ttrue",
+        f"HG002\t{vcf}\t\tmale\t\t\tfalse",
+        f"HG004\t{vcf}\t\tfemale\t\t\tfalse",
+    ], {"genome_build": "GRCh37"})
+    assert rows["HG003"]["status"] == "failed"
+    assert "Mendelian-error rate" in rows["HG003"]["reason"] and "father_id/mother_id" in rows["HG003"]["reason"]
+
+
+def test_resource_of_another_build_fails_cases(run_cohort, shared_data):
+    clinvar38 = str(shared_data / "clinvar/clinvar_20260226_GRCh38_subset_ATM_PMS2.vcf.gz")
+    vcf = shared_data / "vcf/1000G_phase3_HG02102_chr21.GRCh37.vcf.gz"
+    rows = run_cohort(HEADER, [f"HG02102\t{vcf}\t\tfemale\t\t\ttrue"],
+                      {"genome_build": "GRCh37", "resources": {"clinvar": {"vcf": clinvar38}}})
+    assert rows["HG02102"]["status"] == "failed"
+    assert "GRCh38" in rows["HG02102"]["reason"] and "GRCh37" in rows["HG02102"]["reason"]

@@ -23,9 +23,18 @@ def _bcftools(*args: str, where: str) -> str:
     try:
         out: str = getattr(pysam.bcftools, args[0])(*args[1:], catch_stdout=False)
     except pysam.utils.SamtoolsError as exc:
-        message = " ".join(str(exc).split())[:300]
-        raise VcfFormatError(f"{where}: bcftools {args[0]} failed ({message}); check the file is a valid VCF") from None
+        raise VcfFormatError(f"{where}: bcftools {args[0]} failed ({_stderr_of(exc)}); check the file is a valid VCF "
+                             f"(`bcftools view {where}` shows where it breaks)") from None
     return out or ""
+
+
+def _stderr_of(exc: Exception) -> str:
+    """The message bcftools printed, without pysam's wrapping (stdout=None, stderr=..., escaped newlines)."""
+    text = str(exc)
+    if "stderr=" in text:
+        text = text.split("stderr=", 1)[1]
+    text = text.replace("\\n", " ").replace("\n", " ").strip(" '\")")
+    return " ".join(text.split())[:300] or "no message"
 
 
 def _index_of(path: Path) -> Path | None:

@@ -113,7 +113,9 @@ def read_header(path: str | Path, *, check_compression: bool = True) -> VcfHeade
             contigs=contigs,
             reference=reference or _raw_reference(vcf.raw_header),
             info_descriptions=info,
-            is_gvcf=is_gvcf or "##GVCFBlock" in vcf.raw_header,
+            # GATK: <NON_REF> ALT and ##GVCFBlock lines; Isaac/Strelka: ALT "." blocks flagged BLOCKAVG_*
+            is_gvcf=is_gvcf or "##GVCFBlock" in vcf.raw_header
+            or ("END" in info and any(k.startswith("BLOCKAVG") for k in info)),
             formats=tuple(formats),
         )
     finally:

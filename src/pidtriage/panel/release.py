@@ -97,14 +97,14 @@ def render_report(
     out = [BEGIN, "", f"### Build: {panel.name} {panel.version} ({panel.header_value('build_date')})", ""]
     out += [f"- {report.summary()}.", ""]
     out += ["Symbol resolution (IUIS symbol → HGNC ID), rows per method:", ""]
-    out += _table(sorted(report.resolution_methods.items()), ["method", "rows"]) + [""]
+    out += [*_table(sorted(report.resolution_methods.items()), ["method", "rows"]), ""]
     tables: Counter[str] = Counter(t for g in panel.genes for t in g.iuis_tables)
     out += ["Genes by IUIS table (a gene can sit in several):", ""]
-    out += _table(sorted(tables.items(), key=lambda kv: int(kv[0])), ["IUIS table", "genes"]) + [""]
+    out += [*_table(sorted(tables.items(), key=lambda kv: int(kv[0])), ["IUIS table", "genes"]), ""]
     out += ["Genes by inheritance:", ""]
-    out += _table(sorted(moi_counts(panel.genes).items()), ["moi", "genes"]) + [""]
+    out += [*_table(sorted(moi_counts(panel.genes).items()), ["moi", "genes"]), ""]
     out += ["IUIS rows that name no resolvable gene (kept out of the panel, listed here so nothing is silent):", ""]
-    out += _table([(u.line, u.raw, u.reason) for u in report.unresolved], ["line", "cell", "reason"]) + [""]
+    out += [*_table([(u.line, u.raw, u.reason) for u in report.unresolved], ["line", "cell", "reason"]), ""]
     if report.missing_grch37 or report.missing_grch38:
         out += [
             f"Genes without GRCh38 coordinates: {', '.join(report.missing_grch38) or 'none'}.",
@@ -116,15 +116,7 @@ def render_report(
         return ", ".join(sorted(symbols.get(h, h) for h in hgnc_ids)) or "none"
 
     out += ["#### IUIS 2024 against IUIS 2022 and PanelApp panel 398", ""]
-    out += _table(
-        [
-            ("IUIS 2024 (this panel)", len(ids)),
-            ("IUIS 2022 (resolved)", len(iuis2022_ids)),
-            ("PanelApp 398, green", len(panelapp_green_ids)),
-            ("PanelApp 398, any confidence", len(panelapp_any_ids)),
-        ],
-        ["source", "genes"],
-    ) + [""]
+    out += [*_table([("IUIS 2024 (this panel)", len(ids)), ("IUIS 2022 (resolved)", len(iuis2022_ids)), ("PanelApp 398, green", len(panelapp_green_ids)), ("PanelApp 398, any confidence", len(panelapp_any_ids))], ["source", "genes"]), ""]
     out += [
         f"- New in IUIS 2024, not in IUIS 2022 ({len(ids - iuis2022_ids)}): {names(ids - iuis2022_ids)}.",
         f"- In IUIS 2022, not in IUIS 2024 ({len(iuis2022_ids - ids)}): {names(iuis2022_ids - ids)}.",

@@ -124,7 +124,7 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
              "classes": [v.classification.acmg_class for v in f.variants],
              "diseases": [d.label for d in f.gene.diseases], "iuis_tables": list(f.gene.iuis_tables)}
             for f in (result.findings if result else [])
-        ],  # fmt: skip
+        ],
         "candidates": candidates,
         "n_candidates": len(candidates),
         "next_steps": NEXT_STEPS[status],

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Write the bad-input corpus in this directory (README.md says what is wrong with each file and what
+pidtriage must do with it). Text files also say it in a `##comment=` header line.
+
+    python tests/data/bad_inputs/make_bad_inputs.py
+
+Every file is GRCh38 (except the wrong-build one) and carries RAG1 c.322C>T p.Arg108Ter (ClinVar
+pathogenic, chr11:36573626 C>T) so that a file that is read correctly gives a `positive` case under the demo
+resources. Genotypes are made up: test data, not patients.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pysam
+import pysam.bcftools
+
+HERE = Path(__file__).resolve().parent
+GRCH38 = {"4": 190214555, "11": 135086622, "X": 156040895, "Y": 57227415}
+GRCH37 = {"4": 191154276, "11": 135006516, "X": 155270560, "Y": 59373566}
+FORMATS = [
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">',
+    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
+    '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
+]
+RAG1 = "{c}11\t36573626\t.\tC\tT\t900\tPASS\t.\tGT:AD:DP:GQ\t1/1:0,34:34:99"
+BACKGROUND = "{c}4\t102579100\t.\tA\tG\t500\tPASS\t.\tGT:AD:DP:GQ\t0/1:15,14:29:99"
+
+
+def header(comment: str, *, lengths: dict[str, int] = GRCH38, prefix: str = "chr", samples: tuple[str, ...] = ("S1",),
+           extra: tuple[str, ...] = ()) -> list[str]:
+    lines = ["##fileformat=VCFv4.2", f"##comment={comment}", '##FILTER=<ID=PASS,Description="All filters passed">']
+    lines += [*FORMATS, *extra]
+    lines += [f"##contig=<ID={prefix}{c},length={n}>" for c, n in lengths.items()]
+    lines.append("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + "\t".join(samples))
+    return lines
+
+
+def write(name: str, lines: list[str], *, newline: str = "\n") -> Path:
+    path = HERE / name
+    path.write_bytes((newline.join(lines) + newline).encode())
+    return path
+
+
+def bgzip(plain: Path, *, index: bool) -> Path:
+    out = Path(str(plain) + ".gz")
+    pysam.tabix_compress(str(plain), str(out), force=True)
+    plain.unlink()
+    if index:
+        pysam.tabix_index(str(out), preset="vcf", force=True)
+    return out
+
+
+def main() -> None:
+    for old in HERE.glob("*"):
+        if old.name not in ("make_bad_inputs.py", "README.md", "samples.tsv"):
+            old.unlink()
+    base = lambda c: header(c) + [BACKGROUND.format(c="chr"), RAG1.format(c="chr")]  # noqa: E731
+
+    # Valid inputs in unusual forms: each must be read correctly (positive).
+    bgzip(write("unindexed.vcf", base("valid; bgzipped without an index: pidtriage indexes a copy")), index=False)
+    plain = write("plain_gzip.vcf", base("valid; plain gzip (not bgzip): recompressed and indexed in the work directory"))
+    with plain.open("rb") as src, gzip.open(HERE / "plain_gzip.vcf.gz", "wb") as dst:
+        dst.write(src.read())
+    plain.unlink()
+    write("windows_crlf.vcf", base("valid; Windows line endings (CRLF)"), newline="\r\n")
+    bare = header("valid; bare contig names (11, X) where the demo ClinVar and panel BED differ", prefix="")
+    bgzip(write("bare_names.vcf", [*bare, BACKGROUND.format(c=""), RAG1.format(c="")]), index=True)
+    src = bgzip(write("as_bcf.vcf", base("valid; BCF input")), index=True)
+    pysam.bcftools.view("--no-version", "-Ob", "-o", str(HERE / "as_bcf.bcf"), str(src), catch_stdout=False)
+    src.unlink()
+    Path(str(src) + ".tbi").unlink()
+    gvcf = header("valid; gVCF: reference blocks (<NON_REF>, END) skipped, the variant call kept",
+                  extra=('##ALT=<ID=NON_REF,Description="Any other allele">',
+                         '##INFO=<ID=END,Number=1,Type=Integer,Description="End of the reference block">'))
+    gvcf += [
+        "chr11\t36573500\t.\tA\t<NON_REF>\t.\t.\tEND=36573625\tGT:AD:DP:GQ\t0/0:30,0:30:90",
+        "chr11\t36573626\t.\tC\tT,<NON_REF>\t900\tPASS\t.\tGT:AD:DP:GQ\t1/1:0,34,0:34:99",
+        "chr11\t36573627\t.\tG\t<*>\t.\t.\tEND=36574000\tGT:AD:DP:GQ\t0/0:31,0:31:90",
+    ]
+    write("gvcf.g.vcf", gvcf)
+    multi = header("valid; a multiallelic record (split by bcftools norm) and a GT-only FORMAT")
+    multi = [m for m in multi if "ID=AD" not in m and "ID=DP" not in m and "ID=GQ" not in m]
+    multi += ["chr11\t36573626\t.\tC\tT,G\t900\tPASS\t.\tGT\t1/1"]
+    write("multiallelic_gt_only.vcf", multi)
+    write("no_variants.vcf", header("valid; header only, no variant records: a negative case, not a failure"))
+
+    # Broken inputs: each must end `failed` with a one-line reason naming the file and the fix.
+    truncated = bgzip(write("truncated.vcf", base("broken; truncated bgzip (cut in half)")), index=False)
+    data = truncated.read_bytes()
+    truncated.write_bytes(data[: len(data) // 2])
+    no_chrom = [line for line in base("broken; no #CHROM header line") if not line.startswith("#CHROM")]
+    write("no_chrom_line.vcf", no_chrom)
+    write("malformed_record.vcf", [*header("broken; POS is not a number"), "chr11\tthirty\t.\tC\tT\t900\tPASS\t.\tGT\t1/1"])
+    write("missing_sample.vcf", base("broken for its row: the sheet asks for sample S9, the VCF has S1"))
+    wrong = header("broken; GRCh37 contig lengths under a GRCh38 config", lengths=GRCH37)
+    write("wrong_build.vcf", [*wrong, RAG1.format(c="chr")])
+    mixed = header("broken; chr-prefixed and bare contig names mixed in one file",
+                   lengths={"11": GRCH38["11"]}, prefix="chr")
+    mixed.insert(-1, f"##contig=<ID=4,length={GRCH38['4']}>")
+    write("mixed_naming.vcf", [*mixed, RAG1.format(c="chr"), BACKGROUND.format(c="")])
+    (HERE / "not_a_vcf.txt").write_text("sample\tgene\tresult\nS1\tRAG1\tc.322C>T\n")
+    (HERE / "empty.vcf").write_bytes(b"")
+    print(f"bad-input corpus written to {HERE}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""Inputs as labs send them: the bad-input corpus in one cohort, sheet errors, and a family whose members are
+in VCFs of their own."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pysam
+import pysam.bcftools
+import pytest
+
+pytestmark = pytest.mark.workflow
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "bad_inputs"
+EXPECTED = {
+    "unindexed.vcf.gz": "positive", "plain_gzip.vcf.gz": "positive", "windows_crlf.vcf": "positive",
+    "bare_names.vcf.gz": "positive", "as_bcf.bcf": "positive", "gvcf.g.vcf": "positive",
+    "multiallelic_gt_only.vcf": "positive", "no_variants.vcf": "negative",
+    "truncated.vcf.gz": "failed: truncated", "no_chrom_line.vcf": "failed: #CHROM", "malformed_record.vcf": "failed: parse",
+    "missing_sample.vcf": "failed: fix sample_id or vcf_sample", "wrong_build.vcf": "failed: genome build GRCh37",
+    "mixed_naming.vcf": "failed: rename", "not_a_vcf.txt": "failed: not a readable VCF", "empty.vcf": "failed: empty",
+}  # fmt: skip
+HEADER = "sample_id\tvcf\tvcf_sample\tsex\tfather_id\tmother_id\taffected"
+
+
+@pytest.fixture(scope="module")
+def demo_resources(repo, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("demo_data")
+    subprocess.run([sys.executable, str(repo / "scripts/make_demo_data.py"), "--outdir", str(out)], check=True,
+                   capture_output=True)
+    return out
+
+
+def _config(resources: Path) -> dict:
+    return {"resources": {"clinvar": {"vcf": str(resources / "clinvar_demo.vcf.gz"), "min_review_stars": 0},
+                          "population": {"vcf": str(resources / "population_demo.vcf.gz"), "faf_field": "",
+                                         "nhomalt_field": ""}}}
+
+
+def test_corpus_is_complete():
+    files = {p.name for p in CORPUS.iterdir() if p.suffix != ".tbi" and p.name not in ("make_bad_inputs.py", "README.md")}
+    assert files == set(EXPECTED)
+    readme = (CORPUS / "README.md").read_text()
+    assert all(f"`{name}`" in readme for name in EXPECTED)
+
+
+def test_bad_inputs_in_one_cohort(run_cohort, demo_resources, tmp_path):
+    rows = [f"{name.split('.')[0]}\t{CORPUS / name}\t{'S9' if name.startswith('missing_sample') else 'S1'}\tmale\t\t\ttrue"
+            for name in EXPECTED]
+    summary = run_cohort(HEADER, rows, _config(demo_resources))
+    assert len(summary) == len(EXPECTED)  # nothing lost
+    for name, expected in EXPECTED.items():
+        row = summary[name.split(".")[0]]
+        status, _, words = expected.partition(": ")
+        assert row["status"] == status, (name, row)
+        if status == "failed":
+            reason = row["reason"]
+            assert "\n" not in reason and str(CORPUS / name) in reason and words in reason, (name, reason)
+            assert row["no_known_defect"] == "."  # a failed case is never reported as negative
+        elif status == "positive":
+            assert row["genes"] == "RAG1", (name, row)
+    for log in (tmp_path / "results/logs").rglob("*.log"):
+        assert "Traceback" not in log.read_text(), log
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    (["A\tx.vcf\t\tmale\t\t\ttrue", "A\ty.vcf\t\tfemale\t\t\ttrue"], "duplicate sample_id 'A'"),
+    (["A\tx.vcf\t\tmale\tDAD\t\ttrue"], "father_id 'DAD' is not in the sheet"),
+])  # fmt: skip
+def test_sheet_errors_stop_before_any_job(run_cohort, tmp_path, rows, message):
+    run_cohort(HEADER, rows, {}, expect_ok=False)
+    result = run_cohort.last
+    assert result.returncode != 0 and message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "results").exists()
+
+
+def _split_family(vcf: Path, out: Path) -> dict[str, Path]:
+    """One single-sample VCF per member, sites where the member is hom-ref dropped (as a per-sample caller)."""
+    paths = {}
+    for sample in pysam.VariantFile(str(vcf)).header.samples:
+        target = out / f"{sample}.vcf.gz"
+        pysam.bcftools.view("--no-version", "-s", sample, "-i", 'GT="alt"', "-Oz", "-o", str(target), str(vcf),
+                            catch_stdout=False)
+        paths[sample] = target  # left unindexed on purpose
+    return paths
+
+
+def test_family_in_separate_vcfs(run_cohort, demo_resources, tmp_path):
+    """The demo DCLRE1C trio (P03) with each member in a VCF of its own still phases the compound het."""
+    parts = _split_family(demo_resources / "F03.vcf.gz", tmp_path)
+    with gzip.open(parts["P03_M"], "rt") as fh:
+        assert "P03\t" not in fh.read()
+    summary = run_cohort(HEADER, [
+        f"P03\t{parts['P03']}\t\tmale\tP03_F\tP03_M\ttrue",
+        f"P03_F\t{parts['P03_F']}\t\tmale\t\t\tfalse",
+        f"P03_M\t{parts['P03_M']}\t\tfemale\t\t\tfalse",
+    ], _config(demo_resources))
+    assert summary["P03"]["status"] == "positive" and summary["P03"]["genes"] == "DCLRE1C"
+    doc = json.loads((tmp_path / "results/cases/P03/triage.json").read_text())
+    assert doc["findings"][0]["finding"] == "AR_compound_het"
+    assert doc["qc"]["samples_used"] == ["P03", "P03_F", "P03_M"]
+    assert [i["sex_inferred"] for i in doc["qc"]["individuals"]] == ["male", "male", "female"]
+    assert any("own VCFs" in n for n in doc["qc"]["notes"])
