@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -31,8 +37,35 @@ def default_panel_path() -> Path:
 def tool_env() -> dict[str, str]:
     """The environment for subprocesses: this interpreter's bin/ first on PATH (snakemake, pidtriage)."""
     import os
-    import sys
 
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env
+
+
+Cohort = Callable[..., dict[str, dict[str, str]]]
+
+
+@pytest.fixture
+def run_cohort(repo: Path, tool_env: dict[str, str], tmp_path: Path) -> Cohort:
+    """run_cohort(header, rows, config) -> summary.tsv rows by sample_id; results under tmp_path/results.
+
+    `header` and `rows` are the sample sheet's tab-separated lines; `config` is merged over the demo panel."""
+
+    def run(header: str, rows: list[str], config: dict[str, Any], *, expect_ok: bool = True) -> dict[str, dict[str, str]]:
+        sheet = tmp_path / "samples.tsv"
+        sheet.write_text(header + "\n" + "\n".join(rows) + "\n")
+        cfg = tmp_path / "config.yaml"
+        cfg.write_text(yaml.safe_dump({"samples": str(sheet), "outdir": str(tmp_path / "results"),
+                                       "panel": str(repo / "gene_panels/iuis_iei_2024.tsv"), **config}))
+        exe = Path(sys.executable).with_name("snakemake")
+        result = subprocess.run([str(exe), "-s", "workflow/Snakefile", "--cores", "2", "--configfile", str(cfg)],
+                                cwd=repo, capture_output=True, text=True, timeout=900, env=tool_env)
+        run.last = result  # type: ignore[attr-defined]
+        if not expect_ok:
+            return {}
+        assert result.returncode == 0, result.stderr[-3000:]
+        with (tmp_path / "results/cohort/summary.tsv").open() as fh:
+            return {r["sample_id"]: r for r in csv.DictReader(fh, delimiter="\t")}
+
+    return run

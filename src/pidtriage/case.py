@@ -21,7 +21,7 @@ from pidtriage.io.vcf import csq_format, read_header, read_records
 from pidtriage.models import AnnotatedVariant, CaseInfo, Sex
 from pidtriage.panel.ops import bed_regions
 
-__all__ = ["StageRecord", "annotate_stage", "extract_stage", "validate_stage"]
+__all__ = ["StageRecord", "annotate_stage", "coverage_stage", "extract_stage", "triage_stage", "validate_stage"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +265,33 @@ def _sample_qc(record: StageRecord, raw: list[Any], config: Config) -> tuple[dic
     return doc, sexes.get(record.case.vcf_sample, sampleqc.SexInference(Sex.UNKNOWN)), failures
 
 
+def coverage_stage(record: StageRecord, config: Config, panel: Panel, *, workdir: str | Path) -> dict[str, Any]:
+    """Coverage of the panel genes from the sheet's `coverage` file; a file that cannot be read is a QC
+    warning (coverage not assessed), not a failed case: the variant calls are still valid."""
+    from pidtriage import coverage as cov
+
+    source = record.case.coverage
+    if record.failure or not source:
+        return {"provided": False, "source": source}
+    depth, fraction = int(config.get("coverage", "min_depth")), float(config.get("coverage", "min_gene_fraction"))
+    try:
+        exons = cov.read_exons(config.path("coverage", "exons"), config.build)
+        if source.endswith((".bam", ".cram")):
+            genes = cov.coverage_from_bam(source, exons, min_depth=depth, workdir=workdir,
+                                          reference_fasta=config.path("annotation", "reference_fasta"),
+                                          threads=int(config.get("coverage", "threads")))
+            method = "mosdepth"
+        elif source.endswith(".bed.gz"):
+            genes, method = cov.coverage_from_per_base(source, exons, min_depth=depth), "mosdepth per-base (tabix)"
+        else:
+            raise InputError(f"{source}: coverage must be a .bam, .cram or mosdepth .per-base.bed.gz; fix the "
+                             "coverage column")
+    except PidTriageError as exc:
+        return {"provided": True, "source": source, "error": str(exc)}
+    return cov.summarise(genes, min_fraction=fraction, min_depth=depth, source=source, method=method,
+                         panel_symbols={g.hgnc_id: g.symbol for g in panel.genes})
+
+
 def load_panel(config: Config) -> Panel:
     return read_panel(config.path("panel"))
 
@@ -277,15 +304,15 @@ def sex_check(reported: Sex, inferred: str) -> str:
     return "match" if reported.value == inferred else "mismatch"
 
 
-def triage_stage(record: StageRecord, config: Config, panel: Panel) -> dict[str, Any]:
+def triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: dict[str, Any] | None = None) -> dict[str, Any]:
     """The triage.json document of a case (failed cases included)."""
     from pidtriage.report.triage_json import build_triage_json
     from pidtriage.triage import triage_case
 
     check = sex_check(record.case.sex, record.sex_inferred)
     if record.failure:
-        return build_triage_json(record, None, config, panel, sex_check=check)
+        return build_triage_json(record, None, config, panel, sex_check=check, coverage=coverage)
     sex = record.case.sex if record.case.sex != Sex.UNKNOWN else Sex(record.sex_inferred)
     result = triage_case(record.variants, case=record.case, family=family_of(record, config), sex=sex,
                          panel_genes=panel.by_hgnc_id(), thresholds=config.values)
-    return build_triage_json(record, result, config, panel, sex_check=check)
+    return build_triage_json(record, result, config, panel, sex_check=check, coverage=coverage)

@@ -239,4 +239,5 @@ class CaseInfo:
     suspected_category: tuple[str, ...] = ()
     hpo_terms: tuple[str, ...] = ()
     immunophenotype: str = ""
+    coverage: str = ""  # BAM/CRAM or mosdepth per-base.bed.gz ("" = none)
     extra: tuple[tuple[str, str], ...] = field(default=())

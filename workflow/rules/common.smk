@@ -33,5 +33,13 @@ def get_case_vcf(wildcards):
     return sorted({case.vcf, *(v for v in (case.father_vcf, case.mother_vcf) if v)})
 
 
+def get_case_coverage(wildcards):
+    """The coverage file (BAM/CRAM, or a mosdepth per-base bed.gz), when the sheet has one."""
+    source = CASES[wildcards.sample].coverage
+    if not source:
+        return []
+    return [source]
+
+
 def get_all_triage(wildcards):
     return expand(f"{OUT}/cases/{{sample}}/triage.json", sample=sorted(CASES))

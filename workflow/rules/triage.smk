@@ -1,6 +1,7 @@
 rule triage:
     input:
-        f"{WORK}/annotate/{{sample}}.json",
+        record=f"{WORK}/annotate/{{sample}}.json",
+        coverage=f"{WORK}/coverage/{{sample}}.json",
     output:
         f"{OUT}/cases/{{sample}}/triage.json",
     log:
@@ -12,4 +13,4 @@ rule triage:
     conda:
         "../envs/pidtriage.yaml"
     shell:
-        "pidtriage triage --configfile {params.configfile} --record {input} --out {output} > {log} 2>&1"
+        "pidtriage triage --configfile {params.configfile} --record {input.record} --coverage {input.coverage} --out {output} > {log} 2>&1"

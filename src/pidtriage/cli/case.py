@@ -46,10 +46,18 @@ def add_parsers(sub: Any) -> None:
     a.add_argument("--out", required=True)
     a.set_defaults(func=cmd_annotate)
 
+    cv = sub.add_parser("coverage", help="coverage of the panel genes' exons (BAM/CRAM via mosdepth, or per-base bed.gz)")
+    _common(cv)
+    cv.add_argument("--record", required=True, help="the validate stage record")
+    cv.add_argument("--out", required=True)
+    cv.add_argument("--workdir", required=True)
+    cv.set_defaults(func=cmd_coverage)
+
     t = sub.add_parser("triage", help="QC, inheritance, ACMG evidence, ranking, status → triage.json")
     _common(t)
     t.add_argument("--record", required=True)
     t.add_argument("--out", required=True)
+    t.add_argument("--coverage", default=None, help="the coverage stage's JSON")
     t.set_defaults(func=cmd_triage)
 
     r = sub.add_parser("report", help="candidates.tsv and report.html from triage.json")
@@ -71,6 +79,7 @@ def add_parsers(sub: Any) -> None:
     run.add_argument("--vcf-sample", default="")
     run.add_argument("--immunophenotype", default="")
     run.add_argument("--suspected-category", default="")
+    run.add_argument("--coverage", default="", help="BAM/CRAM or mosdepth per-base.bed.gz")
     run.set_defaults(func=cmd_run)
 
 
@@ -111,12 +120,22 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_triage(args: argparse.Namespace) -> int:
-    from pidtriage.case import load_panel, read_stage, triage_stage
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from pidtriage.case import coverage_stage, load_panel, read_stage
     from pidtriage.io.records import write_json
 
     config = _config(args)
-    write_json(args.out, triage_stage(read_stage(args.record), config, load_panel(config)))
+    write_json(args.out, coverage_stage(read_stage(args.record), config, load_panel(config), workdir=args.workdir))
+    return 0
+
+
+def cmd_triage(args: argparse.Namespace) -> int:
+    from pidtriage.case import load_panel, read_stage, triage_stage
+    from pidtriage.io.records import read_json, write_json
+
+    config = _config(args)
+    coverage = read_json(args.coverage) if args.coverage else None
+    write_json(args.out, triage_stage(read_stage(args.record), config, load_panel(config), coverage))
     return 0
 
 
@@ -151,7 +170,7 @@ def cmd_cohort(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pidtriage.case import annotate_stage, extract_stage, load_panel, triage_stage, validate_stage
+    from pidtriage.case import annotate_stage, coverage_stage, extract_stage, load_panel, triage_stage, validate_stage
     from pidtriage.io.records import write_json
     from pidtriage.models import CaseInfo, Sex
 
@@ -159,13 +178,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     panel = load_panel(config)
     case = CaseInfo(sample_id=args.sample_id, vcf=args.vcf, vcf_sample=args.vcf_sample or args.sample_id,
                     sex=Sex(args.sex), family_id=args.sample_id, immunophenotype=args.immunophenotype,
-                    suspected_category=tuple(x for x in args.suspected_category.split(";") if x))
+                    suspected_category=tuple(x for x in args.suspected_category.split(";") if x),
+                    coverage=args.coverage)
     case_dir = Path(args.outdir) / "cases" / args.sample_id
     work = Path(args.outdir) / "work" / args.sample_id
     record = validate_stage(case, config)
+    coverage = coverage_stage(record, config, panel, workdir=work / "coverage")
     record = extract_stage(record, config, panel, out_vcf=work / "panel.vcf.gz", workdir=work)
     record = annotate_stage(record, config, panel)
-    doc = triage_stage(record, config, panel)
+    doc = triage_stage(record, config, panel, coverage)
     write_json(case_dir / "triage.json", doc)
     write_case_reports(doc, case_dir)
     print(f"{args.sample_id}: {doc['status']}: {doc['reason']}")

@@ -20,7 +20,7 @@ _ID = re.compile(r"^[A-Za-z0-9._-]+$")
 REQUIRED = ("sample_id", "vcf", "sex")
 OPTIONAL = (
     "vcf_sample", "family_id", "father_id", "mother_id", "affected", "suspected_category", "hpo_terms",
-    "immunophenotype",
+    "immunophenotype", "coverage",
 )  # fmt: skip
 
 SampleRow = dict[str, str]
@@ -115,6 +115,8 @@ def cases_from_rows(rows: list[SampleRow], *, base_dir: Path | None = None) -> l
                 suspected_category=tuple(x.strip() for x in r.get("suspected_category", "").split(";") if x.strip()),
                 hpo_terms=tuple(x.strip() for x in r.get("hpo_terms", "").split(";") if x.strip()),
                 immunophenotype=r.get("immunophenotype", ""),
+                coverage=str(Path(r["coverage"]) if Path(r["coverage"]).is_absolute() or base_dir is None
+                             else base_dir / r["coverage"]) if r.get("coverage") else "",
             )
         )
     return cases

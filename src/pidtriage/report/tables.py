@@ -14,7 +14,7 @@ CANDIDATE_COLUMNS = ("rank", "gene", "hgnc_id", "chrom", "pos", "ref", "alt", "g
                      "consequence", "hgvs_c", "hgvs_p", "population_af", "clinvar_significance", "clinvar_stars",
                      "acmg_class", "acmg_points", "acmg_criteria", "qc_flags")  # fmt: skip
 SUMMARY_COLUMNS = ("sample_id", "status", "no_known_defect", "genes", "top_variant", "n_candidates", "sex_reported",
-                   "sex_inferred", "qc", "reason")  # fmt: skip
+                   "sex_inferred", "qc", "genes_not_assessable", "reason")  # fmt: skip
 NO_KNOWN_DEFECT_COLUMNS = ("sample_id", "status", "reason", "suspected_category", "next_steps")
 
 
@@ -51,7 +51,8 @@ def summary_row(doc: Mapping[str, Any]) -> dict[str, Any]:
     qualifying = [f for f in doc["findings"] if f["level"] in ("positive", "inconclusive")]
     top = cands[0] if cands else None
     qc = doc["qc"]
-    qc_text = "failed" if status == "failed" else ("sex_mismatch" if qc["sex_check"] == "mismatch" else "ok")
+    qc_text = "failed" if status == "failed" else ("warning" if qc.get("warnings") else "ok")
+    cov = doc.get("coverage") or {}
     return {
         "sample_id": doc["case"]["sample_id"],
         "status": status,
@@ -62,6 +63,7 @@ def summary_row(doc: Mapping[str, Any]) -> dict[str, Any]:
         "sex_reported": qc["sex_reported"],
         "sex_inferred": qc["sex_inferred"],
         "qc": qc_text,
+        "genes_not_assessable": len(cov["genes_below"]) if "genes_below" in cov else ".",
         "reason": doc["reason"],
     }
 

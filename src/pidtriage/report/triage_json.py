@@ -91,10 +91,19 @@ def _qc_warnings(record: StageRecord) -> list[str]:
 
 
 def build_triage_json(record: StageRecord, result: TriageResult | None, config: Config, panel: Panel,
-                      *, sex_check: str) -> dict[str, Any]:
+                      *, sex_check: str, coverage: dict[str, Any] | None = None) -> dict[str, Any]:
     case = record.case
     status = Status.FAILED if record.failure else (result.status if result else Status.FAILED)
     reason = record.failure or (result.reason if result else "not analysed")
+    coverage = coverage or {"provided": False, "source": case.coverage}
+    below = [g["gene"] for g in coverage.get("genes_below", [])]
+    next_steps = list(NEXT_STEPS[status])
+    if below and status in (Status.NEGATIVE, Status.INCONCLUSIVE):
+        shown = ", ".join(below[:20]) + (f" and {len(below) - 20} more" if len(below) > 20 else "")
+        reason += (f"; {len(below)} panel gene(s) could not be assessed (under {coverage['min_depth']}x over more than "
+                   f"{1 - coverage['min_gene_fraction']:.0%} of their exons): {shown}")
+        next_steps.insert(0, f"Genes not assessable at this coverage ({len(below)}): consider targeted sequencing or "
+                             "a method that covers them before ruling them out.")
     max_c = int(config.get("triage", "max_candidates"))
     candidates = [_candidate(c) for c in (result.candidates if result else [])][:max_c]
     doc: dict[str, Any] = {
@@ -115,7 +124,8 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
             "individuals": record.sample_qc.get("individuals", []),
             "mendelian": record.sample_qc.get("mendelian"),
             "hard_failures": record.sample_qc.get("hard_failures", []),
-            "warnings": _qc_warnings(record),
+            "warnings": _qc_warnings(record)
+            + ([f"coverage not assessed: {coverage['error']}"] if coverage.get("error") else []),
         },
         "findings": [
             {"gene": f.gene.symbol, "hgnc_id": f.gene.hgnc_id, "finding": f.finding.value, "moi": f.moi,
@@ -127,7 +137,8 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
         ],
         "candidates": candidates,
         "n_candidates": len(candidates),
-        "next_steps": NEXT_STEPS[status],
+        "next_steps": next_steps,
+        "coverage": coverage,
         "provenance": {
             "pidtriage_version": __version__, "genome_build": config.build, "build_evidence": record.build_evidence,
             "panel_name": panel.name, "panel_version": panel.version, "panel_genes": len(panel.genes),
