@@ -25,7 +25,7 @@ def write_bam(path: str | Path, targets: Iterable[tuple[str, int, int, float]], 
          "RG": [{"ID": "synthetic", "SM": "synthetic"}]})  # fmt: skip
     by_contig: dict[str, list[np.ndarray]] = {}
     for contig, start, end, depth in targets:
-        n = int(round(depth * (end - start + READ_LEN) / READ_LEN))
+        n = round(depth * (end - start + READ_LEN) / READ_LEN)
         if n:
             by_contig.setdefault(contig, []).append(rng.integers(max(0, start - READ_LEN + 1), end, n))
     with pysam.AlignmentFile(str(path), "wb", header=header) as out:

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from synthetic_bam import write_bam
 
 from pidtriage.coverage import coverage_from_bam, coverage_from_per_base, read_exons
+from synthetic_bam import write_bam
 
 EXONS = Path(__file__).resolve().parent.parent / "gene_panels" / "iuis_iei_2024.exons.tsv"
 CHR11 = {"chr11": 135086622}

@@ -195,31 +195,41 @@ def family_of(record: StageRecord, config: Config) -> Family:
 
 
 def annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRecord:
+    """Sample QC on the whole extracted table, then annotation of the records that could become candidates
+    (Annotator.screen); the others are counted, not annotated one by one."""
+    from pidtriage import sampleqc
     from pidtriage.annotate.pipeline import Annotator
 
     if record.failure:
         return record
     try:
         header = read_header(record.extracted_vcf, check_compression=False)
-        raw = list(read_records(record.extracted_vcf, record.samples_in_vcf))
-        sample_qc, sex_call, failures = _sample_qc(record, raw, config)
+        table = sampleqc.genotype_table(record.extracted_vcf, record.samples_in_vcf, formats=header.formats)
+        sample_qc, sex_call, failures = _sample_qc(record, table, config)
         reported = record.case.sex
         sex = reported if reported != Sex.UNKNOWN else sex_call.inferred
         annotator = Annotator(config, panel, csq_fields=csq_format(header, "CSQ"))
+        keep = annotator.screen(table, record.extracted_vcf, annotation_keys=list(header.info_descriptions))
+        raw = list(read_records(record.extracted_vcf, record.samples_in_vcf, keys=keep)) if keep else []
         variants = annotator.annotate(raw, sex=sex)
     except PidTriageError as exc:
         return dataclasses.replace(record, failure=str(exc))
     notes = list(record.notes)
     if reported == Sex.UNKNOWN:
         notes.append(f"reported sex unknown: inferred {sex_call.inferred} used ({sex_call.explanation})")
+    sample_qc["screening"] = {
+        "records_in_panel_regions": len(table), "records_annotated": len(raw),
+        "explanation": "records annotated one by one: the proband carries the allele and it is in ClinVar or the "
+                       "input annotates a protein-altering or splice consequence; no other record can qualify",
+    }  # fmt: skip
     return dataclasses.replace(
         record, variants=tuple(variants), sex_inferred=sex_call.inferred.value, sex_evidence=sex_call.explanation,
-        provenance=tuple(sorted(annotator.provenance().items())), n_records_in_panel=len(raw), notes=tuple(notes),
+        provenance=tuple(sorted(annotator.provenance().items())), n_records_in_panel=len(table), notes=tuple(notes),
         sample_qc=sample_qc, failure="; ".join(failures),
     )
 
 
-def _sample_qc(record: StageRecord, raw: list[Any], config: Config) -> tuple[dict[str, Any], Any, list[str]]:
+def _sample_qc(record: StageRecord, table: Any, config: Config) -> tuple[dict[str, Any], Any, list[str]]:
     """Per-individual QC (sex, panel call statistics, the Mendelian check), the proband's sex call, and the
     hard-QC failures."""
     from pidtriage import sampleqc
@@ -238,14 +248,14 @@ def _sample_qc(record: StageRecord, raw: list[Any], config: Config) -> tuple[dic
         count = sampleqc.records_in_index(vcf)
         total_records.update({n: count for n in names})
     family = family_of(record, config)
-    mendel = sampleqc.mendelian_check(raw, samples, family.father, family.mother, min_gq=int(thresholds["min_gq"]),
+    mendel = sampleqc.mendelian_check(table, samples, family.father, family.mother, min_gq=int(thresholds["min_gq"]),
                                       min_sites=int(thresholds["min_sites_for_mendelian"]))
     roles = {record.case.vcf_sample: "proband", family.father: "father", family.mother: "mother"}
     reported = {record.case.vcf_sample: record.case.sex, family.father: Sex.MALE, family.mother: Sex.FEMALE}
     individuals = []
     proband_stats = None
     for i, sample in enumerate(samples):
-        stats = sampleqc.call_stats(raw, i)
+        stats = sampleqc.call_stats(table, i)
         proband_stats = proband_stats or stats
         sex = sexes.get(sample, sampleqc.SexInference(Sex.UNKNOWN))
         individuals.append({

@@ -12,28 +12,30 @@ Hard QC (a high Mendelian-error rate, a mostly FILTER-failed sample) makes a cas
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pysam.bcftools
 import pysam.utils
 
 from pidtriage.genome import PAR, bare, to_naming
-from pidtriage.io.vcf import RawRecord
-from pidtriage.models import Genotype, Sex
+from pidtriage.models import Sex
 
 __all__ = [
     "CallStats",
+    "GenotypeTable",
     "MendelianCheck",
     "SexInference",
     "call_stats",
     "combine_sex",
+    "genotype_table",
     "hard_failures",
     "infer_sex",
     "mendelian_check",
     "records_in_index",
+    "records_per_contig",
 ]
 
 TRANSITIONS = {("A", "G"), ("G", "A"), ("C", "T"), ("T", "C")}
@@ -60,14 +62,95 @@ def _non_par(chrom: str, build: str, length: int | None) -> str | None:
     return f"{chrom}:{start}-{end}"
 
 
-def _parse_gt(gt: str) -> tuple[int, ...]:
-    return tuple(-1 if a in (".", "") else int(a) for a in gt.replace("|", "/").split("/"))
+@dataclass(frozen=True, slots=True)
+class GenotypeTable:
+    """Records of a region as columns (numpy), one column block per sample: read by `bcftools query` in C,
+    so that QC never loops over records in Python. Dosage: -1 missing, 0 ref, 1 het, 2 hom-alt or hemizygous."""
+
+    chrom: np.ndarray
+    pos: np.ndarray
+    ref: np.ndarray
+    alt: np.ndarray
+    passed: np.ndarray
+    dosage: np.ndarray  # (records, samples)
+    diploid: np.ndarray  # (records, samples) bool
+    gq: np.ndarray  # float, nan when absent
+    dp: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.pos)
 
 
-def _confident(filt: str, gq: str, min_gq: int) -> bool:
-    if filt not in ("PASS", "."):
-        return False
-    return gq in (".", "") or int(float(gq)) >= min_gq
+def _gt_classes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    uniq, inverse = np.unique(values, return_inverse=True)
+    dos, dip = [], []
+    for u in uniq.tolist():
+        alleles = [a for a in u.replace("|", "/").split("/")]
+        called = [int(a) for a in alleles if a not in (".", "")]
+        if not called:
+            dos.append(-1)
+        else:
+            alt = sum(1 for a in called if a > 0)
+            dos.append(0 if alt == 0 else (2 if alt == len(called) else 1))
+        dip.append(len(alleles) == 2 and len(called) == 2)
+    return np.array(dos, dtype=np.int8)[inverse], np.array(dip, dtype=bool)[inverse]
+
+
+def _numbers(values: np.ndarray) -> np.ndarray:
+    out = np.full(len(values), np.nan)
+    ok = (values != ".") & (values != "")
+    out[ok] = values[ok].astype(float)
+    return out
+
+
+def genotype_table(vcf: str, samples: Sequence[str], *, formats: Sequence[str], regions: str = "",
+                   snp_only: bool = False) -> GenotypeTable:
+    tags = [t for t in ("GT", "GQ", "DP") if t in formats]
+    fmt = "%CHROM\t%POS\t%REF\t%ALT\t%FILTER[\t" + "\t".join(f"%{t}" for t in tags) + "]\n"
+    args = ["-f", fmt, "-s", ",".join(samples)]
+    if regions:
+        args += ["-r", regions]
+    if snp_only:
+        args += ["-i", 'TYPE="snp"']
+    text = pysam.bcftools.query(*args, vcf) if "GT" in tags else ""
+    width, n = len(tags), len(samples)
+    rows = [line.split("\t") for line in text.splitlines()]
+    if not rows:
+        empty = np.zeros((0, n))
+        return GenotypeTable(*(np.array([], dtype=str),) * 2, np.array([], dtype=str), np.array([], dtype=str),
+                             np.array([], dtype=bool), empty.astype(np.int8), empty.astype(bool), empty, empty)
+    arr = np.array(rows, dtype=str)
+    dosage = np.empty((len(arr), n), dtype=np.int8)
+    diploid = np.empty((len(arr), n), dtype=bool)
+    gq = np.full((len(arr), n), np.nan)
+    dp = np.full((len(arr), n), np.nan)
+    for i in range(n):
+        base = 5 + i * width
+        dosage[:, i], diploid[:, i] = _gt_classes(arr[:, base])
+        if "GQ" in tags:
+            gq[:, i] = _numbers(arr[:, base + tags.index("GQ")])
+        if "DP" in tags:
+            dp[:, i] = _numbers(arr[:, base + tags.index("DP")])
+    passed = np.isin(arr[:, 4], ["PASS", "."])
+    return GenotypeTable(arr[:, 0], arr[:, 1].astype(np.int64), arr[:, 2], arr[:, 3], passed, dosage, diploid, gq, dp)
+
+
+def _confident(t: GenotypeTable, min_gq: int) -> np.ndarray:
+    """(records, samples): a PASS non-reference call with GQ >= min_gq (or no GQ)."""
+    gq_ok = np.isnan(t.gq) | (t.gq >= min_gq)
+    return (t.dosage > 0) & gq_ok & t.passed[:, None]
+
+
+def _x_regions(vcf: str, contig: str, region: str, thresholds: Mapping[str, Any]) -> str:
+    """The whole non-PAR chrX, or evenly spaced windows of it when the VCF is large there (a WGS): sex needs
+    a few hundred bins, not every call."""
+    counts = records_per_contig(vcf)
+    if counts.get(contig, 0) <= int(thresholds["sex_max_x_records"]):
+        return region
+    start, end = (int(x) for x in region.split(":")[1].split("-"))
+    n, size = int(thresholds["sex_windows"]), int(thresholds["sex_window_size"])
+    step = (end - start - size) // max(n - 1, 1)
+    return ",".join(f"{contig}:{start + k * step}-{start + k * step + size - 1}" for k in range(n))
 
 
 def infer_sex(
@@ -79,61 +162,45 @@ def infer_sex(
     build: str,
     thresholds: Mapping[str, Any],
 ) -> dict[str, SexInference]:
-    """Per sample: sex from chrX (het fraction of confident non-reference calls outside the PARs) and chrY
-    (confident non-reference calls; or, in a joint-called VCF, no reads at the chrY sites of others).
-
-    `vcf` must be indexed. Returns UNKNOWN with the reason when the data say too little or disagree."""
+    """Per sample: sex from chrX (het fraction of confident non-reference SNV calls outside the PARs, counted
+    per bin) and chrY (confident non-reference calls; or, in a joint-called VCF, no reads at the chrY sites
+    of others). `vcf` must be indexed. UNKNOWN, with the reason, when the data say too little or disagree."""
     naming = "chr" if any(c.startswith("chr") for c in contigs) else "bare"
-    regions = []
-    for name in ("X", "Y"):
-        contig = to_naming(name, naming)
-        if contig in contigs:
-            region = _non_par(contig, build, contigs[contig])
-            if region:
-                regions.append(region)
-    if not regions or not samples:
+    x, y = to_naming("X", naming), to_naming("Y", naming)
+    x_region = _non_par(x, build, contigs[x]) if x in contigs else None
+    y_region = _non_par(y, build, contigs[y]) if y in contigs else None
+    if not (x_region or y_region) or not samples:
         return {s: SexInference(Sex.UNKNOWN, explanation="the VCF has no chrX/chrY contigs") for s in samples}
-    tags = [t for t in ("GT", "GQ", "DP") if t in formats]
-    if "GT" not in tags:
+    if "GT" not in formats:
         return {s: SexInference(Sex.UNKNOWN, explanation="no GT field in the VCF") for s in samples}
-    fmt = "%CHROM\t%POS\t%TYPE\t%FILTER[\t" + "\t".join(f"%{t}" for t in tags) + "]\n"
+    min_gq, bin_size = int(thresholds["min_gq"]), int(thresholds["sex_bin_size"])
     try:
-        text = pysam.bcftools.query("-r", ",".join(regions), "-s", ",".join(samples), "-f", fmt, vcf)
+        xt = genotype_table(vcf, samples, formats=formats, regions=_x_regions(vcf, x, x_region, thresholds),
+                            snp_only=True) if x_region else None
+        yt = genotype_table(vcf, samples, formats=formats, regions=y_region) if y_region else None
     except pysam.utils.SamtoolsError:
         return {s: SexInference(Sex.UNKNOWN, explanation="chrX/chrY could not be queried") for s in samples}
-    width = len(tags)
-    min_gq = int(thresholds["min_gq"])
-    bin_size = int(thresholds["sex_bin_size"])
-    # chrX: confident SNV calls counted once per bin (het if any het call in the bin), so that a cluster of
-    # artefactual heterozygous calls in a segmental duplication counts once, like a single call.
-    x_bins: list[dict[int, bool]] = [{} for _ in samples]
-    y_calls = [0] * len(samples)
-    y_dp: list[list[int]] = [[] for _ in samples]
-    y_sites = 0
-    for line in text.splitlines():
-        parts = line.split("\t")
-        is_y = bare(parts[0]) == "Y"
-        if not is_y and parts[2].upper() != "SNP":
-            continue
-        filt = parts[3]
-        if is_y:
-            y_sites += 1
-        for i in range(len(samples)):
-            values = dict(zip(tags, parts[4 + i * width: 4 + (i + 1) * width], strict=False))
-            alleles = _parse_gt(values.get("GT", "."))
-            called = [a for a in alleles if a >= 0]
-            nonref = any(a > 0 for a in called)
-            if is_y:
-                dp = values.get("DP", ".")
-                if dp not in (".", ""):
-                    y_dp[i].append(int(float(dp)))
-                if nonref and _confident(filt, values.get("GQ", "."), min_gq):
-                    y_calls[i] += 1
-            elif nonref and _confident(filt, values.get("GQ", "."), min_gq):
-                b = int(parts[1]) // bin_size
-                x_bins[i][b] = x_bins[i].get(b, False) or (len(called) > 1 and len(set(called)) > 1)
-    return {s: combine_sex(len(x_bins[i]), sum(x_bins[i].values()), y_calls[i], y_sites, y_dp[i], thresholds)
-            for i, s in enumerate(samples)}
+    out = {}
+    for i, sample in enumerate(samples):
+        x_bins = x_het = 0
+        if xt is not None and len(xt):
+            # counted per bin: a bin is heterozygous when at least min_female_x_het_fraction of its confident
+            # calls are, so that a cluster of artefactual hets in a segmental duplication counts once (an exome)
+            # and the few percent of artefactual hets spread along a male genome count for nothing (a WGS)
+            conf = _confident(xt, min_gq)[:, i]
+            _, inverse = np.unique(xt.pos[conf] // bin_size, return_inverse=True)
+            calls = np.bincount(inverse)
+            hets = np.bincount(inverse, weights=(xt.dosage[conf, i] == 1).astype(float), minlength=len(calls))
+            x_bins = len(calls)
+            x_het = int((hets >= thresholds["min_female_x_het_fraction"] * calls).sum()) if x_bins else 0
+        y_calls, y_sites, y_dp = 0, 0, []
+        if yt is not None and len(yt):
+            y_sites = len(yt)
+            y_calls = int(_confident(yt, min_gq)[:, i].sum())
+            depth = yt.dp[:, i]
+            y_dp = depth[~np.isnan(depth)].astype(int).tolist()
+        out[sample] = combine_sex(x_bins, x_het, y_calls, y_sites, y_dp, thresholds)
+    return out
 
 
 def _median(values: list[int]) -> float | None:
@@ -208,25 +275,14 @@ class CallStats:
                 "filtered_fraction": self.filtered_fraction}
 
 
-def call_stats(records: Sequence[RawRecord], index: int) -> CallStats:
-    counts: Counter[str] = Counter()
-    for r in records:
-        gt = r.genotypes[index]
-        counts["records"] += 1
-        if gt.is_missing:
-            counts["missing"] += 1
-            continue
-        if gt.alt_count == 0:
-            continue
-        counts["nonref"] += 1
-        called = [a for a in gt.alleles if a >= 0]
-        counts["het" if len(set(called)) > 1 else "hom"] += 1
-        if not r.variant.passed:
-            counts["filtered"] += 1
-        v = r.variant
-        if len(v.ref) == 1 and len(v.alt) == 1:
-            counts["snv_ti" if (v.ref.upper(), v.alt.upper()) in TRANSITIONS else "snv_tv"] += 1
-    return CallStats(**counts)
+def call_stats(t: GenotypeTable, index: int) -> CallStats:
+    d = t.dosage[:, index]
+    nonref = d > 0
+    snv = (np.char.str_len(t.ref) == 1) & (np.char.str_len(t.alt) == 1) & nonref
+    ti = snv & np.isin(np.char.add(np.char.upper(t.ref), np.char.upper(t.alt)), ["AG", "GA", "CT", "TC"])
+    return CallStats(records=len(t), nonref=int(nonref.sum()), het=int((d == 1).sum()), hom=int((d == 2).sum()),
+                     missing=int((d < 0).sum()), snv_ti=int(ti.sum()), snv_tv=int((snv & ~ti).sum()),
+                     filtered=int((nonref & ~t.passed).sum()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,52 +298,34 @@ class MendelianCheck:
         return round(self.errors / self.informative, 4) if self.evaluated and self.informative else None
 
 
-def _consistent(child: tuple[int, ...], father: tuple[int, ...] | None, mother: tuple[int, ...] | None) -> bool:
-    a, b = child
-    if father is not None and mother is not None:
-        return (a in father and b in mother) or (b in father and a in mother)
-    parent = father if father is not None else mother
-    return parent is None or a in parent or b in parent
-
-
-def _diploid(gt: Genotype, min_gq: int) -> tuple[int, ...] | None:
-    if len(gt.alleles) != 2 or any(a < 0 for a in gt.alleles):
-        return None
-    return None if gt.gq is not None and gt.gq < min_gq else gt.alleles
-
-
-def mendelian_check(records: Sequence[RawRecord], samples: Sequence[str], father: str, mother: str,
+def mendelian_check(t: GenotypeTable, samples: Sequence[str], father: str, mother: str,
                     *, min_gq: int, min_sites: int) -> MendelianCheck:
-    """Autosomal sites where the child and the parent(s) present are confidently called and someone carries
-    the allele; an error is a child genotype the parents cannot transmit."""
+    """Autosomal PASS sites where the child and the parent(s) present are confidently called (diploid, GQ) and
+    someone carries the allele; an error is a child genotype the parents cannot transmit."""
     if not father and not mother:
         return MendelianCheck(explanation="no parent in the data")
-    pos = {s: i for i, s in enumerate(samples)}
-    who = [pos[samples[0]], pos.get(father), pos.get(mother)]
-    informative = errors = 0
-    examples: list[str] = []
-
-    for r in records:
-        if bare(r.variant.chrom) in ("X", "Y", "MT") or not r.variant.passed:
-            continue
-        gts = [_diploid(r.genotypes[i], min_gq) if i is not None else None for i in who]
-        child = gts[0]
-        if child is None or (who[1] is not None and gts[1] is None) or (who[2] is not None and gts[2] is None):
-            continue
-        if not any(g and any(a > 0 for a in g) for g in gts):
-            continue
-        informative += 1
-        if not _consistent(child, gts[1], gts[2]):
-            errors += 1
-            if len(examples) < 5:
-                examples.append(f"{r.variant.key} child {r.genotypes[0].gt}")
+    cols = [samples.index(s) for s in (samples[0], father, mother) if s]
+    autosomal = ~np.isin(np.char.lstrip(np.char.lower(t.chrom), "chr"), ["x", "y", "m", "mt"]) if len(t) else t.passed
+    gq_ok = np.isnan(t.gq[:, cols]) | (t.gq[:, cols] >= min_gq)
+    usable = autosomal & t.passed & np.all(t.diploid[:, cols] & gq_ok, axis=1) & np.any(t.dosage[:, cols] > 0, axis=1)
+    d = t.dosage[usable][:, cols].astype(int)
+    child = d[:, 0]
+    # each parent transmits 0 or 1 alt alleles: dosage 0 -> {0}, 1 -> {0, 1}, 2 -> {1}
+    lo = sum((d[:, k] == 2).astype(int) for k in range(1, d.shape[1]))
+    hi = sum((d[:, k] >= 1).astype(int) for k in range(1, d.shape[1]))
+    if d.shape[1] == 2:  # one parent: the other transmits anything
+        hi = hi + 1
+    errors_mask = (child < lo) | (child > hi)
+    informative, errors = int(usable.sum()), int(errors_mask.sum())
+    idx = np.flatnonzero(usable)[errors_mask][:5]
+    examples = tuple(f"{t.chrom[k]}:{t.pos[k]}:{t.ref[k]}:{t.alt[k]}" for k in idx)
     if informative < min_sites:
         return MendelianCheck(informative, errors, False,
                               f"{informative} informative sites in the panel regions (< {min_sites} needed)")
     rate = errors / informative
     return MendelianCheck(informative, errors, True,
                           f"{errors}/{informative} informative panel sites inconsistent with the parents ({rate:.1%})",
-                          tuple(examples))
+                          examples)
 
 
 def hard_failures(stats: CallStats, mendel: MendelianCheck, thresholds: Mapping[str, Any], *, sample: str,
@@ -306,13 +344,21 @@ def hard_failures(stats: CallStats, mendel: MendelianCheck, thresholds: Mapping[
     return out
 
 
+def records_per_contig(vcf: str) -> dict[str, int]:
+    """Records per contig, read from the index ({} when the index holds no counts)."""
+    try:
+        text = pysam.bcftools.index("-s", vcf)
+    except pysam.utils.SamtoolsError:
+        return {}
+    out = {}
+    for line in str(text).splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3 and parts[2].isdigit():
+            out[parts[0]] = int(parts[2])
+    return out
+
+
 def records_in_index(vcf: str) -> int | None:
     """Records in the whole VCF, read from its index (None when the index holds no counts)."""
-    try:
-        text = pysam.bcftools.index("-n", vcf)
-    except pysam.utils.SamtoolsError:
-        return None
-    try:
-        return int(str(text).strip())
-    except ValueError:
-        return None
+    counts = records_per_contig(vcf)
+    return sum(counts.values()) if counts else None

@@ -42,6 +42,10 @@ LOW = {"splice_region_variant", "splice_donor_5th_base_variant", "splice_donor_r
        "stop_retained_variant", "synonymous_variant"}  # fmt: skip
 NULL_TERMS = frozenset({"stop_gained", "frameshift_variant", "splice_acceptor_variant", "splice_donor_variant",
                         "start_lost", "transcript_ablation"})  # fmt: skip
+# Words whose presence in a raw CSQ/ANN/EFF/BCSQ string may mean a HIGH or MODERATE or splice consequence in
+# some transcript (VEP/snpEff print the impact; bcftools csq prints only term names): the pre-annotation screen.
+SCREEN_WORDS = ("HIGH", "MODERATE", "splice", "missense", "stop_", "start_lost", "frameshift", "inframe",
+                "protein_altering", "transcript_ablation", "transcript_amplification")  # fmt: skip
 # snpEff / BCSQ names that differ from SO
 _ALIASES = {"stop_gained": "stop_gained", "frameshift": "frameshift_variant", "missense": "missense_variant",
             "synonymous": "synonymous_variant", "splice_acceptor": "splice_acceptor_variant",

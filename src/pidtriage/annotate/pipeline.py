@@ -7,8 +7,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import pysam.bcftools
+
 from pidtriage.annotate.clinvar import clinvar_record
 from pidtriage.annotate.consequence import (
+    SCREEN_WORDS,
     consequence_from_hgvs,
     parse_ann,
     parse_bcsq,
@@ -23,6 +27,7 @@ from pidtriage.io.tabix import SitesVcf
 from pidtriage.io.vcf import RawRecord
 from pidtriage.models import AnnotatedVariant, Consequence, Sex
 from pidtriage.panel.model import PanelGene
+from pidtriage.sampleqc import GenotypeTable
 
 __all__ = ["Annotator", "GeneIndex"]
 
@@ -73,6 +78,32 @@ class Annotator:
             out["population"] = self.population.path
             out["population_name"] = str(self.config.get("resources", "population", "name"))
         return out
+
+    def screen(self, table: GenotypeTable, vcf: str, *, annotation_keys: Sequence[str]) -> set[tuple[str, int, str, str]]:
+        """Keys (bare chrom, pos, ref, alt) of the records that could become candidates: the proband carries
+        the allele AND the variant is in ClinVar or the input annotates a protein-altering or splice
+        consequence. Any other record cannot reach "qualifying" (triage._qualifies: P/LP needs ClinVar or a
+        consequence; a VUS needs a HIGH/MODERATE or splice consequence), so it is counted in QC but not
+        annotated one by one. Works on columns and bcftools queries, not a Python loop over records."""
+        carried = table.dosage[:, 0] > 0 if len(table) else np.zeros(0, dtype=bool)
+        if not carried.any():
+            return set()
+        chroms, pos = table.chrom[carried], table.pos[carried]
+        keys = set(zip((bare(c) for c in chroms.tolist()), pos.tolist(), table.ref[carried].tolist(),
+                       table.alt[carried].tolist(), strict=True))
+        keep: set[tuple[str, int, str, str]] = set()
+        if self.clinvar:
+            keep |= keys & self.clinvar.keys_at(chroms.tolist(), pos.tolist())
+        fields = [k for k in annotation_keys if k in ("CSQ", "ANN", "EFF", "BCSQ")]
+        if fields and self.source in ("auto", "input"):
+            expr = " || ".join(f'INFO/{k}~"{word}"' for k in fields for word in SCREEN_WORDS)
+            text = pysam.bcftools.query("-i", expr, "-f", "%CHROM\t%POS\t%REF\t%ALT\n", vcf)
+            for line in text.splitlines():
+                c, p, r, a = line.split("\t")
+                key = (bare(c), int(p), r, a)
+                if key in keys:
+                    keep.add(key)
+        return keep
 
     def _input_consequences(self, rec: RawRecord) -> list[Consequence]:
         out: list[Consequence] = []

@@ -170,7 +170,14 @@ def cmd_cohort(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pidtriage.case import annotate_stage, coverage_stage, extract_stage, load_panel, triage_stage, validate_stage
+    from pidtriage.case import (
+        annotate_stage,
+        coverage_stage,
+        extract_stage,
+        load_panel,
+        triage_stage,
+        validate_stage,
+    )
     from pidtriage.io.records import write_json
     from pidtriage.models import CaseInfo, Sex
 

@@ -16,6 +16,7 @@ import numpy as np
 from cyvcf2 import VCF
 
 from pidtriage.errors import VcfFormatError
+from pidtriage.genome import bare
 from pidtriage.models import Genotype, Variant
 
 __all__ = ["RawRecord", "VcfHeader", "read_header", "read_records"]
@@ -177,8 +178,10 @@ def _genotypes(rec: object, indexes: Sequence[int], names: Sequence[str]) -> tup
     return tuple(out)
 
 
-def read_records(path: str | Path, samples: Sequence[str], *, region: str | None = None) -> Iterator[RawRecord]:
-    """Biallelic records (split first) for the named samples; reference blocks and symbolic-only ALTs skipped."""
+def read_records(path: str | Path, samples: Sequence[str], *, region: str | None = None,
+                 keys: set[tuple[str, int, str, str]] | None = None) -> Iterator[RawRecord]:
+    """Biallelic records (split first) for the named samples; reference blocks and symbolic-only ALTs skipped.
+    With `keys` ((bare chrom, pos, ref, alt)), only those records, checked before anything is built."""
     vcf = _open(path)
     try:
         index = {s: i for i, s in enumerate(vcf.samples)}
@@ -186,7 +189,7 @@ def read_records(path: str | Path, samples: Sequence[str], *, region: str | None
         if missing:
             raise VcfFormatError(f"{path}: sample(s) {', '.join(missing)} not in the VCF")
         idx = [index[s] for s in samples]
-        keys = [k for k in ANNOTATION_KEYS if _has_info(vcf, k)]
+        info_keys = [k for k in ANNOTATION_KEYS if _has_info(vcf, k)]
         iterator = vcf(region) if region else vcf
         for rec in iterator:
             alts = rec.ALT
@@ -194,6 +197,8 @@ def read_records(path: str | Path, samples: Sequence[str], *, region: str | None
                 continue
             alt = alts[0]
             if alt in SYMBOLIC_REF_BLOCK or alt.startswith("<") or alt == "*":
+                continue
+            if keys is not None and (bare(rec.CHROM), rec.POS, rec.REF, alt) not in keys:
                 continue
             filt = rec.FILTER
             variant = Variant(
@@ -206,7 +211,7 @@ def read_records(path: str | Path, samples: Sequence[str], *, region: str | None
                 vid=rec.ID or "",
             )
             annotations = []
-            for k in keys:
+            for k in info_keys:
                 value = rec.INFO.get(k)
                 if value:
                     annotations.append((k, str(value)))

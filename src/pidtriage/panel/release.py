@@ -40,9 +40,9 @@ def finalize_panel(
     (same version, same build date), so rebuilding gives a byte-identical file."""
     candidate = Panel(name=name, version="", header=(), genes=tuple(genes))
     source_lines = tuple((f"source_{role}", f"{fname} md5={md5}") for role, fname, md5 in sources)
-    if existing is not None and _body(existing) == _body(candidate):
-        if tuple((k, v) for k, v in existing.header if k.startswith("source_")) == source_lines:
-            return existing, None
+    if (existing is not None and _body(existing) == _body(candidate)
+            and tuple((k, v) for k, v in existing.header if k.startswith("source_")) == source_lines):
+        return existing, None
     version = bump_version(existing.version) if existing is not None else "1.0"
     diff = diff_panels(existing, candidate) if existing is not None else None
     header = (

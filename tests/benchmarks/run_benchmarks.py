@@ -1,0 +1,328 @@
+#!/usr/bin/env python3
+"""`make bench`: pidtriage against bcftools on the same files, in one run, written to RESULTS.md.
+
+Data: the synthetic GRCh38 WGS (single male), trio and exome VCFs and the 500-gene, 33 Mb synthetic panel from
+../shared/bench/make_perf_vcf.py, generated once into a cache outside the repository
+($PIDTRIAGE_BENCH_DIR, default ~/.cache/pidtriage-bench), plus a 30x exome BAM over its exome targets for the
+coverage bench. The synthetic panel is turned into a pidtriage panel TSV (every gene AR, loss of function).
+
+Every figure is the median of --repeats runs (min-max beside it) of a separate process, with its peak RSS
+(os.wait4), and the ratio to the bcftools reference measured in the same run on the same file and panel:
+`bcftools view -R panel.bed` for indexed input, `bcftools view -T panel.bed` for unindexed input.
+
+    python tests/benchmarks/run_benchmarks.py                 # everything (about 15 minutes on 2 cores)
+    python tests/benchmarks/run_benchmarks.py --only wgs,qc   # wgs trio exome qc coverage cohort
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+GENERATOR = REPO.parent / "shared" / "bench" / "make_perf_vcf.py"
+sys.path.insert(0, str(HERE.parent))
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Row:
+    group: str
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    rss_mb: list[float] = field(default_factory=list)
+    reference: str = ""  # name of the row this one is divided by
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def measure(cmd: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one process and its children."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(list(cmd), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+class Bench:
+    def __init__(self, repeats: int) -> None:
+        self.repeats = repeats
+        self.rows: list[Row] = []
+
+    def run(self, group: str, name: str, cmd: Sequence[str] | Callable[[], Sequence[str]], *, reference: str = "",
+            note: str = "", repeats: int | None = None, prepare: Callable[[], None] | None = None,
+            **kw: object) -> Row:
+        row = Row(group, name, reference=reference, note=note)
+        for _ in range(repeats or self.repeats):
+            if prepare:
+                prepare()
+            s, m = measure(cmd() if callable(cmd) else cmd, **kw)  # type: ignore[arg-type]
+            row.seconds.append(s)
+            row.rss_mb.append(m)
+        self.rows.append(row)
+        print(f"  {group:8s} {name:55s} {row.median:8.2f} s  {max(row.rss_mb):7.0f} MB", flush=True)
+        return row
+
+    def find(self, group: str, name: str) -> Row:
+        return next(r for r in self.rows if r.group == group and r.name == name)
+
+
+def ensure_data(cache: Path) -> Path:
+    """Generate the VCFs that are missing (each complete with its index), once."""
+    data = cache / "perfdata"
+    missing = [k for k in ("wgs", "trio", "exome") if not (data / f"{k}.vcf.gz.tbi").exists()]
+    if missing or not (data / "exome_targets.bed").exists():
+        if not GENERATOR.exists():
+            raise SystemExit(f"{GENERATOR} not found: the benchmarks need ../shared/bench")
+        print(f"generating {', '.join(missing) or 'beds'} into {data} (once; a few minutes)", flush=True)
+        subprocess.run([sys.executable, str(GENERATOR), "--outdir", str(data), "--only", ",".join(["bed", *missing])],
+                       check=True)
+    return data
+
+
+def bench_panel(data: Path, work: Path) -> Path:
+    """The synthetic panel.bed as a pidtriage panel TSV (1-based spans, every gene AR, LOF)."""
+    from pidtriage.io.panel_tsv import Panel, write_panel
+    from pidtriage.panel.model import Disease, GeneLocation, Mechanism, Moi, PanelGene
+
+    out = work / "bench_panel.tsv"
+    if out.exists():
+        return out
+    genes = []
+    for i, line in enumerate((data / "panel.bed").read_text().splitlines()):
+        chrom, start, end, name = line.split("\t")
+        disease = Disease(f"{name} deficiency", "", Moi.AR, Mechanism.LOF, "1", "", "")
+        genes.append(PanelGene(hgnc_id=f"HGNC:{900000 + i}", symbol=name, moi=Moi.AR, mechanism=Mechanism.LOF,
+                               diseases=(disease,),
+                               grch38=GeneLocation(chrom.removeprefix("chr"), int(start) + 1, int(end), "+", "synthetic")))
+    write_panel(Panel(name="synthetic_bench", version="1.0", header=(("source", "make_perf_vcf.py panel.bed"),),
+                      genes=tuple(genes)), out)
+    return out
+
+
+def write_config(work: Path, panel: Path, samples: Path, outdir: Path) -> Path:
+    cfg = work / f"config_{samples.stem}.yaml"
+    cfg.write_text(f"samples: {samples}\noutdir: {outdir}\ngenome_build: GRCh38\npanel: {panel}\npanel_padding: 0\n")
+    return cfg
+
+
+def case_steps(b: Bench, group: str, vcf: Path, sample: str, sex: str, work: Path, panel: Path, *,
+               father: str = "", mother: str = "") -> None:
+    """Each stage through the CLI, then `pidtriage run` and Snakemake for the same one case."""
+    pid = str(BIN / "pidtriage")
+    header = "sample_id\tvcf\tsex\tfather_id\tmother_id\taffected\n"
+    rows = [f"{sample}\t{vcf}\t{sex}\t{father}\t{mother}\ttrue"]
+    rows += [f"{p}\t{vcf}\t{s}\t\t\tfalse" for p, s in ((father, "male"), (mother, "female")) if p]
+    sheet = work / f"{group}.samples.tsv"
+    sheet.write_text(header + "\n".join(rows) + "\n")
+    out = work / f"{group}_results"
+    cfg = write_config(work, panel, sheet, out)
+    st = work / f"{group}_stages"
+    st.mkdir(exist_ok=True)
+    common = ["--configfile", str(cfg)]
+    b.run(group, "bcftools view -R panel.bed (reference)", ["bcftools", "view", "-R", str(work / "panel.bed"), str(vcf)])
+    b.run(group, "validate", [pid, "validate", *common, "--samples", str(sheet), "--sample-id", sample, "--out", str(st / "v.json")],
+          reference="bcftools view -R panel.bed (reference)")
+    b.run(group, "extract (bcftools view -R, norm, index)", [pid, "extract", *common, "--record", str(st / "v.json"),
+          "--out-vcf", str(st / "p.vcf.gz"), "--out", str(st / "e.json"), "--workdir", str(st / "w")],
+          reference="bcftools view -R panel.bed (reference)")
+    b.run(group, "annotate (incl. sample QC)", [pid, "annotate", *common, "--record", str(st / "e.json"), "--out", str(st / "a.json")],
+          reference="bcftools view -R panel.bed (reference)")
+    b.run(group, "triage", [pid, "triage", *common, "--record", str(st / "a.json"), "--out", str(st / "t.json")],
+          reference="bcftools view -R panel.bed (reference)")
+    b.run(group, "report", [pid, "report", str(st / "t.json"), "--outdir", str(st / "r")],
+          reference="bcftools view -R panel.bed (reference)")
+    if not father:
+        b.run(group, "pidtriage run (all steps, one process)", [pid, "run", *common, "--vcf", str(vcf), "--sample-id", sample,
+              "--sex", sex, "--outdir", str(work / f"{group}_run")], reference="bcftools view -R panel.bed (reference)")
+
+    def clean() -> None:
+        shutil.rmtree(out, ignore_errors=True)
+
+    b.run(group, "snakemake, one case, every rule", [str(BIN / "snakemake"), "-s", str(REPO / "workflow/Snakefile"),
+          "--cores", "2", "--configfile", str(cfg), "-q"], reference="bcftools view -R panel.bed (reference)",
+          prepare=clean, cwd=REPO)
+
+
+def bench_unindexed(b: Bench, data: Path, work: Path, panel: Path) -> None:
+    plain = work / "wgs_unindexed.vcf.gz"
+    if not plain.exists():
+        shutil.copy(data / "wgs.vcf.gz", plain)
+    pid = str(BIN / "pidtriage")
+    b.run("unindex", "bcftools view -T panel.bed, no index (reference)", ["bcftools", "view", "-T", str(work / "panel.bed"), str(plain)], repeats=1)
+    sheet = work / "unindexed.samples.tsv"
+    sheet.write_text(f"sample_id\tvcf\tvcf_sample\tsex\nS\t{plain}\t{_first_sample(plain)}\tmale\n")
+    cfg = write_config(work, panel, sheet, work / "unindexed_results")
+    st = work / "unindexed_stages"
+    b.run("unindex", "validate + extract (bgzip copy indexed, then -R)", ["bash", "-c",
+          f"{pid} validate --configfile {cfg} --samples {sheet} --sample-id S --out {st}/v.json && "
+          f"{pid} extract --configfile {cfg} --record {st}/v.json --out-vcf {st}/p.vcf.gz --out {st}/e.json --workdir {st}/w"],
+          reference="bcftools view -T panel.bed, no index (reference)", repeats=1,
+          prepare=lambda: shutil.rmtree(st, ignore_errors=True))
+
+
+def bench_qc(b: Bench, data: Path, work: Path) -> None:
+    """Sample QC on the WGS: the chrX/chrY index query (sex) and the index record count."""
+    code = ("import sys; from pidtriage.io.vcf import read_header; from pidtriage import sampleqc; "
+            "from pidtriage.config import load_config; c = load_config(None); h = read_header(sys.argv[1]); "
+            "print(sampleqc.infer_sex(sys.argv[1], h.samples[:1], contigs=h.contigs, formats=h.formats, build='GRCh38', "
+            "thresholds=c.get('qc'))); print(sampleqc.records_in_index(sys.argv[1]))")
+    b.run("qc", "python start-up + import (baseline)", [sys.executable, "-c", "import pidtriage.sampleqc, pidtriage.config"])
+    b.run("qc", "sample QC: sex (chrX/chrY index query) + record count", [sys.executable, "-c", code, str(data / "wgs.vcf.gz")],
+          reference="wgs:bcftools view -R panel.bed (reference)")
+
+
+def bench_coverage(b: Bench, data: Path, work: Path) -> None:
+    """A 30x exome BAM over every synthetic exome target; coverage of the panel genes' exons three ways."""
+    import numpy as np
+
+    from synthetic_bam import write_bam
+
+    bam = work.parent / "exome30x.bam"
+    targets = [line.split("\t") for line in (data / "exome_targets.bed").read_text().splitlines()]
+    if not bam.exists():
+        print("  writing a 30x exome BAM (once)", flush=True)
+        rng = np.random.default_rng(7)
+        depths = rng.lognormal(np.log(30), 0.35, len(targets))
+        import pysam
+
+        with pysam.VariantFile(str(data / "exome.vcf.gz")) as vf:
+            contigs = {c: vf.header.contigs[c].length for c in vf.header.contigs}
+        write_bam(bam, ((c, int(s), int(e), float(d)) for (c, s, e, _), d in zip(targets, depths, strict=True)), contigs)
+    panel_exons = work / "panel_exons.tsv"
+    with panel_exons.open("w") as fh:
+        fh.write("build\tchrom\tstart\tend\thgnc_id\tsymbol\texon\n")
+        for c, s, e, name in targets:
+            if name.startswith("PID"):
+                gene = name.split("_")[0]
+                fh.write(f"GRCh38\t{c.removeprefix('chr')}\t{s}\t{e}\tHGNC:{gene}\t{gene}\t1\n")
+    common = (f"import sys; from pidtriage.coverage import *; ex = read_exons('{panel_exons}', 'GRCh38'); ")
+    b.run("coverage", "mosdepth --by panel exons --thresholds 20 (pidtriage)",
+          [sys.executable, "-c", common + f"g = coverage_from_bam('{bam}', ex, min_depth=20, workdir='{work}/mos'); print(len(g))"])
+    b.run("coverage", "pysam count_coverage per exon", [sys.executable, "-c", common + (
+          "import pysam, numpy as np; f = pysam.AlignmentFile(sys.argv[1]); "
+          "n = sum(int((np.sum(np.array(f.count_coverage('chr' + e.chrom, e.start, e.end, quality_threshold=0)), axis=0) >= 20).sum()) for e in ex); print(n)"),
+          str(bam)], reference="mosdepth --by panel exons --thresholds 20 (pidtriage)")
+    b.run("coverage", "samtools depth -a -b (pysam) + numpy parse", [sys.executable, "-c", common + (
+          "import pysam, numpy as np; from pathlib import Path; bed = Path(sys.argv[2]); "
+          "bed.write_text(''.join(f'chr{e.chrom}\\t{e.start}\\t{e.end}\\n' for e in ex)); "
+          "t = pysam.samtools.depth('-a', '-b', str(bed), sys.argv[1]); "
+          "d = np.array([int(x.rsplit(chr(9), 1)[1]) for x in t.splitlines()]); print((d >= 20).sum())"),
+          str(bam), str(work / "exons.bed")], reference="mosdepth --by panel exons --thresholds 20 (pidtriage)")
+
+
+def bench_cohort(b: Bench, data: Path, work: Path, panel: Path, n: int) -> None:
+    sheet = work / "cohort.samples.tsv"
+    sample = _first_sample(data / "exome.vcf.gz")
+    sheet.write_text("sample_id\tvcf\tvcf_sample\tsex\n" + "".join(f"E{i:03d}\t{data / 'exome.vcf.gz'}\t{sample}\tmale\n" for i in range(n)))
+    out = work / "cohort_results"
+    cfg = write_config(work, panel, sheet, out)
+    b.run("cohort", f"bcftools view -R on {n} exomes, serial (reference)", ["bash", "-c",
+          f"for i in $(seq {n}); do bcftools view -R {work / 'panel.bed'} {data / 'exome.vcf.gz'} > /dev/null; done"], repeats=1)
+    b.run("cohort", f"snakemake, {n} exomes end to end, --cores 2", [str(BIN / "snakemake"), "-s", str(REPO / "workflow/Snakefile"),
+          "--cores", "2", "--configfile", str(cfg), "-q"], cwd=REPO, repeats=1,
+          prepare=lambda: shutil.rmtree(out, ignore_errors=True), reference=f"bcftools view -R on {n} exomes, serial (reference)")
+
+
+def _first_sample(vcf: Path) -> str:
+    return subprocess.run(["bcftools", "query", "-l", str(vcf)], capture_output=True, text=True).stdout.split()[0]
+
+
+def versions() -> list[str]:
+    import pysam
+
+    def first_line(cmd: list[str]) -> str:
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0]
+        except (OSError, IndexError):
+            return "not found"
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "?")
+    import pidtriage
+
+    return [f"- machine: {os.cpu_count()} cores ({cpu}), {int(mem) // 1024 // 1024} GiB RAM, {platform.platform()}",
+            f"- Python {platform.python_version()}, pidtriage {pidtriage.__version__}, pysam {pysam.__version__} "
+            f"(htslib {pysam.__htslib_version__}), {first_line(['bcftools', '--version'])}, "
+            f"{first_line(['mosdepth', '--version'])}, {first_line([str(BIN / 'snakemake'), '--version'])} (snakemake)"]
+
+
+def write_results(b: Bench, path: Path, started: str, args: argparse.Namespace) -> None:
+    lines = ["# Benchmark results", "",
+             f"Written by `make bench` (tests/benchmarks/run_benchmarks.py) on {started}; median of {args.repeats} runs "
+             "(min-max), peak RSS of the process and its children, and the ratio to the bcftools reference measured in "
+             "the same run on the same file and panel (500 synthetic genes, 32.9 Mb). Absolute times vary between "
+             "machines; the ratios are what to compare.", "", *versions(), "",
+             "| group | step | median s | min-max s | peak RSS MB | ratio | reference |", "|---|---|---|---|---|---|---|"]
+    for r in b.rows:
+        ref_group, _, ref_name = r.reference.rpartition(":")
+        ref = b.find(ref_group or r.group, ref_name) if r.reference else None
+        ratio = f"{r.median / ref.median:.2f}x" if ref else ""
+        lines.append(f"| {r.group} | {r.name} | {r.median:.2f} | {min(r.seconds):.2f}-{max(r.seconds):.2f} | "
+                     f"{max(r.rss_mb):.0f} | {ratio} | {ref_name if ref else ''} |")
+    path.write_text("\n".join(lines) + "\n")
+    print(f"written {path}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--only", default="wgs,trio,exome,unindexed,qc,coverage,cohort")
+    ap.add_argument("--cohort-size", type=int, default=100)
+    ap.add_argument("--cache", type=Path, default=Path(os.environ.get("PIDTRIAGE_BENCH_DIR", Path.home() / ".cache/pidtriage-bench")))
+    ap.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
+    args = ap.parse_args(argv)
+    if not shutil.which("bcftools"):
+        raise SystemExit("bcftools not on PATH: the reference measurements need it (apt-get install bcftools)")
+    os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
+    started = time.strftime("%Y-%m-%d %H:%M")
+    data = ensure_data(args.cache)
+    work = args.cache / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    shutil.copy(data / "panel.bed", work / "panel.bed")
+    panel = bench_panel(data, work)
+    only = set(args.only.split(","))
+    b = Bench(args.repeats)
+    if "wgs" in only:
+        case_steps(b, "wgs", data / "wgs.vcf.gz", _first_sample(data / "wgs.vcf.gz"), "male", work, panel)
+    elif "qc" in only:
+        b.run("wgs", "bcftools view -R panel.bed (reference)", ["bcftools", "view", "-R", str(work / "panel.bed"), str(data / "wgs.vcf.gz")])
+    if "trio" in only:
+        names = subprocess.run(["bcftools", "query", "-l", str(data / "trio.vcf.gz")], capture_output=True, text=True).stdout.split()
+        case_steps(b, "trio", data / "trio.vcf.gz", names[0], "male", work, panel, father=names[1], mother=names[2])
+    if "exome" in only:
+        case_steps(b, "exome", data / "exome.vcf.gz", _first_sample(data / "exome.vcf.gz"), "male", work, panel)
+    if "unindexed" in only:
+        bench_unindexed(b, data, work, panel)
+    if "qc" in only:
+        bench_qc(b, data, work)
+    if "coverage" in only:
+        bench_coverage(b, data, work)
+    if "cohort" in only:
+        bench_cohort(b, data, work, panel, args.cohort_size)
+    write_results(b, args.results, started, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

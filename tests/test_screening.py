@@ -1,0 +1,43 @@
+"""The pre-annotation screen (Annotator.screen) must never change a result: on real VCFs with BCSQ (GIAB
+trio) and VEP CSQ (Scout trio), triage of every panel record and triage of the screened records give the same
+candidates."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from pidtriage.annotate.pipeline import Annotator
+from pidtriage.case import annotate_stage, extract_stage, family_of, load_panel, validate_stage
+from pidtriage.config import load_config
+from pidtriage.io.vcf import csq_format, read_header, read_records
+from pidtriage.models import CaseInfo, Sex
+from pidtriage.triage import triage_case
+
+
+@pytest.mark.parametrize(("vcf", "proband", "father", "mother"), [
+    ("giab_ashkenazim_trio_exome_chr1-2.GRCh37.vcf.gz", "HG002", "HG003", "HG004"),
+    ("scout_demo_643594_trio.clinical.GRCh37.vcf.gz", "ADM1059A2", "ADM1059A1", "ADM1059A3"),
+])  # fmt: skip
+def test_screen_keeps_every_candidate(shared_data, tmp_path, vcf, proband, father, mother):
+    config = load_config(None, overrides={"genome_build": "GRCh37"})
+    panel = load_panel(config)
+    path = str(shared_data / "vcf" / vcf)
+    case = CaseInfo(sample_id=proband, vcf=path, vcf_sample=proband, sex=Sex.MALE, father_id=father, mother_id=mother,
+                    father_vcf_sample=father, mother_vcf_sample=mother, father_vcf=path, mother_vcf=path)
+    record = extract_stage(validate_stage(case, config), config, panel, out_vcf=tmp_path / "p.vcf.gz", workdir=tmp_path)
+    screened = annotate_stage(record, config, panel)
+    header = read_header(record.extracted_vcf)
+    every = Annotator(config, panel, csq_fields=csq_format(header, "CSQ")).annotate(
+        list(read_records(record.extracted_vcf, record.samples_in_vcf)), sex=Sex.MALE)
+    assert len(every) > 3 * len(screened.variants)  # the screen does drop records
+
+    def candidates(variants):
+        r = dataclasses.replace(screened, variants=tuple(variants))
+        result = triage_case(r.variants, case=case, family=family_of(r, config), sex=Sex.MALE,
+                             panel_genes=panel.by_hgnc_id(), thresholds=config.values)
+        return [(c.av.variant.key, c.gene.symbol, c.finding.value, c.classification.acmg_class) for c in result.candidates]
+
+    full = candidates(every)
+    assert full and candidates(screened.variants) == full
