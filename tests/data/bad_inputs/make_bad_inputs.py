@@ -58,7 +58,7 @@ def main() -> None:
     for old in HERE.glob("*"):
         if old.name not in ("make_bad_inputs.py", "README.md", "samples.tsv"):
             old.unlink()
-    base = lambda c: header(c) + [BACKGROUND.format(c="chr"), RAG1.format(c="chr")]  # noqa: E731
+    base = lambda c: [*header(c), BACKGROUND.format(c="chr"), RAG1.format(c="chr")]  # noqa: E731
 
     # Valid inputs in unusual forms: each must be read correctly (positive).
     bgzip(write("unindexed.vcf", base("valid; bgzipped without an index: pidtriage indexes a copy")), index=False)
