@@ -12,7 +12,7 @@ from typing import Any
 
 from pidtriage.config import Config
 from pidtriage.errors import InputError, PidTriageError
-from pidtriage.genome import detect_build, mixed_naming, naming_of
+from pidtriage.genome import detect_build, mixed_naming, naming_of, to_naming
 from pidtriage.inheritance.family import Family
 from pidtriage.io import extract as ex
 from pidtriage.io.panel_tsv import Panel, read_panel
@@ -36,6 +36,7 @@ class StageRecord:
     samples_in_vcf: tuple[str, ...] = ()  # proband first, then parents (after extraction: all in the family VCF)
     parent_vcfs: tuple[tuple[str, str], ...] = ()  # (sample, VCF) of parents in VCFs of their own
     query_vcfs: tuple[tuple[str, str], ...] = ()  # (sample, indexed VCF) for whole-VCF queries (sex)
+    streamed_vcfs: tuple[str, ...] = ()  # query VCFs that are target-only copies (no whole-VCF counts)
     notes: tuple[str, ...] = ()
     vcf_for_query: str = ""
     extracted_vcf: str = ""
@@ -154,15 +155,23 @@ def extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf:
     try:
         parts = [(record.case.vcf, record.samples_in_vcf)] + [(vcf, (name,)) for name, vcf in record.parent_vcfs]
         outputs, queries, naming = [], [], ""
+        streamed = []
         for i, (vcf, samples) in enumerate(parts):
-            query, _copied = ex.ensure_indexed(vcf, work)
-            part_naming = naming_of(read_header(query, check_compression=False).contigs)
+            part_header = read_header(vcf, check_compression=False)
+            part_naming = naming_of(part_header.contigs)
             naming = naming or part_naming
             regions = bed_regions(panel, build=config.build, padding=int(config.get("panel_padding")),
                                   chr_prefix=part_naming == "chr")
             bed = ex.write_bed(regions, work / f"{sid}.panel.{part_naming}.bed")
+            targets = ex.write_bed(sorted([*regions, *_sex_chromosome_regions(config.build, part_naming)],
+                                          key=lambda r: (r[0], r[1])),
+                                   work / f"{sid}.targets.{part_naming}.bed")
+            query, how = ex.ensure_indexed(vcf, work, targets_bed=targets)
+            if how == "streamed":
+                streamed.append(query)
             target = out_vcf if len(parts) == 1 else work / f"{sid}.part{i}.vcf.gz"
             ex.extract_regions(query, bed, target, samples=samples,
+                               subset_samples=tuple(samples) != part_header.samples,
                                reference_fasta=config.path("annotation", "reference_fasta"))
             outputs.append(str(target))
             queries += [(s, query) for s in samples]
@@ -175,12 +184,29 @@ def extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf:
         ex.write_empty_vcf(out_vcf)
         return dataclasses.replace(record, failure=str(exc), extracted_vcf=str(out_vcf))
     notes = list(record.notes)
+    if streamed:
+        notes.append("input not indexed and not bgzipped: read once in a stream (bcftools view -T) over the panel "
+                     "and the sex chromosomes; the whole-VCF record count is not available")
     if record.parent_vcfs:
         notes.append("parents from their own VCFs: a site absent from a parent's VCF is taken as homozygous "
                      "reference for phasing, but not as confident enough to call a variant de novo")
     samples = tuple(s for s, _ in queries)
     return dataclasses.replace(record, vcf_for_query=queries[0][1], extracted_vcf=str(out_vcf),
-                               samples_in_vcf=samples, query_vcfs=tuple(queries), notes=tuple(notes))
+                               samples_in_vcf=samples, query_vcfs=tuple(queries), notes=tuple(notes),
+                               streamed_vcfs=tuple(streamed))
+
+
+def _sex_chromosome_regions(build: str, naming: str) -> list[tuple[str, int, int, str]]:
+    """chrX and chrY between their PARs (0-based BED), the regions sex inference reads."""
+    from pidtriage.genome import PAR
+    from pidtriage.panel.ops import CONTIG_LENGTHS
+
+    out = []
+    for name in ("X", "Y"):
+        pars = PAR[build][name]
+        end = pars[1][0] - 1 if len(pars) > 1 else CONTIG_LENGTHS[build][name]
+        out.append((to_naming(name, naming), pars[0][1], end, f"chr{name}_non_PAR"))
+    return out
 
 
 def family_of(record: StageRecord, config: Config) -> Family:
@@ -245,7 +271,7 @@ def _sample_qc(record: StageRecord, table: Any, config: Config) -> tuple[dict[st
         header = read_header(vcf, check_compression=False)
         sexes.update(sampleqc.infer_sex(vcf, names, contigs=header.contigs, formats=header.formats,
                                         build=config.build, thresholds=thresholds))
-        count = sampleqc.records_in_index(vcf)
+        count = None if vcf in record.streamed_vcfs else sampleqc.records_in_index(vcf)
         total_records.update({n: count for n in names})
     family = family_of(record, config)
     mendel = sampleqc.mendelian_check(table, samples, family.father, family.mother, min_gq=int(thresholds["min_gq"]),

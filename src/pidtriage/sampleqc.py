@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -344,8 +345,9 @@ def hard_failures(stats: CallStats, mendel: MendelianCheck, thresholds: Mapping[
     return out
 
 
+@cache
 def records_per_contig(vcf: str) -> dict[str, int]:
-    """Records per contig, read from the index ({} when the index holds no counts)."""
+    """Records per contig, read from the index ({} when the index holds no counts); once per process."""
     try:
         text = pysam.bcftools.index("-s", vcf)
     except pysam.utils.SamtoolsError:

@@ -163,6 +163,7 @@ def case_steps(b: Bench, group: str, vcf: Path, sample: str, sex: str, work: Pat
 
 
 def bench_unindexed(b: Bench, data: Path, work: Path, panel: Path) -> None:
+    """The WGS as it often arrives: bgzipped without its index (indexed in the work directory)."""
     plain = work / "wgs_unindexed.vcf.gz"
     if not plain.exists():
         shutil.copy(data / "wgs.vcf.gz", plain)
@@ -247,7 +248,7 @@ def _first_sample(vcf: Path) -> str:
 
 
 def versions() -> list[str]:
-    import pysam
+    import pysam.version
 
     def first_line(cmd: list[str]) -> str:
         try:
@@ -262,7 +263,7 @@ def versions() -> list[str]:
 
     return [f"- machine: {os.cpu_count()} cores ({cpu}), {int(mem) // 1024 // 1024} GiB RAM, {platform.platform()}",
             f"- Python {platform.python_version()}, pidtriage {pidtriage.__version__}, pysam {pysam.__version__} "
-            f"(htslib {pysam.__htslib_version__}), {first_line(['bcftools', '--version'])}, "
+            f"(htslib {pysam.version.__htslib_version__}), {first_line(['bcftools', '--version'])}, "
             f"{first_line(['mosdepth', '--version'])}, {first_line([str(BIN / 'snakemake'), '--version'])} (snakemake)"]
 
 

@@ -52,24 +52,44 @@ def _is_bgzf_or_bcf(path: Path) -> bool:
     return len(head) >= 14 and head[:2] == b"\x1f\x8b" and head[3] & 4 != 0 and head[12:14] == b"BC"
 
 
-def ensure_indexed(path: str | Path, workdir: str | Path) -> tuple[str, bool]:
-    """An indexed path for `path`: the file itself when indexed, else an indexed bgzipped copy in `workdir`.
+def ensure_indexed(path: str | Path, workdir: str | Path, *, targets_bed: str = "") -> tuple[str, str]:
+    """A path htslib can region-query for `path`, and how it was obtained ("indexed", "index_in_workdir",
+    "streamed"). Never a Python scan:
 
-    Returns (path, copied). An index older than its file is not trusted.
+    - indexed (TBI/CSI at least as new as the file): the file itself;
+    - bgzipped or BCF without an index: a symbolic link to the file in `workdir` with an index beside it
+      (one pass to index, like `bcftools index`; the input is not copied);
+    - plain or plain-gzip VCF: one streaming pass, `bcftools view -T targets_bed` (the panel and the sex
+      chromosomes), into an indexed bgzipped copy in `workdir`; the copy holds only those targets.
     """
     p = Path(path)
     idx = _index_of(p)
-    if idx is not None and _is_bgzf_or_bcf(p) and idx.stat().st_mtime >= p.stat().st_mtime - 1:
-        return str(p), False
+    fresh = idx is not None and idx.stat().st_mtime >= p.stat().st_mtime - 1
+    if fresh and _is_bgzf_or_bcf(p):
+        return str(p), "indexed"
     work = Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
-    copy = work / (p.name.removesuffix(".gz").removesuffix(".vcf").removesuffix(".bcf") + ".indexed.vcf.gz")
-    tmp = copy.with_suffix(".tmp.gz")
-    _bcftools("view", "--no-version", "-Oz", "-o", str(tmp), str(p), where=str(p))
+    stem = p.name.removesuffix(".gz").removesuffix(".vcf").removesuffix(".bcf")
+    if _is_bgzf_or_bcf(p):
+        link = work / p.name
+        csi = work / f"{p.name}.csi"
+        if not (link.is_symlink() and link.resolve() == p.resolve()):
+            link.unlink(missing_ok=True)
+            link.symlink_to(p.resolve())
+        if not (csi.exists() and csi.stat().st_mtime >= p.stat().st_mtime):
+            _bcftools("index", "-f", "-o", str(csi) + ".tmp", str(p), where=str(p))
+            os.replace(str(csi) + ".tmp", csi)
+        return str(link), "index_in_workdir"
+    copy = work / f"{stem}.targets.vcf.gz"
+    tmp = work / f"{stem}.targets.tmp.vcf.gz"
+    view = ["view", "--no-version", "-Oz1", "-o", str(tmp)]
+    if targets_bed:
+        view += ["-T", targets_bed]
+    _bcftools(*view, str(p), where=str(p))
     _bcftools("index", "-t", "-f", str(tmp), where=str(p))
     os.replace(str(tmp) + ".tbi", str(copy) + ".tbi")
     os.replace(tmp, copy)
-    return str(copy), True
+    return str(copy), "streamed"
 
 
 def write_bed(regions: Sequence[tuple[str, int, int, str]], path: str | Path) -> str:
@@ -84,22 +104,24 @@ def extract_regions(
     out: str | Path,
     *,
     samples: Sequence[str],
+    subset_samples: bool = True,
     reference_fasta: str = "",
 ) -> str:
     """Records in the BED regions for `samples`, multiallelics split (and indels left-aligned with a
-    reference), written bgzipped and indexed to `out`."""
+    reference), written bgzipped (fast level 1: it is read once more) and indexed to `out`. When `samples`
+    are all the file's samples (`subset_samples` False), `bcftools norm -R` does it in one pass."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".regions.bcf")
-    view = ["view", "--no-version", "-R", bed, "-Ob", "-o", str(tmp)]
-    if samples:
-        view += ["-s", ",".join(samples)]
-    _bcftools(*view, vcf, where=vcf)
-    norm = ["norm", "--no-version", "-m", "-any", "-Oz", "-o", str(out) + ".tmp"]
+    norm = ["norm", "--no-version", "-m", "-any", "-Oz1", "-o", str(out) + ".tmp"]
     if reference_fasta:
         norm += ["-f", reference_fasta, "--check-ref", "w"]
-    _bcftools(*norm, str(tmp), where=vcf)
-    tmp.unlink(missing_ok=True)
+    if subset_samples:
+        tmp = out.with_name(out.name + ".regions.bcf")
+        _bcftools("view", "--no-version", "-R", bed, "-Ou", "-o", str(tmp), "-s", ",".join(samples), vcf, where=vcf)
+        _bcftools(*norm, str(tmp), where=vcf)
+        tmp.unlink(missing_ok=True)
+    else:  # every sample of the file: one pass, the region query inside norm
+        _bcftools(*norm, "-R", bed, vcf, where=vcf)
     os.replace(str(out) + ".tmp", out)
     _bcftools("index", "-t", "-f", str(out), where=str(out))
     return str(out)

@@ -77,7 +77,7 @@ def _open(path: str | Path) -> VCF:
     if p.stat().st_size == 0:
         raise VcfFormatError(f"{p}: the file is empty; it needs at least a VCF header")
     try:
-        return VCF(str(p), gts012=False, lazy=True, threads=1)
+        return VCF(str(path), gts012=False, lazy=True, threads=1)
     except (OSError, ValueError, Exception) as exc:  # cyvcf2 raises bare Exception for unparsable headers
         raise VcfFormatError(f"{p}: not a readable VCF/BCF ({exc}); check the file is a VCF with a #CHROM line") from None
 
@@ -86,7 +86,7 @@ def read_header(path: str | Path, *, check_compression: bool = True) -> VcfHeade
     p = Path(path)
     if check_compression and p.exists() and p.stat().st_size < 2_000_000_000:
         _check_gzip(p)
-    vcf = _open(p)
+    vcf = _open(path)
     try:
         contigs: dict[str, int | None] = {}
         reference, info, is_gvcf, formats = "", {}, False, []
