@@ -1,4 +1,4 @@
-"""Per-gene exon coverage from a BAM (mosdepth) and from a mosdepth per-base file, on a synthetic BAM with
+"""Per-gene exon coverage from a BAM (pysam) and from a mosdepth-format per-base file, on a synthetic BAM with
 known depths: RAG1 at 30x except its first exon (left uncovered), RAG2 at 6x."""
 
 from __future__ import annotations
@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pysam
+import pysam.samtools
 import pytest
 
 from pidtriage.coverage import coverage_from_bam, coverage_from_per_base, read_exons
+from pidtriage.errors import InputError
 from synthetic_bam import write_bam
 
 EXONS = Path(__file__).resolve().parent.parent / "gene_panels" / "iuis_iei_2024.exons.tsv"
@@ -27,9 +30,9 @@ def bam(tmp_path_factory) -> tuple[str, list]:
     return write_bam(out, targets, CHR11), exons
 
 
-def test_mosdepth_on_bam(bam, tmp_path):
+def test_coverage_from_bam(bam):
     path, exons = bam
-    genes = {g.symbol: g for g in coverage_from_bam(path, exons, min_depth=20, workdir=tmp_path)}
+    genes = {g.symbol: g for g in coverage_from_bam(path, exons, min_depth=20)}
     rag1_bases = sum(e.end - e.start for e in exons if e.symbol == "RAG1")
     first = next(e for e in exons if e.symbol == "RAG1")
     assert genes["RAG1"].bases == rag1_bases
@@ -40,11 +43,26 @@ def test_mosdepth_on_bam(bam, tmp_path):
 
 
 def test_per_base_file_agrees(bam, tmp_path):
+    """A per-base file in mosdepth's format (chrom, start, end, depth; bgzipped, indexed) gives the same."""
     path, exons = bam
-    subprocess.run(["mosdepth", "-t", "1", str(tmp_path / "pb"), path], check=True)
-    per_base = coverage_from_per_base(str(tmp_path / "pb.per-base.bed.gz"), exons, min_depth=20)
-    by_bam = coverage_from_bam(path, exons, min_depth=20, workdir=tmp_path / "m")
+    lo, hi = min(e.start for e in exons) - 1000, max(e.end for e in exons) + 1000
+    depth = pysam.samtools.depth("-a", "-r", f"chr11:{lo}-{hi}", path)
+    plain = tmp_path / "s.per-base.bed"
+    plain.write_text("".join(f"{c}\t{int(p) - 1}\t{p}\t{d}\n" for c, p, d in
+                             (line.split("\t") for line in depth.splitlines())))
+    pysam.tabix_compress(str(plain), str(plain) + ".gz")
+    pysam.tabix_index(str(plain) + ".gz", preset="bed")
+    per_base = coverage_from_per_base(str(plain) + ".gz", exons, min_depth=20)
+    by_bam = coverage_from_bam(path, exons, min_depth=20)
     assert [(g.symbol, g.bases, g.covered) for g in per_base] == [(g.symbol, g.bases, g.covered) for g in by_bam]
+
+
+def test_unindexed_bam_is_a_clear_error(bam, tmp_path):
+    path, exons = bam
+    copy = tmp_path / "noindex.bam"
+    copy.write_bytes(Path(path).read_bytes())
+    with pytest.raises(InputError, match="samtools index"):
+        coverage_from_bam(str(copy), exons, min_depth=20)
 
 
 @pytest.mark.workflow

@@ -301,7 +301,7 @@ def _sample_qc(record: StageRecord, table: Any, config: Config) -> tuple[dict[st
     return doc, sexes.get(record.case.vcf_sample, sampleqc.SexInference(Sex.UNKNOWN)), failures
 
 
-def coverage_stage(record: StageRecord, config: Config, panel: Panel, *, workdir: str | Path) -> dict[str, Any]:
+def coverage_stage(record: StageRecord, config: Config, panel: Panel) -> dict[str, Any]:
     """Coverage of the panel genes from the sheet's `coverage` file; a file that cannot be read is a QC
     warning (coverage not assessed), not a failed case: the variant calls are still valid."""
     from pidtriage import coverage as cov
@@ -313,10 +313,9 @@ def coverage_stage(record: StageRecord, config: Config, panel: Panel, *, workdir
     try:
         exons = cov.read_exons(config.path("coverage", "exons"), config.build)
         if source.endswith((".bam", ".cram")):
-            genes = cov.coverage_from_bam(source, exons, min_depth=depth, workdir=workdir,
-                                          reference_fasta=config.path("annotation", "reference_fasta"),
-                                          threads=int(config.get("coverage", "threads")))
-            method = "mosdepth"
+            genes = cov.coverage_from_bam(source, exons, min_depth=depth,
+                                          reference_fasta=config.path("annotation", "reference_fasta"))
+            method = "pysam count_coverage over the exons"
         elif source.endswith(".bed.gz"):
             genes, method = cov.coverage_from_per_base(source, exons, min_depth=depth), "mosdepth per-base (tabix)"
         else:

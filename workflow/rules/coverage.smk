@@ -10,10 +10,8 @@ rule coverage:
         f"{OUT}/benchmarks/coverage/{{sample}}.tsv"
     params:
         configfile=CONFIGFILE,
-        workdir=lambda wildcards: f"{WORK}/coverage/{wildcards.sample}.d",
     threads: 1
     conda:
         "../envs/pidtriage.yaml"
     shell:
-        "pidtriage coverage --configfile {params.configfile} --record {input.record} --out {output} "
-        "--workdir {params.workdir} > {log} 2>&1"
+        "pidtriage coverage --configfile {params.configfile} --record {input.record} --out {output} > {log} 2>&1"

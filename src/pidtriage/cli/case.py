@@ -46,11 +46,10 @@ def add_parsers(sub: Any) -> None:
     a.add_argument("--out", required=True)
     a.set_defaults(func=cmd_annotate)
 
-    cv = sub.add_parser("coverage", help="coverage of the panel genes' exons (BAM/CRAM via mosdepth, or per-base bed.gz)")
+    cv = sub.add_parser("coverage", help="coverage of the panel genes' exons (BAM/CRAM, or a mosdepth per-base bed.gz)")
     _common(cv)
     cv.add_argument("--record", required=True, help="the validate stage record")
     cv.add_argument("--out", required=True)
-    cv.add_argument("--workdir", required=True)
     cv.set_defaults(func=cmd_coverage)
 
     t = sub.add_parser("triage", help="QC, inheritance, ACMG evidence, ranking, status → triage.json")
@@ -125,7 +124,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     from pidtriage.io.records import write_json
 
     config = _config(args)
-    write_json(args.out, coverage_stage(read_stage(args.record), config, load_panel(config), workdir=args.workdir))
+    write_json(args.out, coverage_stage(read_stage(args.record), config, load_panel(config)))
     return 0
 
 
@@ -190,7 +189,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     case_dir = Path(args.outdir) / "cases" / args.sample_id
     work = Path(args.outdir) / "work" / args.sample_id
     record = validate_stage(case, config)
-    coverage = coverage_stage(record, config, panel, workdir=work / "coverage")
+    coverage = coverage_stage(record, config, panel)
     record = extract_stage(record, config, panel, out_vcf=work / "panel.vcf.gz", workdir=work)
     record = annotate_stage(record, config, panel)
     doc = triage_stage(record, config, panel, coverage)
