@@ -115,12 +115,14 @@ def genotype_table(vcf: str, samples: Sequence[str], *, formats: Sequence[str], 
         args += ["-i", 'TYPE="snp"']
     text = pysam.bcftools.query(*args, vcf) if "GT" in tags else ""
     width, n = len(tags), len(samples)
-    rows = [line.split("\t") for line in text.splitlines()]
-    if not rows:
+    # every field bcftools prints here is free of whitespace ("." when missing): one split, one reshape
+    tokens = text.split()
+    rows = np.array(tokens, dtype=str).reshape(-1, 5 + n * width) if tokens else []
+    if len(rows) == 0:
         empty = np.zeros((0, n))
         return GenotypeTable(*(np.array([], dtype=str),) * 2, np.array([], dtype=str), np.array([], dtype=str),
                              np.array([], dtype=bool), empty.astype(np.int8), empty.astype(bool), empty, empty)
-    arr = np.array(rows, dtype=str)
+    arr = rows
     dosage = np.empty((len(arr), n), dtype=np.int8)
     diploid = np.empty((len(arr), n), dtype=bool)
     gq = np.full((len(arr), n), np.nan)
