@@ -10,6 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from pidtriage.config import Config
 from pidtriage.errors import InputError, PidTriageError
 from pidtriage.genome import detect_build, mixed_naming, naming_of, to_naming
@@ -85,8 +87,6 @@ def validate_stage(case: CaseInfo, config: Config) -> StageRecord:
     notes = []
     if not build:
         notes.append(f"genome build not verifiable ({evidence}); assumed {config.build}")
-    if header.is_gvcf:
-        notes.append("gVCF: reference blocks skipped, variant calls kept")
     samples = [case.vcf_sample]
     parent_vcfs = []
     for role, name, vcf in (("father", case.father_vcf_sample, case.father_vcf), ("mother", case.mother_vcf_sample, case.mother_vcf)):
@@ -243,6 +243,10 @@ def annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRe
     notes = list(record.notes)
     if reported == Sex.UNKNOWN:
         notes.append(f"reported sex unknown: inferred {sex_call.inferred} used ({sex_call.explanation})")
+    blocks = int(np.isin(table.alt, ["<NON_REF>", "<*>", "."]).sum()) if len(table) else 0
+    if blocks:  # judged from the records: joint-called VCFs often keep gVCF header lines
+        notes.append(f"gVCF: {blocks} reference-block or <NON_REF> record(s) in the panel regions skipped, "
+                     "variant calls kept")
     sample_qc["screening"] = {
         "records_in_panel_regions": len(table), "records_annotated": len(raw),
         "explanation": "records annotated one by one: the proband carries the allele and it is in ClinVar or the "

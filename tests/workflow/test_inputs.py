@@ -62,6 +62,8 @@ def test_bad_inputs_in_one_cohort(run_cohort, demo_resources, tmp_path):
             assert row["no_known_defect"] == "."  # a failed case is never reported as negative
         elif status == "positive":
             assert row["genes"] == "RAG1", (name, row)
+    gvcf = json.loads((tmp_path / "results/cases/gvcf/triage.json").read_text())
+    assert any(n.startswith("gVCF: 3 reference-block") for n in gvcf["qc"]["notes"])  # 2 blocks, 1 split <NON_REF>
     for log in (tmp_path / "results/logs").rglob("*.log"):
         assert "Traceback" not in log.read_text(), log
 
