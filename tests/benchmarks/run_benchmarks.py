@@ -173,7 +173,7 @@ def bench_unindexed(b: Bench, data: Path, work: Path, panel: Path) -> None:
     sheet.write_text(f"sample_id\tvcf\tvcf_sample\tsex\nS\t{plain}\t{_first_sample(plain)}\tmale\n")
     cfg = write_config(work, panel, sheet, work / "unindexed_results")
     st = work / "unindexed_stages"
-    b.run("unindex", "validate + extract (bgzip copy indexed, then -R)", ["bash", "-c",
+    b.run("unindex", "validate + extract (index written to the work directory, then -R)", ["bash", "-c",
           f"{pid} validate --configfile {cfg} --samples {sheet} --sample-id S --out {st}/v.json && "
           f"{pid} extract --configfile {cfg} --record {st}/v.json --out-vcf {st}/p.vcf.gz --out {st}/e.json --workdir {st}/w"],
           reference="bcftools view -T panel.bed, no index (reference)", repeats=1,
