@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test test-slurm bench lint clean
 
 $(BIN)/pidtriage: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ demo: $(BIN)/pidtriage
 
 test: $(BIN)/pidtriage
 	$(BIN)/pytest -q
+
+# The demo cohort on a running SLURM cluster (.ci/run starts one with tests/slurm/slurm_local.sh).
+test-slurm: $(BIN)/pidtriage
+	PIDTRIAGE_SLURM_TEST=1 $(BIN)/pytest -q tests/slurm
 
 bench: $(BIN)/pidtriage
 	$(BIN)/python tests/benchmarks/run_benchmarks.py

@@ -69,3 +69,12 @@ def run_cohort(repo: Path, tool_env: dict[str, str], tmp_path: Path) -> Cohort:
             return {r["sample_id"]: r for r in csv.DictReader(fh, delimiter="\t")}
 
     return run
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory) -> Path:
+    """The demo cohort's VCFs and resources (scripts/make_demo_data.py), written once per test session."""
+    out = tmp_path_factory.mktemp("demo_data")
+    subprocess.run([sys.executable, str(REPO / "scripts/make_demo_data.py"), "--outdir", str(out)], check=True,
+                   capture_output=True)
+    return out

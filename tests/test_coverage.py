@@ -4,8 +4,6 @@ known depths: RAG1 at 30x except its first exon (left uncovered), RAG2 at 6x."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pysam
@@ -66,12 +64,10 @@ def test_unindexed_bam_is_a_clear_error(bam, tmp_path):
 
 
 @pytest.mark.workflow
-def test_coverage_reaches_the_case(run_cohort, bam, repo, tmp_path):
+def test_coverage_reaches_the_case(run_cohort, bam, demo_data, tmp_path):
     """A BAM in the sheet's coverage column: a case lists the panel genes it could not assess."""
-    subprocess.run([sys.executable, str(repo / "scripts/make_demo_data.py"), "--outdir", str(tmp_path / "d")],
-                   check=True, capture_output=True)
     path, _ = bam
-    d = tmp_path / "d"
+    d = demo_data
     rows = run_cohort("sample_id\tvcf\tsex\tcoverage", [f"P05\t{d}/P05.vcf\tfemale\t{path}",
                                                         f"P06\t{d}/P06.vcf.gz\tmale\t"],
                       {"resources": {"clinvar": {"vcf": str(d / "clinvar_demo.vcf.gz"), "min_review_stars": 0}}})

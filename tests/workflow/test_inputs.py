@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pysam
@@ -26,14 +24,6 @@ EXPECTED = {
 HEADER = "sample_id\tvcf\tvcf_sample\tsex\tfather_id\tmother_id\taffected"
 
 
-@pytest.fixture(scope="module")
-def demo_resources(repo, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("demo_data")
-    subprocess.run([sys.executable, str(repo / "scripts/make_demo_data.py"), "--outdir", str(out)], check=True,
-                   capture_output=True)
-    return out
-
-
 def _config(resources: Path) -> dict:
     return {"resources": {"clinvar": {"vcf": str(resources / "clinvar_demo.vcf.gz"), "min_review_stars": 0},
                           "population": {"vcf": str(resources / "population_demo.vcf.gz"), "faf_field": "",
@@ -47,10 +37,10 @@ def test_corpus_is_complete():
     assert all(f"`{name}`" in readme for name in EXPECTED)
 
 
-def test_bad_inputs_in_one_cohort(run_cohort, demo_resources, tmp_path):
+def test_bad_inputs_in_one_cohort(run_cohort, demo_data, tmp_path):
     rows = [f"{name.split('.')[0]}\t{CORPUS / name}\t{'S9' if name.startswith('missing_sample') else 'S1'}\tmale\t\t\ttrue"
             for name in EXPECTED]
-    summary = run_cohort(HEADER, rows, _config(demo_resources))
+    summary = run_cohort(HEADER, rows, _config(demo_data))
     assert len(summary) == len(EXPECTED)  # nothing lost
     for name, expected in EXPECTED.items():
         row = summary[name.split(".")[0]]
@@ -91,16 +81,16 @@ def _split_family(vcf: Path, out: Path) -> dict[str, Path]:
     return paths
 
 
-def test_family_in_separate_vcfs(run_cohort, demo_resources, tmp_path):
+def test_family_in_separate_vcfs(run_cohort, demo_data, tmp_path):
     """The demo DCLRE1C trio (P03) with each member in a VCF of its own still phases the compound het."""
-    parts = _split_family(demo_resources / "F03.vcf.gz", tmp_path)
+    parts = _split_family(demo_data / "F03.vcf.gz", tmp_path)
     with gzip.open(parts["P03_M"], "rt") as fh:
         assert "P03\t" not in fh.read()
     summary = run_cohort(HEADER, [
         f"P03\t{parts['P03']}\t\tmale\tP03_F\tP03_M\ttrue",
         f"P03_F\t{parts['P03_F']}\t\tmale\t\t\tfalse",
         f"P03_M\t{parts['P03_M']}\t\tfemale\t\t\tfalse",
-    ], _config(demo_resources))
+    ], _config(demo_data))
     assert summary["P03"]["status"] == "positive" and summary["P03"]["genes"] == "DCLRE1C"
     doc = json.loads((tmp_path / "results/cases/P03/triage.json").read_text())
     assert doc["findings"][0]["finding"] == "AR_compound_het"

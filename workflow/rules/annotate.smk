@@ -10,6 +10,8 @@ rule annotate:
         f"{OUT}/benchmarks/annotate/{{sample}}.tsv"
     params:
         configfile=CONFIGFILE,
+    group:
+        "case"
     conda:
         "../envs/pidtriage.yaml"
     shell:

@@ -11,6 +11,8 @@ rule coverage:
     params:
         configfile=CONFIGFILE,
     threads: 1
+    group:
+        "case"
     conda:
         "../envs/pidtriage.yaml"
     shell:

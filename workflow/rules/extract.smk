@@ -13,6 +13,8 @@ rule extract:
     params:
         configfile=CONFIGFILE,
         workdir=lambda wildcards, output: os.path.join(os.path.dirname(output.record), "index", wildcards.sample),
+    group:
+        "case"
     conda:
         "../envs/pidtriage.yaml"
     shell:

@@ -10,6 +10,8 @@ rule report:
         f"{OUT}/benchmarks/report/{{sample}}.tsv"
     params:
         outdir=lambda wildcards, output: os.path.dirname(output.html),
+    group:
+        "case"
     conda:
         "../envs/pidtriage.yaml"
     shell:

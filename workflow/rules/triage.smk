@@ -10,6 +10,8 @@ rule triage:
         f"{OUT}/benchmarks/triage/{{sample}}.tsv"
     params:
         configfile=CONFIGFILE,
+    group:
+        "case"
     conda:
         "../envs/pidtriage.yaml"
     shell:

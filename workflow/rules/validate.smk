@@ -1,7 +1,6 @@
 rule validate:
     input:
         vcf=get_case_vcf,
-        samples=config["samples"],
     output:
         f"{WORK}/validate/{{sample}}.json",
     log:
@@ -10,8 +9,13 @@ rule validate:
         f"{OUT}/benchmarks/validate/{{sample}}.tsv"
     params:
         configfile=CONFIGFILE,
+        samples=config["samples"],
+        # the case's own row: editing or adding other rows of the sheet reruns nothing else
+        row=lambda wildcards: CASES[wildcards.sample],
+    group:
+        "case"
     conda:
         "../envs/pidtriage.yaml"
     shell:
-        "pidtriage validate --configfile {params.configfile} --samples {input.samples} "
+        "pidtriage validate --configfile {params.configfile} --samples {params.samples} "
         "--sample-id {wildcards.sample} --out {output} > {log} 2>&1"

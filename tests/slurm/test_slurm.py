@@ -1,0 +1,65 @@
+"""The demo cohort on a real SLURM scheduler, through config/profiles/slurm, with the README's command.
+
+Runs only when PIDTRIAGE_SLURM_TEST=1 and a cluster answers (`.ci/run` starts a single-node one with
+tests/slurm/slurm_local.sh and stops it afterwards; `make test-slurm`). Every snakemake call has a hard
+timeout: the SLURM executor can wait forever on a cluster that does not answer."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(os.environ.get("PIDTRIAGE_SLURM_TEST") != "1" or not shutil.which("sinfo"),
+                                reason="needs a SLURM cluster: PIDTRIAGE_SLURM_TEST=1 (see .ci/run)")
+EXPECTED = {"P01": "positive", "P02": "positive", "P03": "positive", "P04": "positive", "P05": "inconclusive",
+            "P06": "negative", "P07": "failed"}
+
+
+def slurm_snakemake(repo: Path, outdir: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # README, "Running on a cluster": snakemake -s workflow/Snakefile --profile config/profiles/slurm --configfile ...
+    exe = Path(sys.executable).with_name("snakemake")
+    return subprocess.run([str(exe), "-s", "workflow/Snakefile", "--profile", "config/profiles/slurm",
+                           "--configfile", "config/config.yaml", "--config", f"outdir={outdir}"],
+                          cwd=repo, capture_output=True, text=True, timeout=900, env=env)
+
+
+def submitted(result: subprocess.CompletedProcess[str]) -> list[str]:
+    return re.findall(r"submitted with SLURM jobid (\d+)", result.stdout + result.stderr)
+
+
+def statuses(outdir: Path) -> dict[str, str]:
+    with (outdir / "cohort/summary.tsv").open() as fh:
+        return {r["sample_id"]: r["status"] for r in csv.DictReader(fh, delimiter="\t")}
+
+
+def test_demo_cohort_on_slurm(repo, tool_env, tmp_path):
+    out = tmp_path / "results"
+    first = slurm_snakemake(repo, out, tool_env)
+    assert first.returncode == 0, first.stderr[-4000:]
+    assert statuses(out) == EXPECTED
+    jobs = submitted(first)
+    assert 1 <= len(jobs) <= 2, jobs  # seven cases in one "case" group job, plus the cohort summary
+
+    # A job that fails on the cluster (a corrupted intermediate) is reported as failed; the other cases stay done.
+    done = {s: (out / f"cases/{s}/triage.json").stat().st_mtime for s in EXPECTED}
+    (out / "work/annotate/P02.json").write_text("{ not json")
+    (out / "cases/P02/triage.json").unlink()
+    failing = slurm_snakemake(repo, out, tool_env)
+    assert failing.returncode != 0
+    assert re.search(r"Error in (rule triage|group job)", failing.stdout + failing.stderr)
+    assert not (out / "cases/P02/triage.json").exists()
+
+    # Fixed (the corrupt record removed), the rerun redoes only P02's steps and the cohort summary.
+    (out / "work/annotate/P02.json").unlink()
+    resumed = slurm_snakemake(repo, out, tool_env)
+    assert resumed.returncode == 0, resumed.stderr[-4000:]
+    assert statuses(out) == EXPECTED
+    assert {s: (out / f"cases/{s}/triage.json").stat().st_mtime for s in EXPECTED if s != "P02"} == \
+        {s: t for s, t in done.items() if s != "P02"}
