@@ -251,6 +251,53 @@ def _first_sample(vcf: Path) -> str:
     return subprocess.run(["bcftools", "query", "-l", str(vcf)], capture_output=True, text=True).stdout.split()[0]
 
 
+def bench_scale(b: Bench, data: Path, work: Path, panel: Path, n: int) -> None:
+    """`n` exome cases locally and under SLURM (config/profiles/slurm, when a cluster answers): wall time, per
+    case, and cluster jobs submitted; then a SLURM run killed midway and resumed."""
+    import re
+    import signal
+
+    sheet = work / "scale.samples.tsv"
+    sample = _first_sample(data / "exome.vcf.gz")
+    sheet.write_text("sample_id\tvcf\tvcf_sample\tsex\n" + "".join(
+        f"S{i:04d}\t{data / 'exome.vcf.gz'}\t{sample}\tmale\n" for i in range(n)))
+    out = work / "scale_results"
+    cfg = write_config(work, panel, sheet, out)
+    smk = [str(BIN / "snakemake"), "-s", str(REPO / "workflow/Snakefile"), "--configfile", str(cfg)]
+    local = b.run("scale", f"snakemake, {n} exomes, local --cores 2", [*smk, "--cores", "2", "-q"], cwd=REPO,
+                  repeats=1, prepare=lambda: shutil.rmtree(out, ignore_errors=True))
+    local.note = f"{local.median / n:.2f} s per case"
+    if not shutil.which("sinfo") or subprocess.run(["sinfo"], capture_output=True).returncode != 0:
+        print("  no SLURM cluster answers: the SLURM rows are skipped", flush=True)
+        return
+    slurm = [*smk, "--profile", "config/profiles/slurm"]
+    log = work / "scale_slurm.log"
+
+    def run_logged() -> list[str]:
+        return ["bash", "-c", f"{' '.join(slurm)} > {log} 2>&1"]
+
+    row = b.run("scale", f"snakemake, {n} exomes, SLURM profile", run_logged, cwd=REPO, repeats=1,
+                prepare=lambda: shutil.rmtree(out, ignore_errors=True))
+    jobs = len(re.findall(r"submitted with SLURM jobid", log.read_text()))
+    row.note = f"{jobs} cluster jobs for {n} cases ({n * 6} rule instances); {row.median / n:.2f} s per case"
+    # interrupted: kill the whole snakemake process group once a quarter of the cases are done, then resume
+    shutil.rmtree(out, ignore_errors=True)
+    with log.open("w") as fh:
+        proc = subprocess.Popen(slurm, cwd=REPO, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+    while len(list(out.glob("cases/*/triage.json"))) < n // 4 and proc.poll() is None:
+        time.sleep(1)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    subprocess.run(["scancel", "--user", os.environ.get("USER", "root")], capture_output=True)
+    done_before = len(list(out.glob("cases/*/triage.json")))
+    subprocess.run([*slurm, "--unlock"], cwd=REPO, capture_output=True)
+    resumed = b.run("scale", f"snakemake, {n} exomes, SLURM, resumed after a kill", run_logged, cwd=REPO, repeats=1)
+    jobs = len(re.findall(r"submitted with SLURM jobid", log.read_text()))
+    complete = len(list(out.glob("cases/*/triage.json")))
+    resumed.note = (f"killed with {done_before}/{n} cases done; the rerun submitted {jobs} jobs and ended with "
+                    f"{complete}/{n} cases")
+
+
 def versions() -> list[str]:
     import pysam.version
 
@@ -277,13 +324,13 @@ def write_results(b: Bench, path: Path, started: str, args: argparse.Namespace) 
              "(min-max), peak RSS of the process and its children, and the ratio to the bcftools reference measured in "
              "the same run on the same file and panel (500 synthetic genes, 32.9 Mb). Absolute times vary between "
              "machines; the ratios are what to compare.", "", *versions(), "",
-             "| group | step | median s | min-max s | peak RSS MB | ratio | reference |", "|---|---|---|---|---|---|---|"]
+             "| group | step | median s | min-max s | peak RSS MB | ratio | reference | note |", "|---|---|---|---|---|---|---|---|"]
     for r in b.rows:
         ref_group, _, ref_name = r.reference.rpartition(":")
         ref = b.find(ref_group or r.group, ref_name) if r.reference else None
         ratio = f"{r.median / ref.median:.2f}x" if ref else ""
         lines.append(f"| {r.group} | {r.name} | {r.median:.2f} | {min(r.seconds):.2f}-{max(r.seconds):.2f} | "
-                     f"{max(r.rss_mb):.0f} | {ratio} | {ref_name if ref else ''} |")
+                     f"{max(r.rss_mb):.0f} | {ratio} | {ref_name if ref else ''} | {r.note} |")
     path.write_text("\n".join(lines) + "\n")
     print(f"written {path}")
 
@@ -291,8 +338,10 @@ def write_results(b: Bench, path: Path, started: str, args: argparse.Namespace) 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--only", default="wgs,trio,exome,unindexed,qc,coverage,cohort")
+    ap.add_argument("--only", default="wgs,trio,exome,unindexed,qc,coverage,cohort",
+                    help="groups; `scale` (200 exomes locally and on SLURM, ~15 min) runs only when named")
     ap.add_argument("--cohort-size", type=int, default=100)
+    ap.add_argument("--scale-size", type=int, default=200)
     ap.add_argument("--cache", type=Path, default=Path(os.environ.get("PIDTRIAGE_BENCH_DIR", Path.home() / ".cache/pidtriage-bench")))
     ap.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     ap.add_argument("--make-bam", type=Path, help=argparse.SUPPRESS)
@@ -329,6 +378,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_coverage(b, data, work)
     if "cohort" in only:
         bench_cohort(b, data, work, panel, args.cohort_size)
+    if "scale" in only:
+        bench_scale(b, data, work, panel, args.scale_size)
     write_results(b, args.results, started, args)
     return 0
 
