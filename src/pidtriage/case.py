@@ -5,6 +5,7 @@ record that travels to triage.json, never a crash of the cohort."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -14,12 +15,12 @@ import numpy as np
 
 from pidtriage.config import Config
 from pidtriage.errors import InputError, PidTriageError
-from pidtriage.genome import detect_build, mixed_naming, naming_of, to_naming
+from pidtriage.genome import detect_build, mixed_naming, naming_of, non_par, to_naming
 from pidtriage.inheritance.family import Family
 from pidtriage.io import extract as ex
 from pidtriage.io.panel_tsv import Panel, read_panel
 from pidtriage.io.records import from_jsonable, read_json, write_json
-from pidtriage.io.vcf import csq_format, read_header, read_records
+from pidtriage.io.vcf import VcfHeader, csq_format, read_header, read_records
 from pidtriage.models import AnnotatedVariant, CaseInfo, Sex
 from pidtriage.panel.ops import bed_regions
 
@@ -37,10 +38,10 @@ class StageRecord:
     naming: str = ""
     samples_in_vcf: tuple[str, ...] = ()  # proband first, then parents (after extraction: all in the family VCF)
     parent_vcfs: tuple[tuple[str, str], ...] = ()  # (sample, VCF) of parents in VCFs of their own
-    query_vcfs: tuple[tuple[str, str], ...] = ()  # (sample, indexed VCF) for whole-VCF queries (sex)
-    streamed_vcfs: tuple[str, ...] = ()  # query VCFs that are target-only copies (no whole-VCF counts)
+    # per sample, what the whole input VCF says (read through its index in the extract stage): inferred sex,
+    # its evidence, and the VCF's record count
+    whole_vcf: dict[str, dict[str, Any]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
-    vcf_for_query: str = ""
     extracted_vcf: str = ""
     sex_inferred: str = "unknown"
     sex_evidence: str = ""
@@ -154,8 +155,7 @@ def extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf:
     sid = record.case.sample_id
     try:
         parts = [(record.case.vcf, record.samples_in_vcf)] + [(vcf, (name,)) for name, vcf in record.parent_vcfs]
-        outputs, queries, naming = [], [], ""
-        streamed = []
+        outputs, naming, whole_vcf, streamed = [], "", {}, False
         for i, (vcf, samples) in enumerate(parts):
             part_header = read_header(vcf, check_compression=False)
             part_naming = naming_of(part_header.contigs)
@@ -163,18 +163,16 @@ def extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf:
             regions = bed_regions(panel, build=config.build, padding=int(config.get("panel_padding")),
                                   chr_prefix=part_naming == "chr")
             bed = ex.write_bed(regions, work / f"{sid}.panel.{part_naming}.bed")
-            targets = ex.write_bed(sorted([*regions, *_sex_chromosome_regions(config.build, part_naming)],
-                                          key=lambda r: (r[0], r[1])),
+            targets = ex.write_bed([*regions, *_sex_chromosome_regions(config.build, part_naming)],
                                    work / f"{sid}.targets.{part_naming}.bed")
             query, how = ex.ensure_indexed(vcf, work, targets_bed=targets)
-            if how == "streamed":
-                streamed.append(query)
+            streamed = streamed or how == "streamed"
+            whole_vcf.update(_whole_vcf_qc(query, samples, part_header, config, counted=how != "streamed"))
             target = out_vcf if len(parts) == 1 else work / f"{sid}.part{i}.vcf.gz"
             ex.extract_regions(query, bed, target, samples=samples,
                                subset_samples=tuple(samples) != part_header.samples,
                                reference_fasta=config.path("annotation", "reference_fasta"))
             outputs.append(str(target))
-            queries += [(s, query) for s in samples]
         if len(parts) > 1:
             ex.merge_family(outputs, out_vcf, naming=naming)
             for extra in outputs:
@@ -190,23 +188,29 @@ def extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf:
     if record.parent_vcfs:
         notes.append("parents from their own VCFs: a site absent from a parent's VCF is taken as homozygous "
                      "reference for phasing, but not as confident enough to call a variant de novo")
-    samples = tuple(s for s, _ in queries)
-    return dataclasses.replace(record, vcf_for_query=queries[0][1], extracted_vcf=str(out_vcf),
-                               samples_in_vcf=samples, query_vcfs=tuple(queries), notes=tuple(notes),
-                               streamed_vcfs=tuple(streamed))
+    return dataclasses.replace(record, extracted_vcf=str(out_vcf), samples_in_vcf=tuple(whole_vcf),
+                               whole_vcf=whole_vcf, notes=tuple(notes))
+
+
+def _whole_vcf_qc(query: str, samples: Sequence[str], header: VcfHeader, config: Config, *,
+                  counted: bool) -> dict[str, dict[str, Any]]:
+    """Sex (chrX/chrY through the index) and the record count (from the index) of the samples of one input
+    VCF; `counted` False for a streamed copy that holds only the targets."""
+    from pidtriage import sampleqc
+
+    if not header.contigs:  # no ##contig lines: the names come from the index just made
+        header = read_header(query, check_compression=False)
+    sexes = sampleqc.infer_sex(query, samples, contigs=header.contigs, formats=header.formats, build=config.build,
+                               thresholds=config.get("qc"))
+    count = sampleqc.records_in_index(query) if counted else None
+    return {s: {"sex": sexes[s].inferred.value, "sex_evidence": sexes[s].explanation, "records_in_vcf": count}
+            for s in samples}
 
 
 def _sex_chromosome_regions(build: str, naming: str) -> list[tuple[str, int, int, str]]:
     """chrX and chrY between their PARs (0-based BED), the regions sex inference reads."""
-    from pidtriage.genome import PAR
-    from pidtriage.panel.ops import CONTIG_LENGTHS
-
-    out = []
-    for name in ("X", "Y"):
-        pars = PAR[build][name]
-        end = pars[1][0] - 1 if len(pars) > 1 else CONTIG_LENGTHS[build][name]
-        out.append((to_naming(name, naming), pars[0][1], end, f"chr{name}_non_PAR"))
-    return out
+    return [(to_naming(name, naming), non_par(name, build)[0] - 1, non_par(name, build)[1], f"chr{name}_non_PAR")
+            for name in ("X", "Y")]
 
 
 def family_of(record: StageRecord, config: Config) -> Family:
@@ -231,9 +235,9 @@ def annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRe
     try:
         header = read_header(record.extracted_vcf, check_compression=False)
         table = sampleqc.genotype_table(record.extracted_vcf, record.samples_in_vcf, formats=header.formats)
-        sample_qc, sex_call, failures = _sample_qc(record, table, config)
+        sample_qc, inferred, evidence, failures = _sample_qc(record, table, config)
         reported = record.case.sex
-        sex = reported if reported != Sex.UNKNOWN else sex_call.inferred
+        sex = reported if reported != Sex.UNKNOWN else inferred
         annotator = Annotator(config, panel, csq_fields=csq_format(header, "CSQ"))
         keep = annotator.screen(table, record.extracted_vcf, annotation_keys=list(header.info_descriptions))
         raw = list(read_records(record.extracted_vcf, record.samples_in_vcf, keys=keep)) if keep else []
@@ -242,7 +246,7 @@ def annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRe
         return dataclasses.replace(record, failure=str(exc))
     notes = list(record.notes)
     if reported == Sex.UNKNOWN:
-        notes.append(f"reported sex unknown: inferred {sex_call.inferred} used ({sex_call.explanation})")
+        notes.append(f"reported sex unknown: inferred {inferred} used ({evidence})")
     blocks = int(np.isin(table.alt, ["<NON_REF>", "<*>", "."]).sum()) if len(table) else 0
     if blocks:  # judged from the records: joint-called VCFs often keep gVCF header lines
         notes.append(f"gVCF: {blocks} reference-block or <NON_REF> record(s) in the panel regions skipped, "
@@ -253,48 +257,35 @@ def annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRe
                        "input annotates a protein-altering or splice consequence; no other record can qualify",
     }  # fmt: skip
     return dataclasses.replace(
-        record, variants=tuple(variants), sex_inferred=sex_call.inferred.value, sex_evidence=sex_call.explanation,
+        record, variants=tuple(variants), sex_inferred=inferred.value, sex_evidence=evidence,
         provenance=tuple(sorted(annotator.provenance().items())), n_records_in_panel=len(table), notes=tuple(notes),
         sample_qc=sample_qc, failure="; ".join(failures),
     )
 
 
-def _sample_qc(record: StageRecord, table: Any, config: Config) -> tuple[dict[str, Any], Any, list[str]]:
-    """Per-individual QC (sex, panel call statistics, the Mendelian check), the proband's sex call, and the
-    hard-QC failures."""
+def _sample_qc(record: StageRecord, table: Any, config: Config) -> tuple[dict[str, Any], Sex, str, list[str]]:
+    """Per-individual QC (sex from the extract stage, panel call statistics, the Mendelian check), the proband's
+    inferred sex and its evidence, and the hard-QC failures."""
     from pidtriage import sampleqc
 
     thresholds = config.get("qc")
     samples = record.samples_in_vcf
-    sexes: dict[str, sampleqc.SexInference] = {}
-    by_vcf: dict[str, list[str]] = {}
-    for sample, vcf in record.query_vcfs or tuple((s, record.vcf_for_query) for s in samples):
-        by_vcf.setdefault(vcf, []).append(sample)
-    total_records: dict[str, int | None] = {}
-    for vcf, names in by_vcf.items():
-        header = read_header(vcf, check_compression=False)
-        sexes.update(sampleqc.infer_sex(vcf, names, contigs=header.contigs, formats=header.formats,
-                                        build=config.build, thresholds=thresholds))
-        count = None if vcf in record.streamed_vcfs else sampleqc.records_in_index(vcf)
-        total_records.update({n: count for n in names})
     family = family_of(record, config)
     mendel = sampleqc.mendelian_check(table, samples, family.father, family.mother, min_gq=int(thresholds["min_gq"]),
                                       min_sites=int(thresholds["min_sites_for_mendelian"]))
     roles = {record.case.vcf_sample: "proband", family.father: "father", family.mother: "mother"}
     reported = {record.case.vcf_sample: record.case.sex, family.father: Sex.MALE, family.mother: Sex.FEMALE}
+    unknown = {"sex": Sex.UNKNOWN.value, "sex_evidence": "", "records_in_vcf": None}
     individuals = []
-    proband_stats = None
     for i, sample in enumerate(samples):
-        stats = sampleqc.call_stats(table, i)
-        proband_stats = proband_stats or stats
-        sex = sexes.get(sample, sampleqc.SexInference(Sex.UNKNOWN))
+        whole = record.whole_vcf.get(sample, unknown)
         individuals.append({
             "sample": sample, "role": roles.get(sample, "relative"), "sex_reported": reported[sample].value,
-            "sex_inferred": sex.inferred.value, "sex_check": sex_check(reported[sample], sex.inferred.value),
-            "sex_evidence": sex.explanation, "records_in_vcf": total_records.get(sample),
-            "panel": stats.as_dict(),
+            "sex_inferred": whole["sex"], "sex_check": sex_check(reported[sample], whole["sex"]),
+            "sex_evidence": whole["sex_evidence"], "records_in_vcf": whole["records_in_vcf"],
+            "panel": sampleqc.call_stats(table, i).as_dict(),
         })  # fmt: skip
-    failures = sampleqc.hard_failures(proband_stats or sampleqc.CallStats(), mendel, thresholds,
+    failures = sampleqc.hard_failures(sampleqc.call_stats(table, 0), mendel, thresholds,
                                       sample=record.case.vcf_sample, vcf=record.case.vcf)
     doc = {
         "individuals": individuals,
@@ -302,7 +293,8 @@ def _sample_qc(record: StageRecord, table: Any, config: Config) -> tuple[dict[st
                       "rate": mendel.rate, "explanation": mendel.explanation, "examples": list(mendel.examples)},
         "hard_failures": failures,
     }  # fmt: skip
-    return doc, sexes.get(record.case.vcf_sample, sampleqc.SexInference(Sex.UNKNOWN)), failures
+    proband = record.whole_vcf.get(record.case.vcf_sample, unknown)
+    return doc, Sex(proband["sex"]), proband["sex_evidence"], failures
 
 
 def coverage_stage(record: StageRecord, config: Config, panel: Panel) -> dict[str, Any]:

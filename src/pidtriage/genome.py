@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from pidtriage.panel.ops import CONTIG_LENGTHS
 
-__all__ = ["PAR", "bare", "detect_build", "in_par", "is_haploid_in_male", "mixed_naming", "naming_of", "to_naming"]
+__all__ = ["PAR", "bare", "detect_build", "in_par", "is_haploid_in_male", "mixed_naming", "naming_of", "non_par", "to_naming"]
 
 # Pseudo-autosomal regions (1-based inclusive), from the GRC.
 PAR: dict[str, dict[str, tuple[tuple[int, int], ...]]] = {
@@ -67,6 +67,12 @@ def detect_build(contig_lengths: Mapping[str, int | None], reference: str = "") 
 
 def in_par(chrom: str, pos: int, build: str) -> bool:
     return any(start <= pos <= end for start, end in PAR.get(build, {}).get(bare(chrom), ()))
+
+
+def non_par(chrom: str, build: str) -> tuple[int, int]:
+    """The span of chrX or chrY between its two PARs (1-based, inclusive)."""
+    pars = PAR[build][bare(chrom)]
+    return pars[0][1] + 1, pars[1][0] - 1
 
 
 def is_haploid_in_male(chrom: str, pos: int, build: str) -> bool:

@@ -21,7 +21,7 @@ import numpy as np
 import pysam.bcftools
 import pysam.utils
 
-from pidtriage.genome import PAR, bare, to_naming
+from pidtriage.genome import non_par, to_naming
 from pidtriage.models import Sex
 
 __all__ = [
@@ -51,16 +51,6 @@ class SexInference:
     y_sites: int = 0
     y_median_dp: float | None = None
     explanation: str = ""
-
-
-def _non_par(chrom: str, build: str, length: int | None) -> str | None:
-    """A region string of `chrom` between its PARs (1-based, inclusive)."""
-    pars = PAR.get(build, {}).get(bare(chrom))
-    if not pars:
-        return None
-    start = pars[0][1] + 1
-    end = pars[1][0] - 1 if len(pars) > 1 else (length or 300_000_000)
-    return f"{chrom}:{start}-{end}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +160,8 @@ def infer_sex(
     of others). `vcf` must be indexed. UNKNOWN, with the reason, when the data say too little or disagree."""
     naming = "chr" if any(c.startswith("chr") for c in contigs) else "bare"
     x, y = to_naming("X", naming), to_naming("Y", naming)
-    x_region = _non_par(x, build, contigs[x]) if x in contigs else None
-    y_region = _non_par(y, build, contigs[y]) if y in contigs else None
+    x_region = "{}:{}-{}".format(x, *non_par(x, build)) if x in contigs else None
+    y_region = "{}:{}-{}".format(y, *non_par(y, build)) if y in contigs else None
     if not (x_region or y_region) or not samples:
         return {s: SexInference(Sex.UNKNOWN, explanation="the VCF has no chrX/chrY contigs") for s in samples}
     if "GT" not in formats:

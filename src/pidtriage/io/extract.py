@@ -15,6 +15,7 @@ import pysam.bcftools
 import pysam.utils
 
 from pidtriage.errors import VcfFormatError
+from pidtriage.io.vcf import index_of
 
 __all__ = ["ensure_indexed", "extract_regions", "merge_family", "write_bed", "write_empty_vcf"]
 
@@ -37,14 +38,6 @@ def _stderr_of(exc: Exception) -> str:
     return " ".join(text.split())[:300] or "no message"
 
 
-def _index_of(path: Path) -> Path | None:
-    for ext in (".tbi", ".csi"):
-        idx = Path(str(path) + ext)
-        if idx.exists():
-            return idx
-    return None
-
-
 def _is_bgzf_or_bcf(path: Path) -> bool:
     with path.open("rb") as fh:
         head = fh.read(18)
@@ -63,7 +56,7 @@ def ensure_indexed(path: str | Path, workdir: str | Path, *, targets_bed: str = 
       chromosomes), into an indexed bgzipped copy in `workdir`; the copy holds only those targets.
     """
     p = Path(path)
-    idx = _index_of(p)
+    idx = index_of(p)
     fresh = idx is not None and idx.stat().st_mtime >= p.stat().st_mtime - 1
     if fresh and _is_bgzf_or_bcf(p):
         return str(p), "indexed"

@@ -15,6 +15,7 @@ import pysam.bcftools
 
 from pidtriage.errors import ResourceError
 from pidtriage.genome import bare, naming_of, to_naming
+from pidtriage.io.vcf import index_of
 from pidtriage.models import Variant
 
 __all__ = ["SitesVcf"]
@@ -28,7 +29,7 @@ class SitesVcf:
         p = Path(path)
         if not p.exists():
             raise ResourceError(f"{role} resource {p}: no such file; fix resources.{role} in the config")
-        if not any(Path(str(p) + ext).exists() for ext in (".tbi", ".csi")):
+        if index_of(p) is None:
             raise ResourceError(f"{role} resource {p}: no .tbi/.csi index; run `tabix -p vcf {p}`")
         try:
             self._tabix = pysam.TabixFile(str(p))

@@ -19,7 +19,7 @@ from pidtriage.errors import VcfFormatError
 from pidtriage.genome import bare
 from pidtriage.models import Genotype, Variant
 
-__all__ = ["RawRecord", "VcfHeader", "read_header", "read_records"]
+__all__ = ["RawRecord", "VcfHeader", "index_of", "read_header", "read_records"]
 
 ANNOTATION_KEYS = ("CSQ", "ANN", "EFF", "BCSQ")
 SYMBOLIC_REF_BLOCK = {"<NON_REF>", "<*>", "<X>", "."}
@@ -107,7 +107,7 @@ def read_header(path: str | Path, *, check_compression: bool = True) -> VcfHeade
             elif kind == "GENERIC" and fields.get("reference"):
                 reference = str(fields["reference"])
         if not contigs:
-            contigs = {name: None for name in vcf.seqnames} if _has_index(p) else {}
+            contigs = {name: None for name in vcf.seqnames} if index_of(p) else {}
         return VcfHeader(
             path=str(p),
             samples=tuple(vcf.samples),
@@ -123,8 +123,13 @@ def read_header(path: str | Path, *, check_compression: bool = True) -> VcfHeade
         vcf.close()
 
 
-def _has_index(p: Path) -> bool:
-    return any(Path(str(p) + ext).exists() for ext in (".tbi", ".csi"))
+def index_of(path: str | Path) -> Path | None:
+    """The .tbi or .csi beside a file, if any."""
+    for ext in (".tbi", ".csi"):
+        idx = Path(f"{path}{ext}")
+        if idx.exists():
+            return idx
+    return None
 
 
 def _raw_reference(raw_header: str) -> str:
