@@ -16,25 +16,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from pidtriage.io.panel_sources import md5sum, open_text
+from pidtriage.io.panel_sources import md5sum, read_gencode_transcripts
 from pidtriage.io.panel_tsv import read_panel
 from pidtriage.io.records import write_text
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data" / "genes"
-
-
-def read_exons(path: Path) -> dict[str, list[tuple[str, str, int, int, list[tuple[int, int]]]]]:
-    """symbol -> [(chrom, strand, tx_start0, tx_end, [(exon_start0, exon_end)])]"""
-    out: dict[str, list[tuple[str, str, int, int, list[tuple[int, int]]]]] = {}
-    with open_text(path) as fh:
-        for line in fh:
-            if line.startswith("#") or not line.strip():
-                continue
-            name, chrom, strand, tx_start, tx_end, starts, ends = line.rstrip("\n").split("\t")[:7]
-            exons = [(int(s), int(e)) for s, e in zip(starts.strip(",").split(","), ends.strip(",").split(","), strict=True)]
-            out.setdefault(name, []).append((chrom.removeprefix("chr"), strand, int(tx_start), int(tx_end), exons))
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or args.panel.with_suffix(".exons.tsv")
     rows, missing = [], {"GRCh38": [], "GRCh37": []}
     for build, source in (("GRCh38", args.grch38), ("GRCh37", args.grch37)):
-        table = read_exons(source)
+        table = read_gencode_transcripts(source)
         for gene in panel.genes:
             loc = gene.location(build)
             hits = []

@@ -247,7 +247,7 @@ def annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRe
     notes = list(record.notes)
     if reported == Sex.UNKNOWN:
         notes.append(f"reported sex unknown: inferred {inferred} used ({evidence})")
-    blocks = int(np.isin(table.alt, ["<NON_REF>", "<*>", "."]).sum()) if len(table) else 0
+    blocks = int(np.isin(table.alt, ["<NON_REF>", "<*>", "."]).sum())
     if blocks:  # judged from the records: joint-called VCFs often keep gVCF header lines
         notes.append(f"gVCF: {blocks} reference-block or <NON_REF> record(s) in the panel regions skipped, "
                      "variant calls kept")

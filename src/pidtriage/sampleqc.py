@@ -76,7 +76,7 @@ def _gt_classes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     uniq, inverse = np.unique(values, return_inverse=True)
     dos, dip = [], []
     for u in uniq.tolist():
-        alleles = [a for a in u.replace("|", "/").split("/")]
+        alleles = u.replace("|", "/").split("/")
         called = [int(a) for a in alleles if a not in (".", "")]
         if not called:
             dos.append(-1)
@@ -106,13 +106,7 @@ def genotype_table(vcf: str, samples: Sequence[str], *, formats: Sequence[str], 
     text = pysam.bcftools.query(*args, vcf) if "GT" in tags else ""
     width, n = len(tags), len(samples)
     # every field bcftools prints here is free of whitespace ("." when missing): one split, one reshape
-    tokens = text.split()
-    rows = np.array(tokens, dtype=str).reshape(-1, 5 + n * width) if tokens else []
-    if len(rows) == 0:
-        empty = np.zeros((0, n))
-        return GenotypeTable(*(np.array([], dtype=str),) * 2, np.array([], dtype=str), np.array([], dtype=str),
-                             np.array([], dtype=bool), empty.astype(np.int8), empty.astype(bool), empty, empty)
-    arr = rows
+    arr = np.array(text.split(), dtype=str).reshape(-1, 5 + n * width)
     dosage = np.empty((len(arr), n), dtype=np.int8)
     diploid = np.empty((len(arr), n), dtype=bool)
     gq = np.full((len(arr), n), np.nan)
@@ -298,7 +292,7 @@ def mendelian_check(t: GenotypeTable, samples: Sequence[str], father: str, mothe
     if not father and not mother:
         return MendelianCheck(explanation="no parent in the data")
     cols = [samples.index(s) for s in (samples[0], father, mother) if s]
-    autosomal = ~np.isin(np.char.lstrip(np.char.lower(t.chrom), "chr"), ["x", "y", "m", "mt"]) if len(t) else t.passed
+    autosomal = ~np.isin(np.char.lstrip(np.char.lower(t.chrom), "chr"), ["x", "y", "m", "mt"])
     gq_ok = np.isnan(t.gq[:, cols]) | (t.gq[:, cols] >= min_gq)
     usable = autosomal & t.passed & np.all(t.diploid[:, cols] & gq_ok, axis=1) & np.any(t.dosage[:, cols] > 0, axis=1)
     d = t.dosage[usable][:, cols].astype(int)

@@ -234,10 +234,17 @@ def bench_coverage(b: Bench, data: Path, work: Path) -> None:
           str(bed), str(bam)], reference=ref)
 
 
+def _exome_cohort_sheet(sheet: Path, data: Path, n: int, *, prefix: str) -> None:
+    """`n` cases that all point at the synthetic exome (its one sample), as a cohort of exomes."""
+    vcf = data / "exome.vcf.gz"
+    sample = _first_sample(vcf)
+    sheet.write_text("sample_id\tvcf\tvcf_sample\tsex\n"
+                     + "".join(f"{prefix}{i:04d}\t{vcf}\t{sample}\tmale\n" for i in range(n)))
+
+
 def bench_cohort(b: Bench, data: Path, work: Path, panel: Path, n: int) -> None:
     sheet = work / "cohort.samples.tsv"
-    sample = _first_sample(data / "exome.vcf.gz")
-    sheet.write_text("sample_id\tvcf\tvcf_sample\tsex\n" + "".join(f"E{i:03d}\t{data / 'exome.vcf.gz'}\t{sample}\tmale\n" for i in range(n)))
+    _exome_cohort_sheet(sheet, data, n, prefix="E")
     out = work / "cohort_results"
     cfg = write_config(work, panel, sheet, out)
     b.run("cohort", f"bcftools view -R on {n} exomes, serial (reference)", ["bash", "-c",
@@ -258,9 +265,7 @@ def bench_scale(b: Bench, data: Path, work: Path, panel: Path, n: int) -> None:
     import signal
 
     sheet = work / "scale.samples.tsv"
-    sample = _first_sample(data / "exome.vcf.gz")
-    sheet.write_text("sample_id\tvcf\tvcf_sample\tsex\n" + "".join(
-        f"S{i:04d}\t{data / 'exome.vcf.gz'}\t{sample}\tmale\n" for i in range(n)))
+    _exome_cohort_sheet(sheet, data, n, prefix="S")
     out = work / "scale_results"
     cfg = write_config(work, panel, sheet, out)
     smk = [str(BIN / "snakemake"), "-s", str(REPO / "workflow/Snakefile"), "--configfile", str(cfg)]

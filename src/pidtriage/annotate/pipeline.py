@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pysam.bcftools
 
 from pidtriage.annotate.clinvar import clinvar_record
@@ -24,7 +23,7 @@ from pidtriage.config import Config
 from pidtriage.genome import bare, is_haploid_in_male
 from pidtriage.io.panel_tsv import Panel
 from pidtriage.io.tabix import SitesVcf
-from pidtriage.io.vcf import RawRecord
+from pidtriage.io.vcf import ANNOTATION_KEYS, RawRecord
 from pidtriage.models import AnnotatedVariant, Consequence, Sex
 from pidtriage.panel.model import PanelGene
 from pidtriage.sampleqc import GenotypeTable
@@ -85,7 +84,7 @@ class Annotator:
         consequence. Any other record cannot reach "qualifying" (triage._qualifies: P/LP needs ClinVar or a
         consequence; a VUS needs a HIGH/MODERATE or splice consequence), so it is counted in QC but not
         annotated one by one. Works on columns and bcftools queries, not a Python loop over records."""
-        carried = table.dosage[:, 0] > 0 if len(table) else np.zeros(0, dtype=bool)
+        carried = table.dosage[:, 0] > 0
         if not carried.any():
             return set()
         chroms, pos = table.chrom[carried], table.pos[carried]
@@ -94,7 +93,7 @@ class Annotator:
         keep: set[tuple[str, int, str, str]] = set()
         if self.clinvar:
             keep |= keys & self.clinvar.keys_at(chroms.tolist(), pos.tolist())
-        fields = [k for k in annotation_keys if k in ("CSQ", "ANN", "EFF", "BCSQ")]
+        fields = [k for k in annotation_keys if k in ANNOTATION_KEYS]
         if fields and self.source in ("auto", "input"):
             expr = " || ".join(f'INFO/{k}~"{word}"' for k in fields for word in SCREEN_WORDS)
             text = pysam.bcftools.query("-i", expr, "-f", "%CHROM\t%POS\t%REF\t%ALT\n", vcf)

@@ -15,7 +15,7 @@ import pysam.bcftools
 import pysam.utils
 
 from pidtriage.errors import VcfFormatError
-from pidtriage.io.vcf import index_of
+from pidtriage.io.vcf import index_of, is_bgzf
 
 __all__ = ["ensure_indexed", "extract_regions", "merge_family", "write_bed", "write_empty_vcf"]
 
@@ -40,9 +40,7 @@ def _stderr_of(exc: Exception) -> str:
 
 def _is_bgzf_or_bcf(path: Path) -> bool:
     with path.open("rb") as fh:
-        head = fh.read(18)
-    # BGZF: gzip magic with the extra field flag and the 'BC' subfield
-    return len(head) >= 14 and head[:2] == b"\x1f\x8b" and head[3] & 4 != 0 and head[12:14] == b"BC"
+        return is_bgzf(fh.read(18))
 
 
 def ensure_indexed(path: str | Path, workdir: str | Path, *, targets_bed: str = "") -> tuple[str, str]:
@@ -58,12 +56,13 @@ def ensure_indexed(path: str | Path, workdir: str | Path, *, targets_bed: str = 
     p = Path(path)
     idx = index_of(p)
     fresh = idx is not None and idx.stat().st_mtime >= p.stat().st_mtime - 1
-    if fresh and _is_bgzf_or_bcf(p):
+    bgzf = _is_bgzf_or_bcf(p)
+    if fresh and bgzf:
         return str(p), "indexed"
     work = Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
     stem = p.name.removesuffix(".gz").removesuffix(".vcf").removesuffix(".bcf")
-    if _is_bgzf_or_bcf(p):
+    if bgzf:
         link = work / p.name
         csi = work / f"{p.name}.csi"
         if not (link.is_symlink() and link.resolve() == p.resolve()):
@@ -130,7 +129,8 @@ def merge_family(parts: Sequence[str], out: str | Path, *, naming: str) -> str:
     out = Path(out)
     renamed = []
     for i, part in enumerate(parts):
-        contigs = list(pysam.VariantFile(part).header.contigs)
+        with pysam.VariantFile(part) as vf:
+            contigs = list(vf.header.contigs)
         mapping = {c: to_naming(c, naming) for c in contigs}
         if all(a == b for a, b in mapping.items()):
             renamed.append(part)

@@ -183,25 +183,27 @@ def read_mane(path: str | Path) -> list[ManeRecord]:
         return out
 
 
-def read_gencode_canonical(path: str | Path, *, source: str) -> dict[str, GeneLocation]:
-    """Symbol → transcript span from a SpliceAI annotation table (0-based TX_START made 1-based)."""
-    out: dict[str, GeneLocation] = {}
+Transcript = tuple[str, str, int, int, list[tuple[int, int]]]  # chrom, strand, tx start, tx end, exons (0-based)
+
+
+def read_gencode_transcripts(path: str | Path) -> dict[str, list[Transcript]]:
+    """Symbol → transcripts from a SpliceAI annotation table (#NAME CHROM STRAND TX_START TX_END EXON_START
+    EXON_END; 0-based starts, comma-terminated exon lists), in file order; chromosome names made bare."""
+    out: dict[str, list[Transcript]] = {}
     with open_text(path) as fh:
         for line in fh:
             if line.startswith("#") or not line.strip():
                 continue
-            name, chrom, strand, tx_start, tx_end = line.split("\t")[:5]
-            out.setdefault(
-                name,
-                GeneLocation(
-                    chrom=chrom.removeprefix("chr"),
-                    start=int(tx_start) + 1,
-                    end=int(tx_end),
-                    strand=strand,
-                    source=source,
-                ),
-            )
+            name, chrom, strand, tx_start, tx_end, starts, ends = line.rstrip("\n").split("\t")[:7]
+            exons = [(int(a), int(b)) for a, b in zip(starts.strip(",").split(","), ends.strip(",").split(","), strict=True)]
+            out.setdefault(name, []).append((chrom.removeprefix("chr"), strand, int(tx_start), int(tx_end), exons))
     return out
+
+
+def read_gencode_canonical(path: str | Path, *, source: str) -> dict[str, GeneLocation]:
+    """Symbol → transcript span (the first transcript of the symbol; TX_START made 1-based)."""
+    return {name: GeneLocation(chrom=chrom, start=start + 1, end=end, strand=strand, source=source)
+            for name, [(chrom, strand, start, end, _), *_] in read_gencode_transcripts(path).items()}
 
 
 def read_panelapp_json(path: str | Path) -> dict[str, Any]:

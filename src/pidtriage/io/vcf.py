@@ -19,7 +19,7 @@ from pidtriage.errors import VcfFormatError
 from pidtriage.genome import bare
 from pidtriage.models import Genotype, Variant
 
-__all__ = ["RawRecord", "VcfHeader", "index_of", "read_header", "read_records"]
+__all__ = ["RawRecord", "VcfHeader", "index_of", "is_bgzf", "read_header", "read_records"]
 
 ANNOTATION_KEYS = ("CSQ", "ANN", "EFF", "BCSQ")
 SYMBOLIC_REF_BLOCK = {"<NON_REF>", "<*>", "<X>", "."}
@@ -46,6 +46,11 @@ class RawRecord:
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 
 
+def is_bgzf(head: bytes) -> bool:
+    """The first bytes of a BGZF file (bgzipped VCF, BCF): gzip magic, the extra-field flag, the 'BC' subfield."""
+    return len(head) >= 14 and head[:2] == b"\x1f\x8b" and head[3] & 4 != 0 and head[12:14] == b"BC"
+
+
 def _check_gzip(path: Path) -> None:
     """Reading a truncated gzip through htslib may just stop early; check the stream ends properly.
 
@@ -55,7 +60,7 @@ def _check_gzip(path: Path) -> None:
         head = fh.read(18)
         if head[:2] != b"\x1f\x8b":
             return
-        if len(head) >= 14 and head[3] & 4 and head[12:14] == b"BC":
+        if is_bgzf(head):
             fh.seek(-28, 2)
             if fh.read(28) == BGZF_EOF:
                 return
