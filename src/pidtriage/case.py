@@ -216,11 +216,16 @@ def _sex_chromosome_regions(build: str, naming: str) -> list[tuple[str, int, int
 def family_of(record: StageRecord, config: Config) -> Family:
     names = record.samples_in_vcf
     case = record.case
+    mendel = record.sample_qc.get("mendelian") or {}
     return Family(
         proband=case.vcf_sample,
         father=case.father_vcf_sample if case.father_vcf_sample in names else "",
         mother=case.mother_vcf_sample if case.mother_vcf_sample in names else "",
         min_parent_gq=int(config.get("qc", "min_gq")),
+        father_status=case.father_status,
+        mother_status=case.mother_status,
+        parentage_checked=bool(mendel.get("evaluated")) and not record.sample_qc.get("hard_failures"),
+        require_parent_gq=bool(record.parent_vcfs),
     )
 
 

@@ -173,6 +173,7 @@ class PopulationFrequency:
     an: int | None = None
     faf: float | None = None
     nhomalt: int | None = None
+    nhemi: int | None = None  # hemizygous (XY) alt count, chrX outside the PARs
     found: bool = True  # False: absent from the resource
 
     @property
@@ -215,6 +216,14 @@ class AnnotatedVariant:
     clinvar: ClinVarRecord | None = None
     population: PopulationFrequency | None = None
     haploid_region: bool = False  # chrX outside the PARs in a male, chrY, chrM
+    # in-silico scores by name (revel, spliceai, alphamissense, cadd_phred): the highest value any source gives
+    scores: tuple[tuple[str, float], ...] = ()
+    # other ClinVar P/LP missense records at the same residue of the gene: (HGVS p., significance, stars);
+    # None when the ClinVar resource carries no protein changes (PS1/PM5 then not evaluated)
+    clinvar_residue: tuple[tuple[str, str, int | None], ...] | None = None
+
+    def score(self, name: str) -> float | None:
+        return next((v for k, v in self.scores if k == name), None)
 
     def genotype_of(self, sample: str) -> Genotype | None:
         return next((g for g in self.genotypes if g.sample == sample), None)
@@ -235,6 +244,9 @@ class CaseInfo:
     mother_vcf_sample: str = ""
     father_vcf: str = ""
     mother_vcf: str = ""
+    # the parents' affection status from the sheet or PED: "affected", "unaffected" or "unknown"
+    father_status: str = "unknown"
+    mother_status: str = "unknown"
     affected: bool = True
     suspected_category: tuple[str, ...] = ()
     hpo_terms: tuple[str, ...] = ()

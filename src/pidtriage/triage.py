@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from pidtriage.acmg.classify import Classification, classify
+from pidtriage.acmg.classify import Classification, classify, with_criteria
+from pidtriage.acmg.segregation import pm3
+from pidtriage.genome import in_par
 from pidtriage.inheritance.dominant import dominant_finding
 from pidtriage.inheritance.family import Family, is_de_novo
-from pidtriage.inheritance.recessive import recessive_findings
+from pidtriage.inheritance.recessive import phase_of_pair, recessive_findings
 from pidtriage.inheritance.xlinked import xlinked_finding
-from pidtriage.models import AnnotatedVariant, CaseInfo, Finding, QcCheck, Sex, Status
+from pidtriage.models import AnnotatedVariant, CaseInfo, Finding, Outcome, QcCheck, Sex, Status, Zygosity
 from pidtriage.panel.features import match_features, parse_features
 from pidtriage.panel.model import Moi, PanelGene
 from pidtriage.qc import failed_checks, genotype_checks
@@ -66,6 +68,7 @@ class TriageResult:
     findings: list[GeneFinding] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     n_variants: int = 0
+    oligogenic: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _qualifies(av: AnnotatedVariant, cls: Classification) -> bool:
@@ -91,49 +94,115 @@ def _phenotype(case: CaseInfo, gene: PanelGene) -> tuple[tuple[str, ...], tuple[
     return tuple(best[0]), tuple(best[1]), category
 
 
-def _level(finding: Finding, meets: bool, classes: Sequence[str], qc_ok: bool) -> Status:
+def _population_unchecked(c: Candidate) -> bool:
+    return any(x.code == "PM2_Supporting" and x.outcome == Outcome.NOT_EVALUATED for x in c.classification.criteria)
+
+
+def _level(finding: Finding, meets: bool, classes: Sequence[str], qc_ok: bool, frequency_ok: bool) -> Status:
     if finding == Finding.NONE:
         return Status.NEGATIVE
     all_plp = all(c in PLP for c in classes)
     if meets and all_plp and finding in (Finding.AD_HET, Finding.DE_NOVO, Finding.AR_HOM, Finding.AR_COMPOUND_HET,
                                          Finding.XL_HEMI, Finding.XL_HET_FEMALE):
-        return Status.POSITIVE if qc_ok else Status.INCONCLUSIVE
+        return Status.POSITIVE if qc_ok and frequency_ok else Status.INCONCLUSIVE
     if any(c in QUALIFYING for c in classes):
         return Status.INCONCLUSIVE
     return Status.NEGATIVE
 
 
-def _mois(gene: PanelGene) -> list[Moi]:
+def _is_pseudoautosomal(gene: PanelGene, build: str) -> bool:
+    loc = gene.location(build)
+    return bool(loc and loc.chrom in ("X", "Y") and in_par(loc.chrom, loc.start, build) and in_par(loc.chrom, loc.end, build))
+
+
+def _mois(gene: PanelGene, build: str) -> list[Moi]:
+    """The models a gene is judged under: genes with AD and AR entries (STAT1, AIRE...) under both; X-linked
+    genes inside a PAR (CSF2RA) as autosomal recessive, since both sexes have two copies."""
     if gene.moi.is_x_linked:
-        return [gene.moi]
+        return [Moi.AR] if _is_pseudoautosomal(gene, build) else [gene.moi]
     if gene.moi == Moi.AD_AR or gene.moi == Moi.UNKNOWN:
         return [Moi.AD, Moi.AR]
     return [gene.moi]
 
 
-def _gene_findings(gene: PanelGene, cands: list[Candidate], family: Family, sex: Sex) -> list[GeneFinding]:
+def _diseases_for(gene: PanelGene, moi: Moi) -> str:
+    """Which of the gene's diseases (and mechanisms) a finding under `moi` fits, for genes with several."""
+    fit = [d for d in gene.diseases if d.moi == moi or (moi == Moi.AR and d.moi == Moi.AD_AR)
+           or (moi == Moi.AD and d.moi == Moi.AD_AR)]  # fmt: skip
+    if not fit or len(fit) == len(gene.diseases):
+        return ""
+    return "fits " + "; ".join(f"{d.label} ({d.moi}, {d.mechanism})" for d in fit)
+
+
+def _with_pm3(cands: list[Candidate], family: Family) -> list[Candidate]:
+    """PM3 for each heterozygous candidate of a recessive gene from the other candidates it pairs with."""
+    hets = [c for c in cands if c.av.genotype_of(family.proband) is not None
+            and c.av.genotype_of(family.proband).zygosity(haploid_region=c.av.haploid_region) == Zygosity.HET]  # type: ignore[union-attr]
+    if len(hets) < 2:
+        return cands
     out = []
-    by_key = {c.av.variant.key: c for c in cands}
-    for moi in _mois(gene):
+    for c in cands:
+        if c not in hets:
+            out.append(c)
+            continue
+        best = None
+        for other in hets:
+            if other is c:
+                continue
+            crit = pm3(phase_of_pair(c.av, other.av, family), other.classification.acmg_class, other.av.variant.key)
+            if crit.outcome == Outcome.MET and (best is None or crit.points > best.points):
+                best = crit
+        out.append(replace(c, classification=with_criteria(c.classification, [best])) if best else c)
+    return out
+
+
+def _single_het_advice(c: Candidate) -> str:
+    agree, contra, category = c.phenotype
+    fits = (agree and not contra) or category
+    if c.classification.acmg_class in PLP and fits:
+        why = (f"the patient's immunology matches ({', '.join(agree)})" if agree
+               else "the suspected IUIS category matches this gene")
+        return (f"a second, unseen variant is plausible: {why}. Look for it: CNV analysis (exon deletions), deep "
+                "intronic and regulatory variants, RNA studies, and test the parents")
+    return ("most likely a carrier: heterozygous carriers of recessive PID variants are common; pursue a second hit "
+            "only if the clinical picture fits this gene")
+
+
+def _gene_findings(gene: PanelGene, cands: list[Candidate], family: Family, sex: Sex, build: str) -> list[GeneFinding]:
+    out = []
+    for moi in _mois(gene, build):
+        pool = _with_pm3(cands, family) if moi == Moi.AR else cands
+        by_key = {c.av.variant.key: c for c in pool}
         if moi.is_x_linked:
-            for c in cands:
+            for c in pool:
                 f, meets, note = xlinked_finding(c.av, family, sex, gene.moi)
                 out.append((f, moi, (c,), meets, note))
         elif moi == Moi.AD:
-            for c in cands:
-                f, note = dominant_finding(c.av, family)
-                out.append((f, moi, (c,), f != Finding.NONE, note))
+            for c in pool:
+                f, meets, note = dominant_finding(c.av, family)
+                out.append((f, moi, (c,), meets, note))
         else:
-            for f, avs, note in recessive_findings([c.av for c in cands], family):
-                meets = f in (Finding.AR_HOM, Finding.AR_COMPOUND_HET)
-                out.append((f, moi, tuple(by_key[a.variant.key] for a in avs), meets, note))
+            for f, avs, meets, note in recessive_findings([c.av for c in pool], family):
+                vs = tuple(by_key[a.variant.key] for a in avs)
+                if f == Finding.AR_SINGLE_HET:
+                    note = f"{note}: {_single_het_advice(vs[0])}"
+                if _is_pseudoautosomal(gene, build):
+                    note += " (pseudoautosomal gene: two copies in both sexes)"
+                out.append((f, moi, vs, meets, note))
     result = []
     for f, moi, vs, meets, note in out:
         classes = [v.classification.acmg_class for v in vs]
         qc_ok = all(not v.qc_flags for v in vs)
-        level = _level(f, meets, classes, qc_ok)
-        if not qc_ok and level == Status.INCONCLUSIVE and all(c in PLP for c in classes) and meets:
-            note += "; calls fail QC (" + ",".join(sorted({x for v in vs for x in v.qc_flags})) + "): confirm first"
+        frequency_ok = not any(_population_unchecked(v) for v in vs)
+        level = _level(f, meets, classes, qc_ok, frequency_ok)
+        if meets and all(c in PLP for c in classes) and level == Status.INCONCLUSIVE:
+            if not qc_ok:
+                note += "; calls fail QC (" + ",".join(sorted({x for v in vs for x in v.qc_flags})) + "): confirm first"
+            if not frequency_ok:
+                note += "; population frequency not checked (no population resource configured): check it first"
+        fit = _diseases_for(gene, moi)
+        if fit and f != Finding.NONE:
+            note += f"; {fit}"
         result.append(GeneFinding(gene, f, moi.value, vs, meets, level, note))
     return result
 
@@ -145,11 +214,36 @@ _FINDING_ORDER = {f: i for i, f in enumerate((Finding.DE_NOVO, Finding.AR_COMPOU
 
 
 def _finding_key(f: GeneFinding) -> tuple[Any, ...]:
+    """Ranking: level, then how well the genotype meets the inheritance, the classification points, the
+    patient's clinical picture (immunology features agreeing minus contradicting, suspected IUIS category),
+    ClinVar stars; ties by gene symbol and position."""
     points = sum(v.classification.points for v in f.variants)
-    pheno = max((len(v.phenotype[0]) - len(v.phenotype[1]) + (2 if v.phenotype[2] else 0)) for v in f.variants)
+    pheno = max(_phenotype_score(v) for v in f.variants)
     stars = max((v.av.clinvar.stars or 0) if v.av.clinvar else 0 for v in f.variants)
     first = f.variants[0].av.variant
-    return (_LEVEL_ORDER[f.level], _FINDING_ORDER[f.finding], -points, -pheno, -stars, f.gene.symbol, first.pos)
+    return (_LEVEL_ORDER[f.level], 0 if f.meets else 1, _FINDING_ORDER[f.finding], -points, -pheno, -stars,
+            f.gene.symbol, first.pos, first.alt)
+
+
+def _phenotype_score(c: Candidate) -> int:
+    agree, contra, category = c.phenotype
+    return len(agree) - len(contra) + (2 if category else 0)
+
+
+def _oligogenic(findings: Sequence[GeneFinding], proband: str) -> list[dict[str, Any]]:
+    """Heterozygous qualifying variants in two or more genes of one IUIS subcategory (possible oligogenic
+    inheritance; never a positive result)."""
+    by_sub: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for f in findings:
+        for v in f.variants:
+            gt = v.av.genotype_of(proband)
+            if gt is None or gt.zygosity(haploid_region=v.av.haploid_region) != Zygosity.HET:
+                continue
+            for sub in f.gene.iuis_subcategories:
+                if v.av.variant.key not in by_sub[sub][f.gene.symbol]:
+                    by_sub[sub][f.gene.symbol].append(v.av.variant.key)
+    return [{"subcategory": sub, "genes": sorted(genes), "variants": [k for g in sorted(genes) for k in genes[g]]}
+            for sub, genes in sorted(by_sub.items()) if len(genes) >= 2]
 
 
 def triage_case(
@@ -162,6 +256,7 @@ def triage_case(
     thresholds: Mapping[str, Any],
 ) -> TriageResult:
     acmg, qc_t = thresholds["acmg"], thresholds["qc"]
+    build = str(thresholds.get("genome_build", "GRCh38"))
     min_stars = int(thresholds["resources"]["clinvar"]["min_review_stars"])
     per_gene: dict[str, list[Candidate]] = defaultdict(list)
     for av in variants:
@@ -169,37 +264,39 @@ def triage_case(
         if gt is None or gt.alt_count == 0:
             continue
         gene = panel_genes[av.hgnc_id]
-        cls = classify(av, gene, acmg, min_stars=min_stars, de_novo=is_de_novo(av, family), trio=family.is_trio)
+        cls = classify(av, gene, acmg, min_stars=min_stars, family=family, de_novo=is_de_novo(av, family))
         if not _qualifies(av, cls):
             continue
         qc = tuple(genotype_checks(av.variant, gt, qc_t, haploid=av.haploid_region))
         per_gene[av.hgnc_id].append(
             Candidate(av, gene, cls, qc, Finding.NONE, gene.moi.value, False, "", _phenotype(case, gene))
         )
-    findings = [f for hgnc, cands in per_gene.items()
-                for f in _gene_findings(panel_genes[hgnc], cands, family, sex)]  # fmt: skip
+    findings = [f for hgnc, cands in sorted(per_gene.items())
+                for f in _gene_findings(panel_genes[hgnc], cands, family, sex, build)]  # fmt: skip
     findings.sort(key=_finding_key)
     candidates = _rank_candidates(findings)
     reportable = [f for f in findings if f.level != Status.NEGATIVE]
+    oligo = _oligogenic([f for f in reportable if f.level == Status.INCONCLUSIVE], family.proband)
     if any(f.level == Status.POSITIVE for f in reportable):
         top = next(f for f in reportable if f.level == Status.POSITIVE)
         reason = f"{top.finding} in {top.gene.symbol}: " + ", ".join(
             f"{v.av.variant.key} ({v.classification.acmg_class})" for v in top.variants)
-        status = Status.POSITIVE
+        status, oligo = Status.POSITIVE, []
     elif reportable:
         top = reportable[0]
         classes = "/".join(v.classification.acmg_class for v in top.variants)
         reason = f"{top.finding} in {top.gene.symbol} ({classes}): {top.explanation}"
+        if oligo:
+            reason += ("; possible oligogenic explanation (not a diagnosis): heterozygous variants in "
+                       + "; ".join(f"{', '.join(o['genes'])} ({o['subcategory']})" for o in oligo))
         status = Status.INCONCLUSIVE
     else:
         status, reason = Status.NEGATIVE, f"no qualifying variant in the {len(panel_genes)} panel genes"
-    return TriageResult(status, reason, reportable, candidates, n_variants=len(variants))
+    return TriageResult(status, reason, reportable, candidates, n_variants=len(variants), oligogenic=oligo)
 
 
 def _rank_candidates(findings: Sequence[GeneFinding]) -> list[Candidate]:
     """One row per variant, with its best finding, in finding order; rank 1 first."""
-    from dataclasses import replace
-
     seen: dict[str, Candidate] = {}
     for f in findings:
         for v in f.variants:

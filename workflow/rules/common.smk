@@ -13,7 +13,7 @@ OUT = config["outdir"]
 WORK = config.get("workdir") or f"{OUT}/work"
 LOGS = f"{OUT}/logs"
 CONFIGFILE = workflow.overwrite_configfiles[-1] if workflow.overwrite_configfiles else "config/config.yaml"
-ROWS = read_sample_sheet(config["samples"])
+ROWS = read_sample_sheet(config["samples"], pedigree=config.get("pedigree") or None)
 CASES = {c.sample_id: c for c in cases_from_rows(ROWS)}
 
 

@@ -1,16 +1,30 @@
-"""Combining criteria by points (Tavtigian et al. 2020): P >= 10, LP 6-9, VUS 0-5, LB -1..-6, B <= -7."""
+"""Combining criteria by points (Tavtigian et al. 2020): P >= 10, LP 6-9, VUS 0-5, LB -1..-6, B <= -7.
+
+Points: very strong 8, strong 4, moderate 2, supporting 1 (benign criteria negative); BA1 alone makes a variant
+benign. Criteria that must not be counted twice for the same evidence are dropped with a reason: PP3 with PVS1
+(ClinGen SVI), PM4 with PVS1, PM5 with PS1.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pidtriage.acmg.criteria import ba1, bs1, clinvar_evidence, pm2, ps2, pvs1
+from pidtriage.acmg.base import crit
+from pidtriage.acmg.clinvar import clinvar_evidence
+from pidtriage.acmg.computational import bp4, bp7, pp3
+from pidtriage.acmg.null import pvs1
+from pidtriage.acmg.population import ba1, bs1, bs2, pm2
+from pidtriage.acmg.protein import pm1, pm4, ps1_pm5
+from pidtriage.acmg.rules import GeneRules, rules_for
+from pidtriage.acmg.segregation import ps2_pm6
+from pidtriage.inheritance.family import Family
 from pidtriage.models import AnnotatedVariant, Criterion, Outcome
 from pidtriage.panel.model import PanelGene
 
-__all__ = ["Classification", "class_of", "classify"]
+__all__ = ["Classification", "class_of", "classify", "combine", "with_criteria"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +32,7 @@ class Classification:
     acmg_class: str  # P LP VUS LB B
     points: int
     criteria: tuple[Criterion, ...]
+    rules_source: str = ""  # the gene-specific rule set applied, "" for the general thresholds
 
     @property
     def met(self) -> tuple[Criterion, ...]:
@@ -40,18 +55,45 @@ def class_of(points: int) -> str:
     return "B"
 
 
+_EXCLUSIONS = (("PVS1", "PP3", "not combined with PVS1 (ClinGen SVI)"),
+               ("PVS1", "PM4", "not combined with PVS1 (the same protein change)"),
+               ("PS1", "PM5", "not combined with PS1 (the same residue)"))  # fmt: skip
+
+
+def _base(code: str) -> str:
+    return code.split("_")[0]
+
+
+def combine(criteria: Iterable[Criterion], rules_source: str = "") -> Classification:
+    crits = list(criteria)
+    met = {_base(c.code) for c in crits if c.outcome == Outcome.MET}
+    for keep, drop, why in _EXCLUSIONS:
+        if keep in met:
+            crits = [crit(_base(c.code), Outcome.NOT_MET, c.strength, 0, f"{c.explanation}; {why}")
+                     if c.outcome == Outcome.MET and _base(c.code) == drop else c for c in crits]
+    points = sum(c.points for c in crits if c.outcome == Outcome.MET)
+    if any(c.code == "BA1" and c.outcome == Outcome.MET for c in crits):
+        return Classification("B", min(points, -8), tuple(crits), rules_source)
+    return Classification(class_of(points), points, tuple(crits), rules_source)
+
+
 def classify(av: AnnotatedVariant, gene: PanelGene, thresholds: Mapping[str, Any], *, min_stars: int,
-             de_novo: bool = False, trio: bool = False) -> Classification:
-    criteria: list[Criterion] = [
-        pvs1(av, gene), pm2(av, thresholds), ps2(de_novo, trio), ba1(av, thresholds), bs1(av, thresholds),
-        *clinvar_evidence(av, min_stars=min_stars, points_by_stars=thresholds["clinvar_points_by_stars"]),
+             family: Family, de_novo: bool = False) -> Classification:
+    rules: GeneRules = rules_for(gene.hgnc_id, thresholds)
+    ps1, pm5 = ps1_pm5(av, min_stars=min_stars)
+    criteria = [
+        pvs1(av, gene), ps1, ps2_pm6(de_novo, family), pm1(av, rules), pm2(av, rules), pm4(av), pm5,
+        pp3(av, rules), ba1(av, rules), bs1(av, rules), bs2(av, gene, rules), bp4(av, rules), bp7(av, rules),
+        clinvar_evidence(av, min_stars=min_stars, points_by_stars=thresholds["clinvar_points_by_stars"]),
     ]  # fmt: skip
-    points = sum(c.points for c in criteria if c.outcome == Outcome.MET)
-    if any(c.code == "BA1" and c.outcome == Outcome.MET for c in criteria):
-        return Classification("B", min(points, -8), tuple(criteria))
-    return Classification(class_of(points), points, tuple(criteria))
+    return combine(criteria, rules.source)
 
 
-def worst_class(classes: Sequence[str]) -> str:
-    order = ["P", "LP", "VUS", "LB", "B"]
-    return max(classes, key=order.index) if classes else "VUS"
+def with_criteria(cls: Classification, extra: Sequence[Criterion]) -> Classification:
+    """The classification with criteria found later (PM3 from the pair a variant is in), recombined."""
+    if not extra:
+        return cls
+    codes = {_base(c.code) for c in extra}
+    kept = [c for c in cls.criteria if _base(c.code) not in codes]
+    return dataclasses.replace(combine([*kept, *extra], cls.rules_source))
+

@@ -14,6 +14,7 @@ from pidtriage.models import Consequence
 __all__ = [
     "NULL_TERMS",
     "SO_SEVERITY",
+    "allele_matches",
     "consequence_from_hgvs",
     "impact_of",
     "parse_ann",
@@ -98,7 +99,7 @@ def parse_csq(value: str, fields: Sequence[str], alt: str) -> list[Consequence]:
         parts = entry.split("|")
         v = dict(zip(fields, parts, strict=False))
         allele = v.get("Allele", "")
-        if allele and alt and allele != alt and not _allele_matches_trimmed(allele, alt):
+        if not allele_matches(allele, alt):
             continue
         terms = tuple(_so(t) for t in re.split(r"[&,]", v.get("Consequence", "")) if t)
         hgnc = _field(v, "HGNC_ID")
@@ -125,8 +126,11 @@ def parse_csq(value: str, fields: Sequence[str], alt: str) -> list[Consequence]:
     return out
 
 
-def _allele_matches_trimmed(allele: str, alt: str) -> bool:
-    # VEP writes indel alleles without the padding base ("-" for deletions)
+def allele_matches(allele: str, alt: str) -> bool:
+    """A CSQ `Allele` against the VCF ALT; VEP writes indel alleles without the padding base ("-" for
+    deletions). An empty side matches (sources without the field)."""
+    if not allele or not alt or allele == alt:
+        return True
     return allele == "-" or alt.endswith(allele) or alt[1:] == allele
 
 

@@ -19,6 +19,7 @@ from pidtriage.annotate.consequence import (
     pick_consequence,
 )
 from pidtriage.annotate.population import population_frequency
+from pidtriage.annotate.scores import ScoreTable, merge_scores, scores_from_csq, scores_from_info
 from pidtriage.config import Config
 from pidtriage.genome import bare, is_haploid_in_male
 from pidtriage.io.panel_tsv import Panel
@@ -67,6 +68,47 @@ class Annotator:
         self.clinvar = SitesVcf(cv_path, role="clinvar") if cv_path else None
         self.population = SitesVcf(pop_path, role="population") if pop_path else None
         self.source = str(self.config.get("annotation", "consequence_source"))
+        self.score_tables = [ScoreTable(t["name"], self._resolve(t["path"]), t["column"])
+                             for t in self.config.get("resources", "scores")]
+        # PS1/PM5 need ClinVar's protein changes; the official ClinVar VCF has none (only MC), derived sets may
+        self.clinvar_has_protein = bool(self.clinvar and self.clinvar.has_info("HGVSp"))
+        self._residue_cache: dict[str, dict[int, list[tuple[str, str, str, int | None]]]] = {}
+
+    def _resolve(self, path: str) -> str:
+        from pathlib import Path
+
+        p = Path(path)
+        return str(p if p.is_absolute() else self.config.base_dir / p)
+
+    def _clinvar_residues(self, gene: PanelGene) -> dict[int, list[tuple[str, str, str, int | None]]]:
+        """ClinVar P/LP-or-not missense records of a gene by residue: (key, HGVS p., significance, stars)."""
+        from pidtriage.acmg.protein import protein_residue
+        from pidtriage.annotate.clinvar import stars_of
+
+        if gene.hgnc_id in self._residue_cache:
+            return self._residue_cache[gene.hgnc_id]
+        by_residue: dict[int, list[tuple[str, str, str, int | None]]] = defaultdict(list)
+        loc = gene.location(self.config.build)
+        if self.clinvar and loc:
+            for key, info in self.clinvar.records_in(loc.chrom, loc.start, loc.end):
+                res = protein_residue(info.get("HGVSp", ""))
+                if res and res[2] != "=":
+                    by_residue[res[1]].append((key, info["HGVSp"].split(":")[-1], info.get("CLNSIG", ""),
+                                               stars_of(info.get("CLNREVSTAT", ""))))
+        self._residue_cache[gene.hgnc_id] = by_residue
+        return by_residue
+
+    def _residue_hits(self, rec: RawRecord, gene: PanelGene, chosen: Consequence | None) -> tuple[tuple[str, str, int | None], ...] | None:
+        from pidtriage.acmg.protein import protein_residue
+
+        if not self.clinvar_has_protein:
+            return None
+        res = protein_residue(chosen.hgvs_p) if chosen else None
+        if res is None:
+            return ()
+        own = f"{bare(rec.variant.chrom)}:{rec.variant.pos}:{rec.variant.ref}:{rec.variant.alt}"
+        return tuple((p, sig, stars) for key, p, sig, stars in self._clinvar_residues(gene).get(res[1], [])
+                     if key != own)
 
     def provenance(self) -> dict[str, str]:
         out = {}
@@ -104,6 +146,19 @@ class Annotator:
                     keep.add(key)
         return keep
 
+    def _scores(self, rec: RawRecord, pop_info: dict[str, str] | None) -> tuple[tuple[str, float], ...]:
+        csq = [scores_from_csq(v, self.csq_fields, rec.variant.alt) for k, v in rec.annotations if k == "CSQ"]
+        info = scores_from_info(rec.annotations, rec.variant.alt)
+        fields = self.config.get("resources", "population", "score_fields") or {}
+        pop = scores_from_info(pop_info.items(), rec.variant.alt, {key: name for name, key in fields.items()}) \
+            if pop_info else {}
+        tables = {}
+        for t in self.score_tables:
+            v = t.lookup(rec.variant)
+            if v is not None:
+                tables[t.name] = max(tables.get(t.name, v), v)
+        return merge_scores(*csq, info, pop, tables)
+
     def _input_consequences(self, rec: RawRecord) -> list[Consequence]:
         out: list[Consequence] = []
         for key, value in rec.annotations:
@@ -124,13 +179,14 @@ class Annotator:
                 continue
             cv_info = self.clinvar.lookup(rec.variant) if self.clinvar else None
             clinvar = clinvar_record(cv_info) if cv_info else None
-            population = None
+            population, pop_info = None, None
             if self.population:
+                pop_info = self.population.lookup(rec.variant)
                 population = population_frequency(
-                    self.population.lookup(rec.variant),
-                    af_field=pop["af_field"], an_field=pop["an_field"],
-                    faf_field=pop["faf_field"], nhomalt_field=pop["nhomalt_field"],
+                    pop_info, af_field=pop["af_field"], an_field=pop["an_field"], faf_field=pop["faf_field"],
+                    nhomalt_field=pop["nhomalt_field"], nhemi_field=pop["nhemi_field"],
                 )  # fmt: skip
+            scores = self._scores(rec, pop_info)
             consequences = self._input_consequences(rec) if self.source in ("auto", "input") else []
             for gene in genes:
                 chosen = pick_consequence(consequences, hgnc_id=gene.hgnc_id, symbol=gene.symbol,
@@ -149,6 +205,8 @@ class Annotator:
                         population=population,
                         haploid_region=sex == Sex.MALE
                         and is_haploid_in_male(rec.variant.chrom, rec.variant.pos, self.config.build),
+                        scores=scores,
+                        clinvar_residue=self._residue_hits(rec, gene, chosen),
                     )
                 )
         return result

@@ -22,7 +22,8 @@ def _int(value: str | None) -> int | None:
 
 
 def population_frequency(
-    info: Mapping[str, str] | None, *, af_field: str, an_field: str = "", faf_field: str = "", nhomalt_field: str = ""
+    info: Mapping[str, str] | None, *, af_field: str, an_field: str = "", faf_field: str = "", nhomalt_field: str = "",
+    nhemi_field: str = "",
 ) -> PopulationFrequency:
     """A record's frequencies; `found=False` when the resource has no record for the allele."""
     if info is None:
@@ -36,5 +37,6 @@ def population_frequency(
         an=an,
         faf=_float(info.get(faf_field)) if faf_field else None,
         nhomalt=_int(info.get(nhomalt_field)) if nhomalt_field else None,
+        nhemi=_int(info.get(nhemi_field)) if nhemi_field else None,
         found=af is not None,
     )

@@ -94,7 +94,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from pidtriage.io.samples import cases_from_rows, read_sample_sheet
 
     config = _config(args)
-    cases = {c.sample_id: c for c in cases_from_rows(read_sample_sheet(args.samples), base_dir=config.base_dir)}
+    cases = {c.sample_id: c for c in cases_from_rows(read_sample_sheet(args.samples, pedigree=config.path("pedigree") or None),
+                                                    base_dir=config.base_dir)}
     if args.sample_id not in cases:
         raise SampleError(f"{args.samples}: no affected individual {args.sample_id!r}")
     write_stage(args.out, validate_stage(cases[args.sample_id], config))

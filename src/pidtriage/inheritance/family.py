@@ -1,4 +1,9 @@
-"""The family around a case, and the parental facts the models need (transmitted, de novo)."""
+"""The family around a case, and the parental facts the models need (transmitted, de novo, segregation).
+
+A parent is "affected", "unaffected" or "unknown" (from the sheet's `affected` column or a PED file). Only a
+parent whose genotype is called and whose status is known says anything about segregation; an unknown status
+or a missing genotype is never read as evidence either way.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,9 @@ from dataclasses import dataclass
 
 from pidtriage.models import AnnotatedVariant, Genotype
 
-__all__ = ["Family", "parent_carries"]
+__all__ = ["Family", "is_de_novo", "parent_carries", "parent_genotype_text"]
+
+AFFECTED, UNAFFECTED, UNKNOWN = "affected", "unaffected", "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,10 +22,24 @@ class Family:
     father: str = ""  # "" when not in the VCF
     mother: str = ""
     min_parent_gq: int = 20
+    father_status: str = UNKNOWN
+    mother_status: str = UNKNOWN
+    # parentage supported by the genotypes (the Mendelian-error check ran on enough sites and passed):
+    # a de novo call is then "confirmed" (PS2) rather than "assumed" (PM6)
+    parentage_checked: bool = False
+    # parents came from VCFs of their own: a site absent there was filled in as 0/0 without GQ, which phases
+    # but never confirms a de novo call, so a parental GQ is required
+    require_parent_gq: bool = False
 
     @property
     def is_trio(self) -> bool:
         return bool(self.father and self.mother)
+
+    def parents(self) -> tuple[tuple[str, str, str], ...]:
+        """(role, sample, status) of the parents present in the VCF."""
+        return tuple((role, sample, status) for role, sample, status in
+                     (("father", self.father, self.father_status), ("mother", self.mother, self.mother_status))
+                     if sample)  # fmt: skip
 
 
 def parent_carries(av: AnnotatedVariant, parent: str) -> bool | None:
@@ -31,10 +52,17 @@ def parent_carries(av: AnnotatedVariant, parent: str) -> bool | None:
     return gt.alt_count > 0
 
 
-def _confident_ref(gt: Genotype | None, min_gq: int) -> bool:
+def parent_genotype_text(av: AnnotatedVariant, parent: str) -> str:
+    gt = av.genotype_of(parent) if parent else None
+    return gt.gt if gt is not None else "not in the VCF"
+
+
+def _confident_ref(gt: Genotype | None, min_gq: int, require_gq: bool) -> bool:
     if gt is None or gt.is_missing or gt.alt_count > 0:
         return False
-    return gt.gq is None or gt.gq >= min_gq
+    if gt.gq is None:
+        return not require_gq
+    return gt.gq >= min_gq
 
 
 def is_de_novo(av: AnnotatedVariant, family: Family) -> bool:
@@ -44,6 +72,5 @@ def is_de_novo(av: AnnotatedVariant, family: Family) -> bool:
     proband = av.genotype_of(family.proband)
     if proband is None or proband.alt_count == 0:
         return False
-    return _confident_ref(av.genotype_of(family.father), family.min_parent_gq) and _confident_ref(
-        av.genotype_of(family.mother), family.min_parent_gq
-    )
+    return all(_confident_ref(av.genotype_of(p), family.min_parent_gq, family.require_parent_gq)
+               for p in (family.father, family.mother))

@@ -14,7 +14,7 @@ from pidtriage.errors import ConfigError, PedigreeError
 from pidtriage.models import CaseInfo, Sex
 from pidtriage.panel.features import parse_features
 
-__all__ = ["SampleRow", "cases_from_rows", "read_sample_sheet"]
+__all__ = ["SampleRow", "apply_pedigree", "cases_from_rows", "read_ped", "read_sample_sheet"]
 
 _ID = re.compile(r"^[A-Za-z0-9._-]+$")
 REQUIRED = ("sample_id", "vcf", "sex")
@@ -26,8 +26,17 @@ OPTIONAL = (
 SampleRow = dict[str, str]
 
 
-def read_sample_sheet(path: str | Path) -> list[SampleRow]:
-    p = Path(path)
+def read_sample_sheet(path: str | Path, *, pedigree: str | Path | None = None) -> list[SampleRow]:
+    """The sheet's rows, checked; with `pedigree` (a PED file) its family, parents, sex and affection status
+    filled in for the sheet's samples."""
+    rows = _read_sheet(Path(path))
+    if pedigree:
+        rows = apply_pedigree(rows, read_ped(pedigree), sheet=Path(path))
+    _check_parents(rows, Path(path))
+    return rows
+
+
+def _read_sheet(p: Path) -> list[SampleRow]:
     try:
         text = p.read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -56,8 +65,8 @@ def read_sample_sheet(path: str | Path) -> list[SampleRow]:
         if not row.get("vcf"):
             raise ConfigError(f"{p} line {n} ({sid}): the vcf column is empty")
         affected = row.get("affected", "").lower() or "true"
-        if affected not in ("true", "false"):
-            raise ConfigError(f"{p} line {n} ({sid}): affected {row.get('affected')!r} must be true or false")
+        if affected not in ("true", "false", "unknown"):
+            raise ConfigError(f"{p} line {n} ({sid}): affected {row.get('affected')!r} must be true, false or unknown")
         row["affected"] = affected
         try:
             parse_features(row.get("immunophenotype", ""), where=f"{p} line {n} ({sid}): ")
@@ -66,8 +75,56 @@ def read_sample_sheet(path: str | Path) -> list[SampleRow]:
         for col in OPTIONAL:
             row.setdefault(col, "")
         rows.append(row)
-    _check_parents(rows, p)
     return rows
+
+
+_PED_SEX = {"1": "male", "2": "female"}
+_PED_STATUS = {"2": "true", "1": "false"}
+
+
+def read_ped(path: str | Path) -> dict[str, dict[str, str]]:
+    """A PED file (6 columns, whitespace-separated, `#` comments) as sheet columns per individual ID."""
+    p = Path(path)
+    try:
+        lines = p.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read the PED file ({exc.strerror}); check the `pedigree:` key") from exc
+    out: dict[str, dict[str, str]] = {}
+    for n, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        f = line.split()
+        if len(f) < 6:
+            raise PedigreeError(f"{p} line {n}: a PED line needs 6 columns (family, individual, father, mother, sex, "
+                                f"phenotype); found {len(f)}")
+        fam, ind, father, mother, sex, pheno = f[:6]
+        out[ind] = {"family_id": fam, "father_id": "" if father in ("0", "-9") else father,
+                    "mother_id": "" if mother in ("0", "-9") else mother, "sex": _PED_SEX.get(sex, "unknown"),
+                    "affected": _PED_STATUS.get(pheno, "unknown")}  # fmt: skip
+    return out
+
+
+def apply_pedigree(rows: list[SampleRow], ped: dict[str, dict[str, str]], *, sheet: Path) -> list[SampleRow]:
+    """The PED fills empty sheet columns and sets affection status; it never silently changes a stated sex."""
+    out = []
+    ids = {r["sample_id"] for r in rows}
+    for r in rows:
+        entry = ped.get(r["sample_id"]) or ped.get(r.get("vcf_sample", ""))
+        if not entry:
+            out.append(r)
+            continue
+        row = dict(r)
+        if entry["sex"] != "unknown" and row["sex"] not in ("unknown", entry["sex"]):
+            raise PedigreeError(f"{sheet}: {r['sample_id']} is {row['sex']} in the sheet but {entry['sex']} in the "
+                                "PED file; correct one of them")
+        if row["sex"] == "unknown":
+            row["sex"] = entry["sex"]
+        for col in ("family_id", "father_id", "mother_id"):
+            if not row.get(col) and entry[col] in ids:
+                row[col] = entry[col]
+        row["affected"] = entry["affected"]
+        out.append(row)
+    return out
 
 
 def _check_parents(rows: list[SampleRow], path: Path) -> None:
@@ -99,6 +156,7 @@ def cases_from_rows(rows: list[SampleRow], *, base_dir: Path | None = None) -> l
         if r["affected"] != "true":
             continue
         father, mother = by_id.get(r.get("father_id", "")), by_id.get(r.get("mother_id", ""))
+        status = {"true": "affected", "false": "unaffected"}
         cases.append(
             CaseInfo(
                 sample_id=r["sample_id"],
@@ -112,6 +170,8 @@ def cases_from_rows(rows: list[SampleRow], *, base_dir: Path | None = None) -> l
                 mother_vcf_sample=(mother.get("vcf_sample") or mother["sample_id"]) if mother else "",
                 father_vcf=vcf_path(father) if father else "",
                 mother_vcf=vcf_path(mother) if mother else "",
+                father_status=status.get(father["affected"], "unknown") if father else "unknown",
+                mother_status=status.get(mother["affected"], "unknown") if mother else "unknown",
                 suspected_category=tuple(x.strip() for x in r.get("suspected_category", "").split(";") if x.strip()),
                 hpo_terms=tuple(x.strip() for x in r.get("hpo_terms", "").split(";") if x.strip()),
                 immunophenotype=r.get("immunophenotype", ""),

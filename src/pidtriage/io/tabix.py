@@ -62,6 +62,22 @@ class SitesVcf:
             return _info(f[7], alts.index(variant.alt), len(alts))
         return None
 
+    def has_info(self, key: str) -> bool:
+        return any(h.startswith(f"##INFO=<ID={key},") for h in self.header_lines)
+
+    def records_in(self, chrom: str, start: int, end: int) -> list[tuple[str, dict[str, str]]]:
+        """(chrom:pos:ref:alt, INFO) of every allele in a region (1-based, inclusive)."""
+        c = to_naming(chrom, self.naming)
+        if c not in self.contigs:
+            return []
+        out = []
+        for row in self._tabix.fetch(c, max(0, start - 1), end):
+            f = row.split("\t", 8)
+            alts = f[4].split(",")
+            for i, alt in enumerate(alts):
+                out.append((f"{bare(f[0])}:{f[1]}:{f[3]}:{alt}", _info(f[7], i, len(alts))))
+        return out
+
     def keys_at(self, chroms: Sequence[str], positions: Sequence[int]) -> set[tuple[str, int, str, str]]:
         """(bare chrom, pos, ref, alt) of every resource allele at the given positions, in one bcftools pass
         over the index (C speed), for screening many records without a lookup each."""

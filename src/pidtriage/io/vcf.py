@@ -22,6 +22,9 @@ from pidtriage.models import Genotype, Variant
 __all__ = ["RawRecord", "VcfHeader", "index_of", "is_bgzf", "read_header", "read_records"]
 
 ANNOTATION_KEYS = ("CSQ", "ANN", "EFF", "BCSQ")
+# INFO keys that carry in-silico scores in annotated inputs (Illumina SpliceAI, dbNSFP/vcfanno-style columns)
+SCORE_INFO_KEYS = ("SpliceAI", "REVEL", "REVEL_score", "CADD_PHRED", "CADD_phred", "cadd_phred", "am_pathogenicity",
+                   "AlphaMissense", "revel_max", "spliceai_ds_max")  # fmt: skip
 SYMBOLIC_REF_BLOCK = {"<NON_REF>", "<*>", "<X>", "."}
 
 
@@ -40,7 +43,7 @@ class VcfHeader:
 class RawRecord:
     variant: Variant
     genotypes: tuple[Genotype, ...]
-    annotations: tuple[tuple[str, str], ...]  # (INFO key, raw value) for CSQ / ANN / EFF / BCSQ
+    annotations: tuple[tuple[str, str], ...]  # (INFO key, raw value): CSQ / ANN / EFF / BCSQ and score keys
 
 
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
@@ -199,7 +202,7 @@ def read_records(path: str | Path, samples: Sequence[str], *, region: str | None
         if missing:
             raise VcfFormatError(f"{path}: sample(s) {', '.join(missing)} not in the VCF")
         idx = [index[s] for s in samples]
-        info_keys = [k for k in ANNOTATION_KEYS if _has_info(vcf, k)]
+        info_keys = [k for k in (*ANNOTATION_KEYS, *SCORE_INFO_KEYS) if _has_info(vcf, k)]
         iterator = vcf(region) if region else vcf
         for rec in iterator:
             alts = rec.ALT

@@ -62,10 +62,13 @@ def _candidate(c: Candidate) -> dict[str, Any]:
         "hgvs_c": cons.hgvs_c if cons else "", "hgvs_p": cons.hgvs_p if cons else "",
         "population_af": (pop.af if pop.found else 0.0) if pop else None,
         "population_found": pop.found if pop else None,
+        "population_faf": pop.faf if pop else None, "population_nhomalt": pop.nhomalt if pop else None,
+        "population_nhemi": pop.nhemi if pop else None,
+        "scores": dict(av.scores),
         "clinvar_significance": cv.significance if cv else "", "clinvar_stars": cv.stars if cv else None,
         "clinvar_conditions": cv.conditions if cv else "",
         "acmg_class": c.classification.acmg_class, "acmg_points": c.classification.points,
-        "acmg_criteria": c.classification.codes,
+        "acmg_criteria": c.classification.codes, "acmg_rules": c.classification.rules_source or "general thresholds",
         "criteria": [{"code": x.code, "outcome": x.outcome.value, "strength": x.strength, "points": x.points,
                       "explanation": x.explanation} for x in c.classification.criteria],
         "qc_flags": c.qc_flags,
@@ -135,6 +138,7 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
              "diseases": [d.label for d in f.gene.diseases], "iuis_tables": list(f.gene.iuis_tables)}
             for f in (result.findings if result else [])
         ],
+        "oligogenic": result.oligogenic if result else [],
         "candidates": candidates,
         "n_candidates": len(candidates),
         "next_steps": next_steps,

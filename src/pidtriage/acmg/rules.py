@@ -1,0 +1,58 @@
+"""Gene-specific ACMG/AMP rules as data (`data/acmg_gene_rules.yaml`): thresholds and switches per gene."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+__all__ = ["GeneRules", "rules_for"]
+
+_THRESHOLD_KEYS = ("pm2_max_af", "ba1_min_af", "bs1_min_af", "bs2_min_hom", "revel_pp3", "revel_bp4")
+
+
+@dataclass(frozen=True)
+class GeneRules:
+    """The thresholds in effect for one gene (general config merged with the gene's entry) and its switches."""
+
+    thresholds: Mapping[str, Any]
+    source: str = ""  # "" when the general thresholds apply
+    pp3_missense: bool = True
+    bp4: bool = True
+    bs2: bool = True
+    pm1: Mapping[str, Any] = field(default_factory=dict)
+    bp7_intron_offset: Mapping[str, int] = field(default_factory=lambda: {"donor": 7, "acceptor": 21})
+    note: str = ""
+
+    def cite(self, key: str) -> str:
+        """' (source)' when the gene's own rule set the value of `key`, else ''."""
+        return f" ({self.source})" if self.source and key in self.overridden else ""
+
+    @property
+    def overridden(self) -> frozenset[str]:
+        return frozenset(self.thresholds.get("_overridden", ()))
+
+
+@cache
+def _table() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(resources.files("pidtriage").joinpath("data/acmg_gene_rules.yaml").read_text())
+    return data
+
+
+def rules_for(hgnc_id: str, acmg: Mapping[str, Any]) -> GeneRules:
+    table = _table()
+    entry = table["genes"].get(hgnc_id)
+    if not entry:
+        return GeneRules(thresholds=acmg)
+    overridden = [k for k in _THRESHOLD_KEYS if k in entry]
+    merged = {**acmg, **{k: entry[k] for k in overridden}, "_overridden": tuple(overridden)}
+    return GeneRules(
+        thresholds=merged, source=f"{table['source']}, {entry['symbol']}",
+        pp3_missense=entry.get("pp3_missense", True), bp4=entry.get("bp4", True), bs2=entry.get("bs2", True),
+        pm1=entry.get("pm1", {}), bp7_intron_offset=entry.get("bp7_intron_offset", {"donor": 7, "acceptor": 21}),
+        note=entry.get("note", ""),
+    )
