@@ -27,7 +27,8 @@ def removed_fraction(c: Consequence) -> float | None:
     m = re.match(r"^(\d+)(?:-\d+)?/(\d+)$", c.protein_position or "")
     if not m or int(m.group(2)) == 0:
         return None
-    return max(0.0, 1 - (int(m.group(1)) - 1) / int(m.group(2)))
+    pos, length = int(m.group(1)), int(m.group(2))
+    return max(0, length - pos + 1) / length
 
 
 def _met(strength: str, text: str) -> Criterion:
