@@ -72,14 +72,18 @@ class TriageResult:
 
 
 def _qualifies(av: AnnotatedVariant, cls: Classification) -> bool:
-    """P/LP always; a VUS only when it alters the protein or a splice site (impact HIGH/MODERATE, splice region).
-    Variants without a consequence and not P/LP are not candidates: intronic and unannotated calls stay out."""
+    """P/LP always; a VUS only when it alters the protein (impact HIGH/MODERATE) or a canonical splice site, or
+    sits in a splice region with a SpliceAI prediction meeting PP3. Variants without a consequence and not P/LP
+    are not candidates: intronic, synonymous and unannotated calls stay out."""
     if cls.acmg_class in PLP:
         return True
     if cls.acmg_class != "VUS" or av.consequence is None:
         return False
     c = av.consequence
-    return c.impact in ("HIGH", "MODERATE") or any("splice" in t for t in c.so_terms)
+    if c.impact in ("HIGH", "MODERATE"):
+        return True
+    splice_predicted = any(x.code.startswith("PP3") and x.outcome == Outcome.MET for x in cls.criteria)
+    return any("splice" in t for t in c.so_terms) and splice_predicted
 
 
 def _phenotype(case: CaseInfo, gene: PanelGene) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
@@ -99,13 +103,16 @@ def _population_unchecked(c: Candidate) -> bool:
 
 
 def _level(finding: Finding, meets: bool, classes: Sequence[str], qc_ok: bool, frequency_ok: bool) -> Status:
-    if finding == Finding.NONE:
+    """What a finding alone makes the case (DESIGN.md "Case status"): positive when P/LP variants meet the
+    inheritance; inconclusive for a VUS that meets it, for P/LP that do not fully meet it (a single het in a
+    recessive gene, a female het in an X-linked gene, segregation against), and for an unphased pair; a VUS
+    that does not meet the inheritance (a single VUS in a recessive gene) is listed but changes nothing."""
+    if finding == Finding.NONE or not classes or not all(c in QUALIFYING for c in classes):
         return Status.NEGATIVE
     all_plp = all(c in PLP for c in classes)
-    if meets and all_plp and finding in (Finding.AD_HET, Finding.DE_NOVO, Finding.AR_HOM, Finding.AR_COMPOUND_HET,
-                                         Finding.XL_HEMI, Finding.XL_HET_FEMALE):
+    if meets and all_plp:
         return Status.POSITIVE if qc_ok and frequency_ok else Status.INCONCLUSIVE
-    if any(c in QUALIFYING for c in classes):
+    if meets or finding == Finding.AR_POSSIBLE_COMPOUND_HET or any(c in PLP for c in classes):
         return Status.INCONCLUSIVE
     return Status.NEGATIVE
 
@@ -176,11 +183,11 @@ def _gene_findings(gene: PanelGene, cands: list[Candidate], family: Family, sex:
         if moi.is_x_linked:
             for c in pool:
                 f, meets, note = xlinked_finding(c.av, family, sex, gene.moi)
-                out.append((f, moi, (c,), meets, note))
+                out.append((f, moi, (c,), meets, note, False))
         elif moi == Moi.AD:
             for c in pool:
-                f, meets, note = dominant_finding(c.av, family)
-                out.append((f, moi, (c,), meets, note))
+                f, meets, note, unaffected_carrier = dominant_finding(c.av, family)
+                out.append((f, moi, (c,), meets, note, unaffected_carrier))
         else:
             for f, avs, meets, note in recessive_findings([c.av for c in pool], family):
                 vs = tuple(by_key[a.variant.key] for a in avs)
@@ -188,13 +195,15 @@ def _gene_findings(gene: PanelGene, cands: list[Candidate], family: Family, sex:
                     note = f"{note}: {_single_het_advice(vs[0])}"
                 if _is_pseudoautosomal(gene, build):
                     note += " (pseudoautosomal gene: two copies in both sexes)"
-                out.append((f, moi, vs, meets, note))
+                out.append((f, moi, vs, meets, note, False))
     result = []
-    for f, moi, vs, meets, note in out:
+    for f, moi, vs, meets, note, unaffected_carrier in out:
         classes = [v.classification.acmg_class for v in vs]
         qc_ok = all(not v.qc_flags for v in vs)
         frequency_ok = not any(_population_unchecked(v) for v in vs)
         level = _level(f, meets, classes, qc_ok, frequency_ok)
+        if unaffected_carrier and level == Status.INCONCLUSIVE and not all(c in PLP for c in classes):
+            level = Status.NEGATIVE  # a VUS an unaffected parent also carries: listed, not reportable
         if meets and all(c in PLP for c in classes) and level == Status.INCONCLUSIVE:
             if not qc_ok:
                 note += "; calls fail QC (" + ",".join(sorted({x for v in vs for x in v.qc_flags})) + "): confirm first"

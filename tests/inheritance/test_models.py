@@ -233,3 +233,19 @@ def test_two_genes_of_one_subcategory_note_possible_oligogenic_never_positive(tm
     r = judge([variant("RAG1", 1000, [gt("kid", "0/1")]), variant("DCLRE1C", 1000, [gt("kid", "0/1")])], fam, sex)
     assert r.status == Status.INCONCLUSIVE and r.oligogenic
     assert {"RAG1", "DCLRE1C"} <= set(r.oligogenic[0]["genes"]) and "oligogenic" in r.reason
+
+
+# --- what a VUS alone does ------------------------------------------------------------------------------------------
+
+def test_vus_levels_follow_the_design_table(tmp_path):
+    fam, sex = trio(tmp_path)
+    single = variant("RAG1", 1000, [gt("kid", "0/1"), gt("dad", "0/1"), gt("mum", "0/0")], kind="missense")
+    r = judge([single], fam, sex)
+    assert r.status == Status.NEGATIVE and r.candidates  # listed, but a single VUS in an AR gene changes nothing
+    ad_de_novo = variant("NFKB1", 1000, [gt("kid", "0/1"), gt("dad", "0/0", gq=99), gt("mum", "0/0", gq=99)],
+                         kind="missense")
+    assert judge([ad_de_novo], fam, sex).status == Status.INCONCLUSIVE
+    from_unaffected = variant("NFKB1", 1000, [gt("kid", "0/1"), gt("dad", "0/1"), gt("mum", "0/0")], kind="missense")
+    assert judge([from_unaffected], fam, sex).status == Status.NEGATIVE
+    fam_unknown, _ = trio(tmp_path, dad="0")
+    assert judge([from_unaffected], fam_unknown, sex).status == Status.INCONCLUSIVE

@@ -93,3 +93,67 @@ def test_resource_of_another_build_fails_cases(run_cohort, shared_data):
                       {"genome_build": "GRCh37", "resources": {"clinvar": {"vcf": clinvar38}}})
     assert rows["HG02102"]["status"] == "failed"
     assert "GRCh38" in rows["HG02102"]["reason"] and "GRCh37" in rows["HG02102"]["reason"]
+
+
+SPIKES = [  # (pos, ref, alt, symbol, HG002, HG003 father, HG004 mother): GRCh37 chr1, inside the genes
+    (22400000, "C", "T", "CDC42", "0/1", "0/0", "0/0"),    # de novo in an AD gene
+    (33480000, "C", "T", "AK2", "0/1", "0/1", "0/0"),      # AK2 pair, both from the father: cis
+    (33490000, "G", "A", "AK2", "0/1", "0/1", "0/0"),
+    (235900000, "C", "T", "LYST", "0/1", "0/1", "0/0"),    # LYST pair, one from each parent: trans
+    (235950000, "G", "A", "LYST", "0/1", "0/0", "0/1"),
+]
+CSQ_HEADER = ('##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. Format: '
+              'Allele|Consequence|IMPACT|SYMBOL|Feature|EXON|HGVSc|HGVSp|Protein_position">')
+
+
+def _spiked_giab(shared_data, tmp_path):
+    """The real GIAB trio with stop-gained variants spiked in (CSQ on the spikes only), as a plain VCF."""
+    import gzip
+
+    src = shared_data / "vcf/giab_ashkenazim_trio_exome_chr1-2.GRCh37.vcf.gz"
+    with gzip.open(src, "rt") as fh:
+        lines = fh.read().splitlines()
+    header = [h for h in lines if h.startswith("#")]
+    body = [b for b in lines if not b.startswith("#")]
+    for pos, ref, alt, symbol, *gts in SPIKES:
+        calls = "\t".join(f"{g}:15,15:30:99:0,0,0" for g in gts)
+        csq = f"{alt}|stop_gained|HIGH|{symbol}|tx|3/12|c.100{ref}>{alt}|p.Arg34Ter|34/600"
+        body.append(f"1\t{pos}\t.\t{ref}\t{alt}\t500\tPASS\tCSQ={csq}\tGT:AD:DP:GQ:PL\t{calls}")
+    body.sort(key=lambda b: (b.split("\t")[0] != "1", int(b.split("\t")[1])))
+    out = tmp_path / "giab_spiked.vcf"
+    out.write_text("\n".join([*header[:-1], CSQ_HEADER, header[-1], *body]) + "\n")
+    pop = tmp_path / "population.vcf"  # a population resource covering chr1 with known AN; the spikes are absent
+    pop.write_text('##fileformat=VCFv4.2\n##contig=<ID=1,length=249250621>\n'
+                   '##INFO=<ID=AF_joint,Number=A,Type=Float,Description="AF">\n'
+                   '##INFO=<ID=AN_joint,Number=1,Type=Integer,Description="AN">\n'
+                   '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t1000\t.\tA\tG\t.\tPASS\tAF_joint=0.1;AN_joint=150000\n')
+    import pysam
+
+    pysam.tabix_index(str(pop), preset="vcf", force=True)
+    return out, str(pop) + ".gz"
+
+
+def test_giab_trio_with_spiked_variants_and_its_ped(run_cohort, shared_data, tmp_path):
+    vcf, pop = _spiked_giab(shared_data, tmp_path)
+    ped = shared_data / "vcf/giab_ashkenazim_trio.ped"
+    rows = run_cohort("sample_id\tvcf\tsex\taffected", [
+        f"HG002\t{vcf}\tmale\ttrue", f"HG003\t{vcf}\tunknown\tfalse", f"HG004\t{vcf}\tunknown\tfalse",
+    ], {"genome_build": "GRCh37", "pedigree": str(ped),
+        "resources": {"population": {"vcf": pop, "af_field": "AF_joint", "an_field": "AN_joint", "faf_field": "",
+                                     "nhomalt_field": ""}}})
+    assert set(rows) == {"HG002"}  # parents unaffected in the sheet; the PED's "unknown" (0) keeps that
+    assert rows["HG002"]["status"] == "positive"
+    doc = json.loads((tmp_path / "results/cases/HG002/triage.json").read_text())
+    assert doc["case"]["father_id"] == "HG003" and doc["case"]["mother_id"] == "HG004"  # from the PED
+    findings: dict = {}
+    for f in doc["findings"]:  # best first: keep the first finding of each kind per gene
+        findings.setdefault((f["gene"], f["finding"]), f)
+    trans = findings[("LYST", "AR_compound_het")]
+    assert trans["variants"] == ["1:235900000:C:T", "1:235950000:G:A"] and trans["level"] == "positive"
+    assert findings[("CDC42", "de_novo")]["level"] == "positive"
+    assert ("AK2", "AR_compound_het") not in findings and ("AK2", "AR_possible_compound_het") not in findings
+    assert [f["finding"] for f in doc["findings"] if f["gene"] == "AK2"] == ["AR_single_het", "AR_single_het"]
+    cands = {(c["gene"], c["pos"]): c for c in doc["candidates"]}
+    assert "PS2" in cands[("CDC42", 22400000)]["acmg_criteria"]  # parentage supported: 2/253 Mendelian errors
+    assert "PM3" in cands[("LYST", 235900000)]["acmg_criteria"].split(",")
+    assert cands[("AK2", 33480000)]["acmg_class"] == "LP"  # PVS1 + PM2_Supporting, no PM3 in cis

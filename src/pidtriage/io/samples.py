@@ -32,6 +32,8 @@ def read_sample_sheet(path: str | Path, *, pedigree: str | Path | None = None) -
     rows = _read_sheet(Path(path))
     if pedigree:
         rows = apply_pedigree(rows, read_ped(pedigree), sheet=Path(path))
+    for row in rows:
+        row["affected"] = row["affected"] or "true"  # the sheet's default: every individual is a case
     _check_parents(rows, Path(path))
     return rows
 
@@ -64,8 +66,8 @@ def _read_sheet(p: Path) -> list[SampleRow]:
         row["sex"] = row["sex"].lower()
         if not row.get("vcf"):
             raise ConfigError(f"{p} line {n} ({sid}): the vcf column is empty")
-        affected = row.get("affected", "").lower() or "true"
-        if affected not in ("true", "false", "unknown"):
+        affected = row.get("affected", "").lower()
+        if affected not in ("", "true", "false", "unknown"):
             raise ConfigError(f"{p} line {n} ({sid}): affected {row.get('affected')!r} must be true, false or unknown")
         row["affected"] = affected
         try:
@@ -105,7 +107,8 @@ def read_ped(path: str | Path) -> dict[str, dict[str, str]]:
 
 
 def apply_pedigree(rows: list[SampleRow], ped: dict[str, dict[str, str]], *, sheet: Path) -> list[SampleRow]:
-    """The PED fills empty sheet columns and sets affection status; it never silently changes a stated sex."""
+    """The PED fills empty sheet columns and sets affection status where it knows it (phenotype 1 or 2; a PED
+    "unknown" keeps the sheet's value); it never silently changes a stated sex."""
     out = []
     ids = {r["sample_id"] for r in rows}
     for r in rows:
@@ -122,7 +125,8 @@ def apply_pedigree(rows: list[SampleRow], ped: dict[str, dict[str, str]], *, she
         for col in ("family_id", "father_id", "mother_id"):
             if not row.get(col) and entry[col] in ids:
                 row[col] = entry[col]
-        row["affected"] = entry["affected"]
+        if entry["affected"] != "unknown" or not row.get("affected"):
+            row["affected"] = entry["affected"]  # a PED "unknown" (0/-9) keeps what the sheet says
         out.append(row)
     return out
 
