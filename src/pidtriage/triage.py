@@ -71,13 +71,13 @@ class TriageResult:
     oligogenic: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _qualifies(av: AnnotatedVariant, cls: Classification) -> bool:
-    """P/LP always; a VUS only when it alters the protein (impact HIGH/MODERATE) or a canonical splice site, or
-    sits in a splice region with a SpliceAI prediction meeting PP3. Variants without a consequence and not P/LP
-    are not candidates: intronic, synonymous and unannotated calls stay out."""
+def _qualifies(av: AnnotatedVariant, cls: Classification, min_vus_points: int = 1) -> bool:
+    """P/LP always; a VUS with at least `min_vus_points` only when it alters the protein (impact HIGH/MODERATE)
+    or a canonical splice site, or sits in a splice region with a SpliceAI prediction meeting PP3. Variants
+    without a consequence and not P/LP are not candidates: intronic, synonymous and unannotated calls stay out."""
     if cls.acmg_class in PLP:
         return True
-    if cls.acmg_class != "VUS" or av.consequence is None:
+    if cls.acmg_class != "VUS" or av.consequence is None or cls.points < min_vus_points:
         return False
     c = av.consequence
     if c.impact in ("HIGH", "MODERATE"):
@@ -274,7 +274,7 @@ def triage_case(
             continue
         gene = panel_genes[av.hgnc_id]
         cls = classify(av, gene, acmg, min_stars=min_stars, family=family, de_novo=is_de_novo(av, family))
-        if not _qualifies(av, cls):
+        if not _qualifies(av, cls, int(thresholds["triage"]["min_vus_points"])):
             continue
         qc = tuple(genotype_checks(av.variant, gt, qc_t, haploid=av.haploid_region))
         per_gene[av.hgnc_id].append(
