@@ -80,4 +80,8 @@ def test_killed_run_resumes(repo, demo_data, tool_env, tmp_path):
     _finish(_snakemake(repo, cfg, tool_env, "--cores", "2"))
     after = _mtimes(out)
     assert len(after) == len(rows)
-    assert {k: after[k] for k in finished} == finished  # finished cases not redone
+    # Finished cases are not redone. With --cores 1 one job at most was running at the kill: if it had just
+    # written its triage.json (atomically) but Snakemake had not yet recorded the job as done, Snakemake
+    # rightly reruns that one job, so one case may be redone, never more.
+    redone = [k for k in finished if after[k] != finished[k]]
+    assert len(redone) <= 1, redone
