@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -14,7 +15,7 @@ import yaml
 
 from pidtriage.errors import ConfigError
 
-__all__ = ["Config", "load_config", "schema"]
+__all__ = ["Config", "load_config", "schema", "write_merged_config"]
 
 
 @cache
@@ -100,3 +101,16 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+def write_merged_config(values: dict[str, Any], path: str | Path) -> str:
+    """Write the effective config as YAML (only when its content changes, atomically: a cluster job that parses
+    the workflow again rewrites nothing) and return the path."""
+    p = Path(path)
+    text = yaml.safe_dump(values, sort_keys=True)
+    if not p.exists() or p.read_text(encoding="utf-8") != text:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_name(f"{p.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, p)
+    return str(p)

@@ -69,6 +69,8 @@ class TriageResult:
     candidates: list[Candidate] = field(default_factory=list)
     n_variants: int = 0
     oligogenic: list[dict[str, Any]] = field(default_factory=list)
+    # every annotated variant the proband carries, by "chrom:pos:ref:alt:GENE": class, points, kept or why not
+    assessed: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _qualifies(av: AnnotatedVariant, cls: Classification, min_vus_points: int = 1) -> bool:
@@ -84,6 +86,16 @@ def _qualifies(av: AnnotatedVariant, cls: Classification, min_vus_points: int = 
         return True
     splice_predicted = any(x.code.startswith("PP3") and x.outcome == Outcome.MET for x in cls.criteria)
     return any("splice" in t for t in c.so_terms) and splice_predicted
+
+
+def _not_qualifying_reason(av: AnnotatedVariant, cls: Classification, min_vus_points: int) -> str:
+    if cls.acmg_class in ("LB", "B"):
+        return f"dropped: {cls.acmg_class} ({cls.codes or 'no criteria'})"
+    if av.consequence is None:
+        return "dropped: no consequence annotation and not P/LP"
+    if cls.acmg_class == "VUS" and cls.points < min_vus_points:
+        return f"dropped: VUS with {cls.points} point(s) < triage.min_vus_points {min_vus_points}"
+    return f"dropped: VUS with a {'&'.join(av.consequence.so_terms)} consequence (not protein-altering, no splice prediction)"
 
 
 def _phenotype(case: CaseInfo, gene: PanelGene) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
@@ -268,13 +280,19 @@ def triage_case(
     build = str(thresholds.get("genome_build", "GRCh38"))
     min_stars = int(thresholds["resources"]["clinvar"]["min_review_stars"])
     per_gene: dict[str, list[Candidate]] = defaultdict(list)
+    assessed: dict[str, dict[str, Any]] = {}
+    min_vus = int(thresholds["triage"]["min_vus_points"])
     for av in variants:
         gt = av.genotype_of(family.proband)
         if gt is None or gt.alt_count == 0:
             continue
         gene = panel_genes[av.hgnc_id]
         cls = classify(av, gene, acmg, min_stars=min_stars, family=family, de_novo=is_de_novo(av, family))
-        if not _qualifies(av, cls, int(thresholds["triage"]["min_vus_points"])):
+        assessed[f"{av.variant.key}:{gene.symbol}"] = {
+            "gene": gene.symbol, "acmg_class": cls.acmg_class, "acmg_points": cls.points, "criteria": cls.codes,
+            "consequence": "&".join(av.consequence.so_terms) if av.consequence else "",
+            "reason": _not_qualifying_reason(av, cls, min_vus)}  # fmt: skip
+        if not _qualifies(av, cls, min_vus):
             continue
         qc = tuple(genotype_checks(av.variant, gt, qc_t, haploid=av.haploid_region))
         per_gene[av.hgnc_id].append(
@@ -301,7 +319,11 @@ def triage_case(
         status = Status.INCONCLUSIVE
     else:
         status, reason = Status.NEGATIVE, f"no qualifying variant in the {len(panel_genes)} panel genes"
-    return TriageResult(status, reason, reportable, candidates, n_variants=len(variants), oligogenic=oligo)
+    for c in candidates:
+        assessed[f"{c.av.variant.key}:{c.gene.symbol}"]["reason"] = (
+            f"kept: candidate {c.rank}, {c.finding} ({'meets' if c.meets else 'does not meet'} {c.moi})")
+    return TriageResult(status, reason, reportable, candidates, n_variants=len(variants), oligogenic=oligo,
+                        assessed=assessed)
 
 
 def _rank_candidates(findings: Sequence[GeneFinding]) -> list[Candidate]:

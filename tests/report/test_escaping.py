@@ -12,7 +12,7 @@ import pytest
 
 pytestmark = pytest.mark.workflow
 
-TEMPLATE_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "div", "span", "table", "tr",
+TEMPLATE_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "div", "span", "table", "tr",
                  "th", "td", "ul", "li", "dl", "dt", "dd", "strong", "br", "code", "a"}
 LENGTHS = {"4": 190214555, "11": 135086622, "X": 156040895, "Y": 57227415}
 EVIL_SAMPLE = "<svg/onload=alert(1)>"

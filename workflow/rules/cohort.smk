@@ -5,13 +5,15 @@ rule cohort:
         summary=f"{OUT}/cohort/summary.tsv",
         flagged=f"{OUT}/cohort/no_known_defect.tsv",
         html=f"{OUT}/cohort/report.html",
+        **({"xlsx": f"{OUT}/cohort/summary.xlsx"} if config["report"]["xlsx"] else {}),
     log:
         f"{LOGS}/cohort.log",
     benchmark:
         f"{OUT}/benchmarks/cohort.tsv"
     params:
         outdir=lambda wildcards, output: os.path.dirname(output.summary),
+        flags="--xlsx" if config["report"]["xlsx"] else "",
     conda:
         "../envs/pidtriage.yaml"
     shell:
-        "pidtriage cohort {input} --outdir {params.outdir} > {log} 2>&1"
+        "pidtriage cohort {input} --outdir {params.outdir} {params.flags} > {log} 2>&1"

@@ -3,7 +3,7 @@ import os
 
 from snakemake.utils import validate
 
-from pidtriage.config import validate_config
+from pidtriage.config import validate_config, write_merged_config
 from pidtriage.io.samples import cases_from_rows, read_sample_sheet
 
 validate(config, schema="../schemas/config.schema.yaml")
@@ -12,7 +12,9 @@ config.update(CONFIG.values)
 OUT = config["outdir"]
 WORK = config.get("workdir") or f"{OUT}/work"
 LOGS = f"{OUT}/logs"
-CONFIGFILE = workflow.overwrite_configfiles[-1] if workflow.overwrite_configfiles else "config/config.yaml"
+# The pidtriage commands read the config Snakemake ended up with (every --configfile merged, --config applied,
+# defaults filled), written here when it changes: passing only the last --configfile would lose the others.
+CONFIGFILE = write_merged_config(CONFIG.values, f"{WORK}/config.yaml")
 ROWS = read_sample_sheet(config["samples"], pedigree=config.get("pedigree") or None)
 CASES = {c.sample_id: c for c in cases_from_rows(ROWS)}
 
@@ -22,8 +24,12 @@ wildcard_constraints:
 
 
 def get_final_outputs():
-    per_case = expand(f"{OUT}/cases/{{sample}}/{{f}}", sample=sorted(CASES), f=["triage.json", "candidates.tsv", "report.html"])
+    files = ["triage.json", "variants.tsv", "candidates.tsv", "report.html"]
+    files += ["candidates.xlsx", "variants.xlsx"] if config["report"]["xlsx"] else []
+    files += ["report.pdf"] if config["report"]["pdf"] else []
+    per_case = expand(f"{OUT}/cases/{{sample}}/{{f}}", sample=sorted(CASES), f=files)
     cohort = [f"{OUT}/cohort/{f}" for f in ("summary.tsv", "no_known_defect.tsv", "report.html")]
+    cohort += [f"{OUT}/cohort/summary.xlsx"] if config["report"]["xlsx"] else []
     return per_case + cohort
 
 

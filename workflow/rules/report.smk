@@ -1,18 +1,31 @@
+# Per-case files rendered from triage.json (and the variants.tsv beside it); xlsx and pdf as configured.
+REPORT_OUT = {
+    "tsv": f"{OUT}/cases/{{sample}}/candidates.tsv",
+    "html": f"{OUT}/cases/{{sample}}/report.html",
+}
+if config["report"]["xlsx"]:
+    REPORT_OUT |= {"cxlsx": f"{OUT}/cases/{{sample}}/candidates.xlsx",
+                   "vxlsx": f"{OUT}/cases/{{sample}}/variants.xlsx"}
+if config["report"]["pdf"]:
+    REPORT_OUT["pdf"] = f"{OUT}/cases/{{sample}}/report.pdf"
+
+
 rule report:
     input:
-        f"{OUT}/cases/{{sample}}/triage.json",
+        json=f"{OUT}/cases/{{sample}}/triage.json",
+        variants=f"{OUT}/cases/{{sample}}/variants.tsv",
     output:
-        tsv=f"{OUT}/cases/{{sample}}/candidates.tsv",
-        html=f"{OUT}/cases/{{sample}}/report.html",
+        **REPORT_OUT,
     log:
         f"{LOGS}/report/{{sample}}.log",
     benchmark:
         f"{OUT}/benchmarks/report/{{sample}}.tsv"
     params:
         outdir=lambda wildcards, output: os.path.dirname(output.html),
+        flags=("--xlsx " if config["report"]["xlsx"] else "") + ("--pdf" if config["report"]["pdf"] else ""),
     group:
         "case"
     conda:
         "../envs/pidtriage.yaml"
     shell:
-        "pidtriage report {input} --outdir {params.outdir} > {log} 2>&1"
+        "pidtriage report {input.json} --outdir {params.outdir} {params.flags} > {log} 2>&1"

@@ -3,7 +3,8 @@ rule triage:
         record=f"{WORK}/annotate/{{sample}}.json",
         coverage=f"{WORK}/coverage/{{sample}}.json",
     output:
-        f"{OUT}/cases/{{sample}}/triage.json",
+        json=f"{OUT}/cases/{{sample}}/triage.json",
+        variants=f"{OUT}/cases/{{sample}}/variants.tsv",
     log:
         f"{LOGS}/triage/{{sample}}.log",
     benchmark:
@@ -15,4 +16,4 @@ rule triage:
     conda:
         "../envs/pidtriage.yaml"
     shell:
-        "pidtriage triage --configfile {params.configfile} --record {input.record} --coverage {input.coverage} --out {output} > {log} 2>&1"
+        "pidtriage triage --configfile {params.configfile} --record {input.record} --coverage {input.coverage} --out {output.json} > {log} 2>&1"

@@ -62,11 +62,14 @@ def add_parsers(sub: Any) -> None:
     r = sub.add_parser("report", help="candidates.tsv and report.html from triage.json")
     r.add_argument("triage_json")
     r.add_argument("--outdir", required=True)
+    r.add_argument("--xlsx", action="store_true", help="also candidates.xlsx and variants.xlsx")
+    r.add_argument("--pdf", action="store_true", help="also report.pdf (WeasyPrint)")
     r.set_defaults(func=cmd_report)
 
     c = sub.add_parser("cohort", help="summary.tsv, no_known_defect.tsv and report.html from every triage.json")
     c.add_argument("triage_jsons", nargs="+")
     c.add_argument("--outdir", required=True)
+    c.add_argument("--xlsx", action="store_true", help="also summary.xlsx")
     c.set_defaults(func=cmd_cohort)
 
     run = sub.add_parser("run", help="one case, every step, without Snakemake")
@@ -131,28 +134,44 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 def cmd_triage(args: argparse.Namespace) -> int:
     from pidtriage.case import load_panel, read_stage, triage_stage
-    from pidtriage.io.records import read_json, write_json
+    from pidtriage.io.records import read_json, write_json, write_text
 
     config = _config(args)
     coverage = read_json(args.coverage) if args.coverage else None
-    write_json(args.out, triage_stage(read_stage(args.record), config, load_panel(config), coverage))
+    doc, variants = triage_stage(read_stage(args.record), config, load_panel(config), coverage)
+    write_json(args.out, doc)
+    write_text(Path(args.out).with_name("variants.tsv"), variants)
     return 0
 
 
-def write_case_reports(doc: dict[str, Any], outdir: str | Path) -> None:
+def write_case_reports(doc: dict[str, Any], outdir: str | Path, *, xlsx: bool = True, pdf: bool = False) -> None:
+    """candidates.tsv, report.html, and (when asked) candidates.xlsx + variants.xlsx and report.pdf, all
+    rendered from triage.json (variants.xlsx from the variants.tsv the triage stage wrote beside it)."""
     from pidtriage.io.records import write_text
     from pidtriage.report.html import render_case
     from pidtriage.report.tables import candidates_tsv
 
     out = Path(outdir)
-    write_text(out / "candidates.tsv", candidates_tsv(doc))
-    write_text(out / "report.html", render_case(doc))
+    candidates = candidates_tsv(doc)
+    html = render_case(doc)
+    write_text(out / "candidates.tsv", candidates)
+    write_text(out / "report.html", html)
+    if xlsx:
+        from pidtriage.report.xlsx import tsv_sheets_to_xlsx
+
+        tsv_sheets_to_xlsx(out / "candidates.xlsx", {"candidates": candidates})
+        variants = out / "variants.tsv"
+        tsv_sheets_to_xlsx(out / "variants.xlsx", {"variants": variants.read_text() if variants.exists() else ""})
+    if pdf:
+        from pidtriage.report.pdf import write_pdf
+
+        write_pdf(html, out / "report.pdf")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from pidtriage.io.records import read_json
 
-    write_case_reports(read_json(args.triage_json), args.outdir)
+    write_case_reports(read_json(args.triage_json), args.outdir, xlsx=args.xlsx, pdf=args.pdf)
     return 0
 
 
@@ -166,6 +185,14 @@ def cmd_cohort(args: argparse.Namespace) -> int:
     write_text(out / "summary.tsv", summary_tsv(docs))
     write_text(out / "no_known_defect.tsv", no_known_defect_tsv(docs))
     write_text(out / "report.html", render_cohort(docs, [summary_row(d) for d in docs]))
+    if args.xlsx:
+        from pidtriage.report.tables import candidates_tsv
+        from pidtriage.report.xlsx import tsv_sheets_to_xlsx
+
+        every = "".join((candidates_tsv(d) if i == 0 else candidates_tsv(d).split("\n", 1)[1])
+                        for i, d in enumerate(docs))  # fmt: skip
+        tsv_sheets_to_xlsx(out / "summary.xlsx", {"summary": summary_tsv(docs), "no_known_defect":
+                                                  no_known_defect_tsv(docs), "candidates": every})
     return 0
 
 
@@ -178,7 +205,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         triage_stage,
         validate_stage,
     )
-    from pidtriage.io.records import write_json
+    from pidtriage.io.records import write_json, write_text
     from pidtriage.models import CaseInfo, Sex
 
     config = _config(args)
@@ -193,9 +220,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     coverage = coverage_stage(record, config, panel)
     record = extract_stage(record, config, panel, out_vcf=work / "panel.vcf.gz", workdir=work)
     record = annotate_stage(record, config, panel)
-    doc = triage_stage(record, config, panel, coverage)
+    doc, variants = triage_stage(record, config, panel, coverage)
     write_json(case_dir / "triage.json", doc)
-    write_case_reports(doc, case_dir)
+    write_text(case_dir / "variants.tsv", variants)
+    write_case_reports(doc, case_dir, xlsx=bool(config.get("report", "xlsx")), pdf=bool(config.get("report", "pdf")))
     print(f"{args.sample_id}: {doc['status']}: {doc['reason']}")
     if doc["status"] == "failed":
         print(f"pidtriage: {doc['reason']}", file=sys.stderr)

@@ -8,12 +8,20 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from pidtriage.report.wording import (
+    IUIS_TABLES,
+    criterion_words,
+    finding_words,
+    frequency_words,
+    result_sentence,
+)
+
 __all__ = ["render_case", "render_cohort"]
 
 HEADLINE = {
     "positive": "A causative genetic finding was identified",
     "inconclusive": "A possible finding needs review",
-    "negative": "No known genetic defect found",
+    "negative": "No known genetic defect found",  # never "no genetic cause"
     "failed": "Could not be analysed",
 }
 
@@ -22,6 +30,10 @@ def _env() -> Environment:
     env = Environment(loader=PackageLoader("pidtriage", "report/templates"), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["af"] = lambda v: "." if v is None else ("absent" if v == 0 else f"{v:.2g}")
+    env.filters["plain"] = criterion_words
+    env.filters["finding_words"] = finding_words
+    env.globals["frequency_words"] = frequency_words
+    env.globals["iuis_tables"] = IUIS_TABLES
     return env
 
 
@@ -31,7 +43,7 @@ def render_case(doc: Mapping[str, Any]) -> str:
     keys = {f"{c['chrom']}:{c['pos']}:{c['ref']}:{c['alt']}" for c in findings}
     others = [c for c in doc["candidates"] if f"{c['chrom']}:{c['pos']}:{c['ref']}:{c['alt']}" not in keys]
     return _env().get_template("case.html").render(doc=doc, headline=HEADLINE[doc["status"]], findings=findings,
-                                                    others=others)
+                                                    others=others, sentence=result_sentence(doc))
 
 
 def render_cohort(docs: Sequence[Mapping[str, Any]], summary: Sequence[Mapping[str, Any]]) -> str:

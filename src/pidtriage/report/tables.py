@@ -7,8 +7,16 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["CANDIDATE_COLUMNS", "NO_KNOWN_DEFECT_COLUMNS", "SUMMARY_COLUMNS", "candidates_tsv", "no_known_defect_tsv",
-           "summary_row", "summary_tsv"]
+__all__ = [
+    "CANDIDATE_COLUMNS",
+    "NO_KNOWN_DEFECT_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "candidates_tsv",
+    "no_known_defect_tsv",
+    "summary_row",
+    "summary_tsv",
+    "tsv",
+]
 
 CANDIDATE_COLUMNS = ("rank", "gene", "hgnc_id", "chrom", "pos", "ref", "alt", "genotype", "zygosity", "moi", "finding",
                      "consequence", "hgvs_c", "hgvs_p", "population_af", "clinvar_significance", "clinvar_stars",
@@ -31,7 +39,7 @@ def _cell(value: Any) -> str:
     return text if text else "."
 
 
-def _tsv(columns: Iterable[str], rows: Iterable[Mapping[str, Any]]) -> str:
+def tsv(columns: Iterable[str], rows: Iterable[Mapping[str, Any]]) -> str:
     out = io.StringIO()
     w = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\")
     cols = list(columns)
@@ -42,7 +50,7 @@ def _tsv(columns: Iterable[str], rows: Iterable[Mapping[str, Any]]) -> str:
 
 
 def candidates_tsv(doc: Mapping[str, Any]) -> str:
-    return _tsv(CANDIDATE_COLUMNS, doc["candidates"])
+    return tsv(CANDIDATE_COLUMNS, doc["candidates"])
 
 
 def summary_row(doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -69,7 +77,7 @@ def summary_row(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def summary_tsv(docs: Iterable[Mapping[str, Any]]) -> str:
-    return _tsv(SUMMARY_COLUMNS, sorted((summary_row(d) for d in docs), key=lambda r: r["sample_id"]))
+    return tsv(SUMMARY_COLUMNS, sorted((summary_row(d) for d in docs), key=lambda r: r["sample_id"]))
 
 
 def no_known_defect_tsv(docs: Iterable[Mapping[str, Any]]) -> str:
@@ -78,4 +86,4 @@ def no_known_defect_tsv(docs: Iterable[Mapping[str, Any]]) -> str:
          "suspected_category": d["case"]["suspected_category"], "next_steps": " | ".join(d["next_steps"])}
         for d in sorted(docs, key=lambda d: d["case"]["sample_id"]) if d["no_known_defect"]
     ]  # fmt: skip
-    return _tsv(NO_KNOWN_DEFECT_COLUMNS, rows)
+    return tsv(NO_KNOWN_DEFECT_COLUMNS, rows)

@@ -1,0 +1,22 @@
+"""report.pdf from the same HTML as report.html, with WeasyPrint (chosen over headless Chromium: same page-one
+content on the demo reports, CSS paged media for A4, a pip install of a few MB instead of a browser, 6x faster;
+tests/benchmarks/RESULTS.md). The page makes no request: any URL fetch is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["write_pdf"]
+
+
+def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
+    raise ValueError(f"report.pdf: refusing to fetch {url!r} (reports are self-contained)")
+
+
+def write_pdf(html: str, path: str | Path) -> None:
+    import weasyprint  # heavy import, only when PDFs are enabled
+
+    p = Path(path)
+    tmp = p.with_name(p.name + ".tmp")
+    weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf(str(tmp))
+    tmp.replace(p)

@@ -1,0 +1,113 @@
+"""Plain words for the counsellor's report, from triage.json fields: the result sentence, how a genotype meets
+the inheritance, what each criterion means, frequencies people can read. Formatting only: every decision is
+already in triage.json."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["IUIS_TABLES", "criterion_words", "finding_words", "frequency_words", "result_sentence"]
+
+# The IUIS 2024 classification's major categories ("Major category" column of the IUIS table).
+IUIS_TABLES = {
+    "1": "immunodeficiencies affecting cellular and humoral immunity",
+    "2": "combined immunodeficiencies with associated or syndromic features",
+    "3": "predominantly antibody deficiencies",
+    "4": "diseases of immune dysregulation",
+    "5": "congenital defects of phagocyte number or function",
+    "6": "defects in intrinsic and innate immunity",
+    "7": "autoinflammatory disorders",
+    "8": "complement deficiencies",
+    "9": "bone marrow failure",
+    "10": "phenocopies of inborn errors of immunity",
+}
+
+_FINDING = {
+    "AD_het": "one copy changed, as expected for a dominant condition",
+    "de_novo": "one copy changed, new in the patient (absent from both parents), as expected for a dominant condition",
+    "AR_hom": "both copies carry the same change, as expected for a recessive condition",
+    "AR_compound_het": "two different changes, one on each copy of the gene, as expected for a recessive condition",
+    "AR_possible_compound_het": "two different changes in a recessive gene; whether they are on different copies "
+                                "is not known yet (testing the parents can tell)",
+    "AR_single_het": "one changed copy of a recessive gene: on its own this usually makes a carrier",
+    "XL_hemi": "the single X-chromosome copy of a male is changed, as expected for an X-linked condition",
+    "XL_het_female": "one of two X-chromosome copies changed in a female: usually a carrier",
+}
+
+_PLAIN = {
+    "PVS1": "predicted to stop the gene from working (loss of function)",
+    "PS1": "the same protein change is a known disease-causing change",
+    "PS2": "new in the patient (de novo), with parentage supported by the data",
+    "PM6": "new in the patient (de novo), parentage assumed",
+    "PM1": "lies in a critical part of the protein",
+    "PM2": "absent or extremely rare in the general population",
+    "PM3": "found together with a disease-causing change on the other copy of the gene",
+    "PM4": "changes the length of the protein",
+    "PM5": "another change at the same protein position is known to cause disease",
+    "PP3": "computer predictions suggest it is damaging",
+    "PP5": "reported as disease-causing in ClinVar",
+    "BA1": "too common in the general population to cause a rare disease",
+    "BS1": "more common in the general population than the disease allows",
+    "BS2": "seen in healthy people in the state that would cause disease",
+    "BP4": "computer predictions suggest no effect",
+    "BP6": "reported as harmless in ClinVar",
+    "BP7": "does not change the protein and is not predicted to affect splicing",
+}
+_STRENGTH = {"very_strong": "very strong", "strong": "strong", "moderate": "moderate", "supporting": "supporting",
+             "stand_alone": "stand-alone"}
+
+
+def finding_words(finding: str) -> str:
+    return _FINDING.get(finding, finding)
+
+
+def criterion_words(criterion: Mapping[str, Any]) -> str:
+    """'absent or extremely rare in the general population (PM2_Supporting, supporting)'."""
+    base = criterion["code"].split("_")[0]
+    plain = _PLAIN.get(base, criterion["code"])
+    direction = "against" if criterion["points"] < 0 else "for"
+    return f"{plain} ({criterion['code']}, {_STRENGTH.get(criterion['strength'], criterion['strength'])} evidence {direction})"
+
+
+def frequency_words(af: float | None, found: bool | None) -> str:
+    if found is False or af == 0:
+        return "not seen in the population resource"
+    if af is None:
+        return "not checked"
+    one_in = 1 / af if af > 0 else 0
+    return f"{af:.2g} (about 1 in {one_in:,.0f} alleles)" if one_in >= 10 else f"{af:.2g}"
+
+
+def _disease(candidate: Mapping[str, Any]) -> str:
+    diseases = candidate.get("diseases") or []
+    if not diseases:
+        return ""
+    names = "; ".join(d["name"] for d in diseases[:2]) + ("; and others" if len(diseases) > 2 else "")
+    tables = sorted({d["iuis_table"] for d in diseases if d["iuis_table"]})
+    cats = ", ".join(f"IUIS table {t}: {IUIS_TABLES.get(t, '')}" for t in tables)
+    return f" ({names}{'; ' + cats if cats else ''})"
+
+
+def result_sentence(doc: Mapping[str, Any]) -> str:
+    """The result in one sentence, in the words of DESIGN's status vocabulary."""
+    status = doc["status"]
+    n = doc["provenance"]["panel_genes"]
+    if status == "failed":
+        return f"The sample could not be analysed: {doc['reason']}"
+    if status == "negative":
+        return (f"No causative variant was identified in the {n} genes analysed. This does not rule out a genetic "
+                "cause: see what this test cannot see and the next steps below.")
+    top = doc["findings"][0] if doc["findings"] else None
+    if top is None:
+        return doc["reason"]
+    cand = next((c for c in doc["candidates"] if c["gene"] == top["gene"]), {})
+    classes = {"P": "pathogenic", "LP": "likely pathogenic", "VUS": "of uncertain significance"}
+    cls = " and ".join(dict.fromkeys(classes.get(c, c) for c in top["classes"]))
+    what = finding_words(top["finding"])
+    if status == "positive":
+        return (f"A genetic finding in {top['gene']}{_disease(cand)}: {what}; the variant(s) are {cls}. This can "
+                "explain an inborn error of immunity of this type: confirm it by an independent method and relate "
+                "it to the clinical picture.")
+    return (f"No confirmed genetic diagnosis. A possible finding needs review in {top['gene']}{_disease(cand)}: "
+            f"{what}; the variant(s) are {cls}.")
