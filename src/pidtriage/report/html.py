@@ -47,16 +47,50 @@ def render_case(doc: Mapping[str, Any]) -> str:
 
 
 def render_cohort(docs: Sequence[Mapping[str, Any]], summary: Sequence[Mapping[str, Any]]) -> str:
+    from pidtriage.report.svg import histogram, stacked_bars
+
+    statuses = ["positive", "inconclusive", "negative", "failed"]
     counts = Counter(d["status"] for d in docs)
     analysed = sum(v for k, v in counts.items() if k != "failed")
-    yield_pct = f"{100 * counts['positive'] / analysed:.0f}%" if analysed else "n/a"
     by_category: dict[str, Counter[str]] = {}
     for d in docs:
         for cat in d["case"]["suspected_category"] or ["not given"]:
             by_category.setdefault(cat, Counter())[d["status"]] += 1
-    genes = Counter(g for row in summary if row["status"] == "positive" for g in row["genes"])
+    categories = sorted(by_category.items(), key=lambda kv: (not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit() else 0, kv[0]))
+    genes: dict[str, Counter[str]] = {}
+    for d in docs:  # genes of the findings that set each case's status, once per case
+        if d["status"] in ("positive", "inconclusive"):
+            for g in sorted({f["gene"] for f in d["findings"] if f["level"] == d["status"]}):
+                genes.setdefault(g, Counter())[d["status"]] += 1
+    gene_rows = sorted(genes.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    qc_rows = [_qc_row(d) for d in docs]
+    charts = {
+        "category": stacked_bars([(f"{c} {IUIS_TABLES.get(c, '')}".strip(), n) for c, n in categories], statuses,
+                                 title="Status by suspected IUIS category"),
+        "genes": stacked_bars(gene_rows[:25], ["positive", "inconclusive"], title="Findings by gene"),
+        "records": histogram([r["records"] for r in qc_rows if r["records"] is not None and r["status"] != "failed"],
+                             title="Records in the panel regions per case", unit="records"),
+    }
     return _env().get_template("cohort.html").render(
-        docs=docs, summary=summary, counts=counts, total=len(docs), yield_pct=yield_pct,
-        by_category=sorted(by_category.items()), genes=genes.most_common(),
-        statuses=["positive", "inconclusive", "negative", "failed"],
+        docs=docs, summary=summary, counts=counts, total=len(docs), analysed=analysed,
+        yield_pct=_pct(counts["positive"], analysed), by_category=categories, genes=gene_rows,
+        statuses=statuses, qc_rows=qc_rows, charts=charts, pct=_pct, iuis_tables=IUIS_TABLES,
     )
+
+
+def _pct(n: int, total: int) -> str:
+    return f"{100 * n / total:.0f}%" if total else "n/a"
+
+
+def _qc_row(d: Mapping[str, Any]) -> dict[str, Any]:
+    qc = d["qc"]
+    proband = (qc.get("individuals") or [{}])[0]
+    mendel = qc.get("mendelian") or {}
+    return {
+        "sample_id": d["case"]["sample_id"], "status": d["status"], "sex_reported": qc["sex_reported"],
+        "sex_inferred": qc["sex_inferred"], "sex_check": qc["sex_check"],
+        "records": qc.get("records_in_panel_regions"),
+        "ti_tv": (proband.get("panel") or {}).get("ti_tv"),
+        "mendelian": f"{mendel['errors']}/{mendel['informative_sites']}" if mendel.get("evaluated") else ".",
+        "warnings": qc.get("warnings", []), "failure": d["reason"] if d["status"] == "failed" else "",
+    }  # fmt: skip
