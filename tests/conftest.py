@@ -78,3 +78,20 @@ def demo_data(tmp_path_factory) -> Path:
     subprocess.run([sys.executable, str(REPO / "scripts/make_demo_data.py"), "--outdir", str(out)], check=True,
                    capture_output=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def demo_results(repo: Path, tool_env: dict[str, str], tmp_path_factory) -> Path:
+    """The bundled demo cohort run once through Snakemake (the README's `make demo`), results in a temporary
+    directory; shared by the demo, golden-file and browser tests."""
+    out = tmp_path_factory.mktemp("demo") / "results"
+    exe = Path(sys.executable).with_name("snakemake")
+    result = subprocess.run([str(exe), "-s", "workflow/Snakefile", "--cores", "2", "--config", f"outdir={out}"],
+                            cwd=repo, capture_output=True, text=True, timeout=600, env=tool_env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from this run's demo outputs (review the diff before committing)")

@@ -35,14 +35,6 @@ def snakemake(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=600, env=ENV)
 
 
-@pytest.fixture(scope="module")
-def demo_results(repo, tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo") / "results"
-    result = snakemake(repo, "--config", f"outdir={out}")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out
-
-
 def test_demo_statuses(demo_results):
     with (demo_results / "cohort/summary.tsv").open() as fh:
         rows = {r["sample_id"]: r for r in csv.DictReader(fh, delimiter="\t")}

@@ -1,0 +1,57 @@
+"""Golden files: the demo cohort's TSV, JSON and HTML outputs must not change unnoticed. Absolute paths are
+replaced by placeholders; everything else must match byte for byte. After an intended change, refresh with
+`pytest tests/report/test_golden.py --update-golden` and review the diff of tests/golden/ before committing."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.workflow
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "demo"
+CASE_FILES = ("triage.json", "candidates.tsv", "variants.tsv", "report.html")
+COHORT_FILES = ("summary.tsv", "no_known_defect.tsv", "report.html")
+
+
+def _normalised(path: Path, repo: Path, results: Path) -> str:
+    return path.read_text().replace(str(results), "<results>").replace(str(repo), "<repo>")
+
+
+def _outputs(results: Path) -> dict[str, Path]:
+    out = {f"cases/{c.name}/{f}": c / f for c in sorted((results / "cases").iterdir()) for f in CASE_FILES}
+    out |= {f"cohort/{f}": results / "cohort" / f for f in COHORT_FILES}
+    return out
+
+
+def test_demo_outputs_match_golden_files(demo_results, repo, request):
+    outputs = _outputs(demo_results)
+    if request.config.getoption("--update-golden"):
+        for name, path in outputs.items():
+            target = GOLDEN / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(_normalised(path, repo, demo_results))
+        pytest.skip(f"golden files rewritten in {GOLDEN}: review `git diff tests/golden` before committing")
+    missing = [n for n in outputs if not (GOLDEN / n).exists()]
+    assert not missing, f"no golden file for {missing}; run with --update-golden"
+    for name, path in outputs.items():
+        got, want = _normalised(path, repo, demo_results), (GOLDEN / name).read_text()
+        if got != want:
+            diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True), "golden", "now", n=1))
+            pytest.fail(f"{name} differs from its golden file (refresh with --update-golden if intended):\n{diff[:3000]}")
+
+
+def test_golden_files_are_deterministic(demo_results, repo, tool_env, tmp_path):
+    """The report step twice on the same triage.json gives identical files (no time stamps, stable ordering)."""
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("pidtriage")
+    for case in ("P03", "P06"):
+        for n in (1, 2):
+            subprocess.run([str(exe), "report", str(demo_results / f"cases/{case}/triage.json"), "--outdir",
+                            str(tmp_path / f"{case}_{n}")], check=True, env=tool_env)
+        for f in ("candidates.tsv", "report.html"):
+            assert (tmp_path / f"{case}_1" / f).read_bytes() == (tmp_path / f"{case}_2" / f).read_bytes()
