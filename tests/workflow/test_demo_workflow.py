@@ -90,3 +90,18 @@ def test_single_case_cli_matches_workflow(repo, demo_results, tmp_path):
     assert a["candidates"] == b["candidates"]
 
 
+
+
+def test_snakemake_report_has_outputs_and_thresholds(demo_results, repo, tmp_path):
+    """`snakemake --report` bundles the reports and tables with captions that print the thresholds in effect."""
+    import zipfile
+
+    out = tmp_path / "report.zip"
+    result = snakemake(repo, "--config", f"outdir={demo_results}", "--report", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+        page = zf.read(next(n for n in names if n.endswith("/report.html") and n.count("/") == 1)).decode()
+    files = [n.rsplit("/", 1)[-1] for n in names if "/data/raw/" in n]
+    assert files.count("report.html") == 8 and files.count("candidates.tsv") == 7 and "summary.tsv" in files  # 7 cases + dashboard
+    assert "PM2_Supporting at allele frequency &lt;= 0.0001" in page and "review star(s)" in page

@@ -2,9 +2,11 @@ rule cohort:
     input:
         get_all_triage,
     output:
-        summary=f"{OUT}/cohort/summary.tsv",
+        summary=report(f"{OUT}/cohort/summary.tsv", caption="../report/summary.rst", category="Cohort",
+                       labels={"file": "summary"}),
         flagged=f"{OUT}/cohort/no_known_defect.tsv",
-        html=f"{OUT}/cohort/report.html",
+        html=report(f"{OUT}/cohort/report.html", caption="../report/cohort_report.rst", category="Cohort",
+                    labels={"file": "dashboard"}),
         **({"xlsx": f"{OUT}/cohort/summary.xlsx"} if config["report"]["xlsx"] else {}),
     log:
         f"{LOGS}/cohort.log",

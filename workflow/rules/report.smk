@@ -1,7 +1,9 @@
 # Per-case files rendered from triage.json (and the variants.tsv beside it); xlsx and pdf as configured.
 REPORT_OUT = {
-    "tsv": f"{OUT}/cases/{{sample}}/candidates.tsv",
-    "html": f"{OUT}/cases/{{sample}}/report.html",
+    "tsv": report(f"{OUT}/cases/{{sample}}/candidates.tsv", caption="../report/candidates.rst", category="Cases",
+                  subcategory="{sample}", labels={"case": "{sample}", "file": "candidates"}),
+    "html": report(f"{OUT}/cases/{{sample}}/report.html", caption="../report/case_report.rst", category="Cases",
+                   subcategory="{sample}", labels={"case": "{sample}", "file": "counsellor report"}),
 }
 if config["report"]["xlsx"]:
     REPORT_OUT |= {"cxlsx": f"{OUT}/cases/{{sample}}/candidates.xlsx",
