@@ -15,7 +15,7 @@ import yaml
 
 from pidtriage.errors import ConfigError
 
-__all__ = ["Config", "load_config", "schema", "write_merged_config"]
+__all__ = ["Config", "load_config", "schema", "user_config", "write_merged_config"]
 
 
 @cache
@@ -114,3 +114,15 @@ def write_merged_config(values: dict[str, Any], path: str | Path) -> str:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, p)
     return str(p)
+
+
+def user_config(paths: list[str | Path], overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The YAML files merged in order (nested keys merged), then `overrides` (Snakemake's --config)."""
+    raw: dict[str, Any] = {}
+    for path in paths:
+        try:
+            loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read the config ({exc.strerror})") from exc
+        raw = _merge(raw, loaded)
+    return _merge(raw, overrides or {})

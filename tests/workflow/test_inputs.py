@@ -97,3 +97,27 @@ def test_family_in_separate_vcfs(run_cohort, demo_data, tmp_path):
     assert doc["qc"]["samples_used"] == ["P03", "P03_F", "P03_M"]
     assert [i["sex_inferred"] for i in doc["qc"]["individuals"]] == ["male", "male", "female"]
     assert any("own VCFs" in n for n in doc["qc"]["notes"])
+
+
+def test_config_files_merge_and_the_demo_config_never_leaks(repo, tool_env, tmp_path, demo_data):
+    """Several --configfile files merge in order; a user's config replaces config/config.yaml (the demo's
+    resources must not creep into a real run); every command reads the one effective config."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text(f"sample_id\tvcf\tsex\nA\t{demo_data}/P06.vcf.gz\tmale\n")
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text(yaml.safe_dump({"samples": str(sheet), "outdir": str(tmp_path / "out"),
+                                     "acmg": {"pm2_max_af": 0.0002}}))
+    second.write_text(yaml.safe_dump({"acmg": {"bs1_min_af": 0.02}, "report": {"xlsx": False}}))
+    exe = Path(sys.executable).with_name("snakemake")
+    result = subprocess.run([str(exe), "-s", "workflow/Snakefile", "-n", "--configfile", str(first), str(second)],
+                            cwd=repo, capture_output=True, text=True, timeout=300, env=tool_env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    effective = yaml.safe_load((tmp_path / "out/work/config.yaml").read_text())
+    assert effective["acmg"]["pm2_max_af"] == 0.0002 and effective["acmg"]["bs1_min_af"] == 0.02
+    assert effective["resources"]["clinvar"]["vcf"] == ""  # not the demo's ClinVar
+    assert effective["report"]["xlsx"] is False

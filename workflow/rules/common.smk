@@ -3,20 +3,25 @@ import os
 
 from snakemake.utils import validate
 
-from pidtriage.config import validate_config, write_merged_config
+from pidtriage.config import user_config, validate_config, write_merged_config
 from pidtriage.io.samples import cases_from_rows, read_sample_sheet
 
+# A user's --configfile replaces config/config.yaml (the demo's: its resources must never leak into a real
+# run); several --configfile files are merged in order, and --config applies last.
+if workflow.overwrite_configfiles:
+    config.clear()
+    config.update(user_config(workflow.overwrite_configfiles, workflow.config_settings.overwrite_config))
 validate(config, schema="../schemas/config.schema.yaml")
 CONFIG = validate_config(dict(config))  # fills every default from the same schema
 config.update(CONFIG.values)
 OUT = config["outdir"]
 WORK = config.get("workdir") or f"{OUT}/work"
 LOGS = f"{OUT}/logs"
-# The pidtriage commands read the config Snakemake ended up with (every --configfile merged, --config applied,
-# defaults filled), written here when it changes: passing only the last --configfile would lose the others.
-CONFIGFILE = write_merged_config(CONFIG.values, f"{WORK}/config.yaml")
 ROWS = read_sample_sheet(config["samples"], pedigree=config.get("pedigree") or None)
 CASES = {c.sample_id: c for c in cases_from_rows(ROWS)}
+# Every pidtriage command reads this one effective config (written when it changes), so the rules and the
+# package can never disagree about it.
+CONFIGFILE = write_merged_config(CONFIG.values, f"{WORK}/config.yaml")
 
 
 wildcard_constraints:
