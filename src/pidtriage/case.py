@@ -345,15 +345,17 @@ def triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: di
     """The triage.json document of a case (failed cases included) and its variants.tsv text (every record in the
     panel regions with its fate; only the header for a failed case)."""
     from pidtriage.report.triage_json import build_triage_json
-    from pidtriage.report.variants import variant_rows, variants_tsv
+    from pidtriage.report.variants import VARIANT_COLUMNS, variants_tsv
     from pidtriage.triage import triage_case
 
     check = sex_check(record.case.sex, record.sex_inferred)
     if record.failure:
-        return build_triage_json(record, None, config, panel, sex_check=check, coverage=coverage), variants_tsv([])
+        return (build_triage_json(record, None, config, panel, sex_check=check, coverage=coverage),
+                "\t".join(VARIANT_COLUMNS) + "\n")
     sex = record.case.sex if record.case.sex != Sex.UNKNOWN else Sex(record.sex_inferred)
     result = triage_case(record.variants, case=record.case, family=family_of(record, config), sex=sex,
                          panel_genes=panel.by_hgnc_id(), thresholds=config.values)
     header = read_header(record.extracted_vcf, check_compression=False)
-    rows = variant_rows(record.extracted_vcf, list(record.samples_in_vcf), list(header.formats), result, config, panel)
-    return build_triage_json(record, result, config, panel, sex_check=check, coverage=coverage), variants_tsv(rows)
+    variants = variants_tsv(record.extracted_vcf, list(record.samples_in_vcf), list(header.formats), result, config,
+                            panel)
+    return build_triage_json(record, result, config, panel, sex_check=check, coverage=coverage), variants

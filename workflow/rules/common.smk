@@ -30,7 +30,8 @@ wildcard_constraints:
 
 def get_final_outputs():
     files = ["triage.json", "variants.tsv", "candidates.tsv", "report.html"]
-    files += ["candidates.xlsx", "variants.xlsx"] if config["report"]["xlsx"] else []
+    files += ["candidates.xlsx"] if config["report"]["xlsx"] else []
+    files += ["variants.xlsx"] if config["report"]["variants_xlsx"] else []
     files += ["report.pdf"] if config["report"]["pdf"] else []
     per_case = expand(f"{OUT}/cases/{{sample}}/{{f}}", sample=sorted(CASES), f=files)
     cohort = [f"{OUT}/cohort/{f}" for f in ("summary.tsv", "no_known_defect.tsv", "report.html")]

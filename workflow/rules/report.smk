@@ -6,8 +6,9 @@ REPORT_OUT = {
                    subcategory="{sample}", labels={"case": "{sample}", "file": "counsellor report"}),
 }
 if config["report"]["xlsx"]:
-    REPORT_OUT |= {"cxlsx": f"{OUT}/cases/{{sample}}/candidates.xlsx",
-                   "vxlsx": f"{OUT}/cases/{{sample}}/variants.xlsx"}
+    REPORT_OUT["cxlsx"] = f"{OUT}/cases/{{sample}}/candidates.xlsx"
+if config["report"]["variants_xlsx"]:
+    REPORT_OUT["vxlsx"] = f"{OUT}/cases/{{sample}}/variants.xlsx"
 if config["report"]["pdf"]:
     REPORT_OUT["pdf"] = f"{OUT}/cases/{{sample}}/report.pdf"
 
@@ -24,7 +25,8 @@ rule report:
         f"{OUT}/benchmarks/report/{{sample}}.tsv"
     params:
         outdir=lambda wildcards, output: os.path.dirname(output.html),
-        flags=("--xlsx " if config["report"]["xlsx"] else "") + ("--pdf" if config["report"]["pdf"] else ""),
+        flags=" ".join(flag for flag, key in (("--xlsx", "xlsx"), ("--variants-xlsx", "variants_xlsx"), ("--pdf", "pdf"))
+                       if config["report"][key]),
     group:
         "case"
     conda:

@@ -45,6 +45,21 @@ class GeneIndex:
         self._starts = {c: [s[0] for s in v] for c, v in self._spans.items()}
         self._max_len = {c: max((e - s for s, e, _ in v), default=0) for c, v in self._spans.items()}
 
+    def symbols_at(self, chroms: Sequence[str], positions: Sequence[int]) -> list[list[str]]:
+        """Gene symbols at many records (chroms/positions as in a VCF, sorted by position within a chromosome),
+        one pass over the gene spans with binary searches instead of a lookup per record."""
+        import numpy as np
+
+        out: list[list[str]] = [[] for _ in positions]
+        chrom_arr, pos_arr = np.asarray(chroms), np.asarray(positions)
+        for chrom in dict.fromkeys(chroms):
+            idx = np.flatnonzero(chrom_arr == chrom)
+            pos = pos_arr[idx]
+            for start, end, gene in self._spans.get(bare(chrom), ()):
+                for k in idx[np.searchsorted(pos, start, "left"):np.searchsorted(pos, end, "right")].tolist():
+                    out[k].append(gene.symbol)
+        return out
+
     def genes_at(self, chrom: str, pos: int) -> list[PanelGene]:
         c = bare(chrom)
         spans = self._spans.get(c)

@@ -62,7 +62,8 @@ def add_parsers(sub: Any) -> None:
     r = sub.add_parser("report", help="candidates.tsv and report.html from triage.json")
     r.add_argument("triage_json")
     r.add_argument("--outdir", required=True)
-    r.add_argument("--xlsx", action="store_true", help="also candidates.xlsx and variants.xlsx")
+    r.add_argument("--xlsx", action="store_true", help="also candidates.xlsx")
+    r.add_argument("--variants-xlsx", action="store_true", help="also variants.xlsx (every panel record)")
     r.add_argument("--pdf", action="store_true", help="also report.pdf (WeasyPrint)")
     r.set_defaults(func=cmd_report)
 
@@ -144,8 +145,9 @@ def cmd_triage(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_case_reports(doc: dict[str, Any], outdir: str | Path, *, xlsx: bool = True, pdf: bool = False) -> None:
-    """candidates.tsv, report.html, and (when asked) candidates.xlsx + variants.xlsx and report.pdf, all
+def write_case_reports(doc: dict[str, Any], outdir: str | Path, *, xlsx: bool = True, variants_xlsx: bool = False,
+                       pdf: bool = False) -> None:
+    """candidates.tsv, report.html, and (when asked) candidates.xlsx, variants.xlsx and report.pdf, all
     rendered from triage.json (variants.xlsx from the variants.tsv the triage stage wrote beside it)."""
     from pidtriage.io.records import write_text
     from pidtriage.report.html import render_case
@@ -160,6 +162,9 @@ def write_case_reports(doc: dict[str, Any], outdir: str | Path, *, xlsx: bool = 
         from pidtriage.report.xlsx import tsv_sheets_to_xlsx
 
         tsv_sheets_to_xlsx(out / "candidates.xlsx", {"candidates": candidates})
+    if variants_xlsx:
+        from pidtriage.report.xlsx import tsv_sheets_to_xlsx
+
         variants = out / "variants.tsv"
         tsv_sheets_to_xlsx(out / "variants.xlsx", {"variants": variants.read_text() if variants.exists() else ""})
     if pdf:
@@ -171,7 +176,8 @@ def write_case_reports(doc: dict[str, Any], outdir: str | Path, *, xlsx: bool = 
 def cmd_report(args: argparse.Namespace) -> int:
     from pidtriage.io.records import read_json
 
-    write_case_reports(read_json(args.triage_json), args.outdir, xlsx=args.xlsx, pdf=args.pdf)
+    write_case_reports(read_json(args.triage_json), args.outdir, xlsx=args.xlsx, variants_xlsx=args.variants_xlsx,
+                       pdf=args.pdf)
     return 0
 
 
@@ -223,7 +229,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     doc, variants = triage_stage(record, config, panel, coverage)
     write_json(case_dir / "triage.json", doc)
     write_text(case_dir / "variants.tsv", variants)
-    write_case_reports(doc, case_dir, xlsx=bool(config.get("report", "xlsx")), pdf=bool(config.get("report", "pdf")))
+    write_case_reports(doc, case_dir, xlsx=bool(config.get("report", "xlsx")),
+                       variants_xlsx=bool(config.get("report", "variants_xlsx")), pdf=bool(config.get("report", "pdf")))
     print(f"{args.sample_id}: {doc['status']}: {doc['reason']}")
     if doc["status"] == "failed":
         print(f"pidtriage: {doc['reason']}", file=sys.stderr)

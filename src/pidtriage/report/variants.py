@@ -4,17 +4,13 @@ dropped), for the bioinformatician. Built by the triage stage from the extracted
 
 from __future__ import annotations
 
-from typing import Any
-
 from pidtriage.annotate.pipeline import GeneIndex
 from pidtriage.config import Config
-from pidtriage.genome import bare
 from pidtriage.io.panel_tsv import Panel
-from pidtriage.report.tables import tsv
 from pidtriage.sampleqc import genotype_table
 from pidtriage.triage import TriageResult
 
-__all__ = ["VARIANT_COLUMNS", "variant_rows", "variants_tsv"]
+__all__ = ["VARIANT_COLUMNS", "variants_tsv"]
 
 VARIANT_COLUMNS = ("chrom", "pos", "ref", "alt", "gene", "proband_genotype", "filter", "consequence", "acmg_class",
                    "acmg_points", "acmg_criteria", "fate")  # fmt: skip
@@ -24,36 +20,35 @@ NOT_ANNOTATED = ("dropped before annotation: not in ClinVar and no protein-alter
                  "input's annotation, so it cannot qualify")
 
 
-def variant_rows(extracted_vcf: str, samples: list[str], formats: list[str], result: TriageResult | None,
-                 config: Config, panel: Panel) -> list[dict[str, Any]]:
+def variants_tsv(extracted_vcf: str, samples: list[str], formats: list[str], result: TriageResult | None,
+                 config: Config, panel: Panel) -> str:
+    """The table as TSV text. Built line by line from the query's columns (a genome has ~50,000 panel records:
+    no per-cell formatting); values come from VCF columns, gene symbols and fixed texts, none with tabs."""
     table = genotype_table(extracted_vcf, samples, formats=formats)
     index = GeneIndex(panel.genes, build=config.build, padding=int(config.get("panel_padding")))
     assessed = result.assessed if result else {}
-    rows = []
-    for i in range(len(table)):
-        chrom, pos, ref, alt = str(table.chrom[i]), int(table.pos[i]), str(table.ref[i]), str(table.alt[i])
-        key = f"{chrom}:{pos}:{ref}:{alt}"
-        dosage = int(table.dosage[i, 0])
-        genes = [g.symbol for g in index.genes_at(bare(chrom), pos)] or ["."]
+    lines = ["\t".join(VARIANT_COLUMNS)]
+    chroms, positions = table.chrom.tolist(), table.pos.tolist()
+    refs, alts = table.ref.tolist(), table.alt.tolist()
+    dosages, passed = table.dosage[:, 0].tolist() if len(table) else [], table.passed.tolist()
+    symbols = index.symbols_at(chroms, positions)
+    for chrom, pos, ref, alt, dosage, ok, genes in zip(chroms, positions, refs, alts, dosages, passed, symbols,
+                                                        strict=True):
+        genes = genes or ["."]
+        head = f"{chrom}\t{pos}\t{ref}\t{alt}"
+        gt, filt = _DOSAGE.get(dosage, "missing"), "PASS" if ok else "fail"
         for gene in genes:
-            row = {"chrom": chrom, "pos": pos, "ref": ref, "alt": alt, "gene": gene,
-                   "proband_genotype": _DOSAGE.get(dosage, "missing"), "filter": "PASS" if table.passed[i] else "fail",
-                   "consequence": "", "acmg_class": "", "acmg_points": "", "acmg_criteria": ""}  # fmt: skip
-            hit = assessed.get(f"{key}:{gene}")
+            hit = assessed.get(f"{chrom}:{pos}:{ref}:{alt}:{gene}")
             if alt in _BLOCKS:
-                row["fate"] = "skipped: gVCF reference block"
+                tail = ".\t.\t.\t.\tskipped: gVCF reference block"
             elif dosage <= 0:
-                row["fate"] = "dropped: not carried by the proband"
+                tail = ".\t.\t.\t.\tdropped: not carried by the proband"
             elif hit:
-                row.update(consequence=hit["consequence"], acmg_class=hit["acmg_class"], acmg_points=hit["acmg_points"],
-                           acmg_criteria=hit["criteria"], fate=hit["reason"])
+                tail = (f"{hit['consequence'] or '.'}\t{hit['acmg_class']}\t{hit['acmg_points']}\t"
+                        f"{hit['criteria'] or '.'}\t{hit['reason']}")
             elif gene == ".":
-                row["fate"] = "dropped: in the padded region but outside every panel gene span"
+                tail = ".\t.\t.\t.\tdropped: in the padded region but outside every panel gene span"
             else:
-                row["fate"] = NOT_ANNOTATED
-            rows.append(row)
-    return rows
-
-
-def variants_tsv(rows: list[dict[str, Any]]) -> str:
-    return tsv(VARIANT_COLUMNS, rows)
+                tail = f".\t.\t.\t.\t{NOT_ANNOTATED}"
+            lines.append(f"{head}\t{gene}\t{gt}\t{filt}\t{tail}")
+    return "\n".join(lines) + "\n"
