@@ -12,6 +12,8 @@ Hard QC (a high Mendelian-error rate, a mostly FILTER-failed sample) makes a cas
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -94,8 +96,24 @@ def _numbers(values: np.ndarray) -> np.ndarray:
     return out
 
 
+_TABLES: dict[tuple[Any, ...], GenotypeTable] = {}
+
+
 def genotype_table(vcf: str, samples: Sequence[str], *, formats: Sequence[str], regions: str = "",
                    snp_only: bool = False) -> GenotypeTable:
+    """The table of a VCF (region); kept per process for the same unchanged file and query, so that `pidtriage
+    run` reads the extracted VCF once for sample QC, screening and variants.tsv. Treat it as read-only."""
+    st = os.stat(vcf)
+    key = (os.path.abspath(vcf), st.st_mtime_ns, st.st_size, tuple(samples), tuple(formats), regions, snp_only)
+    if key not in _TABLES:
+        if len(_TABLES) > 8:
+            _TABLES.clear()
+        _TABLES[key] = _query_table(vcf, samples, formats=formats, regions=regions, snp_only=snp_only)
+    return _TABLES[key]
+
+
+def _query_table(vcf: str, samples: Sequence[str], *, formats: Sequence[str], regions: str,
+                 snp_only: bool) -> GenotypeTable:
     tags = [t for t in ("GT", "GQ", "DP") if t in formats]
     fmt = "%CHROM\t%POS\t%REF\t%ALT\t%FILTER[\t" + "\t".join(f"%{t}" for t in tags) + "]\n"
     args = ["-f", fmt, "-s", ",".join(samples)]
