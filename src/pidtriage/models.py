@@ -152,6 +152,7 @@ class ClinVarRecord:
     review_status: str = ""
     conditions: str = ""
     variation_id: str = ""
+    conflicts: str = ""  # for conflicting classifications: the breakdown, e.g. "Uncertain significance(1); Benign(1)"
     hgvs_c: str = ""
     hgvs_p: str = ""
     molecular_consequence: str = ""
@@ -174,15 +175,18 @@ class PopulationFrequency:
     faf: float | None = None
     nhomalt: int | None = None
     nhemi: int | None = None  # hemizygous (XY) alt count, chrX outside the PARs
+    grpmax: float | None = None  # the highest AF among the genetic-ancestry groups (gnomAD grpmax, was popmax)
     found: bool = True  # False: absent from the resource
 
     @property
     def effective_af(self) -> float:
-        """The frequency used for rarity decisions (FAF when present, else AF; 0 when absent)."""
+        """The frequency used for rarity decisions: the filtering AF (FAF95) when present, else the group maximum
+        (grpmax/popmax), else the AF; 0 when absent."""
         if not self.found:
             return 0.0
-        if self.faf is not None:
-            return self.faf
+        for value in (self.faf, self.grpmax):
+            if value is not None:
+                return value
         return self.af or 0.0
 
 

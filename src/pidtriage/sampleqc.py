@@ -13,7 +13,6 @@ Hard QC (a high Mendelian-error rate, a mostly FILTER-failed sample) makes a cas
 from __future__ import annotations
 
 import os
-
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache

@@ -36,9 +36,7 @@ def clinvar_record(info: Mapping[str, str]) -> ClinVarRecord | None:
     significance = info.get("CLNSIG", "")
     if not significance:
         return None
-    conflicts = info.get("CLNSIGCONF", "")
-    if conflicts:
-        significance = f"{significance} ({conflicts.replace('%3B', ';').replace('_', ' ')})"
+    conflicts = info.get("CLNSIGCONF", "").replace("%3B", ";").replace("|", "; ").replace("_", " ")
     review = info.get("CLNREVSTAT", "")
     mc = info.get("MC", "")
     return ClinVarRecord(
@@ -46,7 +44,8 @@ def clinvar_record(info: Mapping[str, str]) -> ClinVarRecord | None:
         stars=stars_of(review),
         review_status=review,
         conditions=info.get("CLNDN", "").replace("_", " ").replace("|", "; "),
-        variation_id=info.get("CLNVID", info.get("ALLELEID", "")),
+        conflicts=conflicts,
+        variation_id=info.get("CLNVID") or (info.get("_ID", "") if info.get("_ID", ".") != "." else ""),
         hgvs_c=info.get("HGVSc", ""),
         hgvs_p=info.get("HGVSp", ""),
         molecular_consequence=mc.split("|", 1)[1].split(",")[0] if "|" in mc else mc,

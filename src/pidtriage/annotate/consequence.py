@@ -15,11 +15,14 @@ __all__ = [
     "NULL_TERMS",
     "SO_SEVERITY",
     "allele_matches",
+    "bcsq_references",
     "consequence_from_hgvs",
     "impact_of",
     "parse_ann",
     "parse_bcsq",
     "parse_csq",
+    "parse_eff",
+    "parse_vep_json",
     "pick_consequence",
 ]
 
@@ -46,7 +49,8 @@ NULL_TERMS = frozenset({"stop_gained", "frameshift_variant", "splice_acceptor_va
 # Words whose presence in a raw CSQ/ANN/EFF/BCSQ string may mean a HIGH or MODERATE or splice consequence in
 # some transcript (VEP/snpEff print the impact; bcftools csq prints only term names): the pre-annotation screen.
 SCREEN_WORDS = ("HIGH", "MODERATE", "splice", "missense", "stop_", "start_lost", "frameshift", "inframe",
-                "protein_altering", "transcript_ablation", "transcript_amplification")  # fmt: skip
+                "protein_altering", "transcript_ablation", "transcript_amplification",
+                "@")  # a BCSQ back-reference: the record's consequence is a joint one, held by another record  # fmt: skip
 # snpEff / BCSQ names that differ from SO
 _ALIASES = {"stop_gained": "stop_gained", "frameshift": "frameshift_variant", "missense": "missense_variant",
             "synonymous": "synonymous_variant", "splice_acceptor": "splice_acceptor_variant",
@@ -165,9 +169,69 @@ def parse_ann(value: str, alt: str) -> list[Consequence]:
     return out
 
 
+# Legacy snpEff EFF effect names (snpEff <= 4.0) to SO terms
+_EFF_SO = {
+    "NON_SYNONYMOUS_CODING": "missense_variant", "NON_SYNONYMOUS_START": "missense_variant",
+    "SYNONYMOUS_CODING": "synonymous_variant", "SYNONYMOUS_START": "synonymous_variant",
+    "SYNONYMOUS_STOP": "stop_retained_variant", "STOP_GAINED": "stop_gained", "STOP_LOST": "stop_lost",
+    "START_LOST": "start_lost", "START_GAINED": "5_prime_UTR_variant", "FRAME_SHIFT": "frameshift_variant",
+    "CODON_INSERTION": "inframe_insertion", "CODON_DELETION": "inframe_deletion",
+    "CODON_CHANGE_PLUS_CODON_INSERTION": "inframe_insertion", "CODON_CHANGE_PLUS_CODON_DELETION": "inframe_deletion",
+    "SPLICE_SITE_ACCEPTOR": "splice_acceptor_variant", "SPLICE_SITE_DONOR": "splice_donor_variant",
+    "SPLICE_SITE_REGION": "splice_region_variant", "UTR_5_PRIME": "5_prime_UTR_variant",
+    "UTR_3_PRIME": "3_prime_UTR_variant", "INTRON": "intron_variant", "UPSTREAM": "upstream_gene_variant",
+    "DOWNSTREAM": "downstream_gene_variant", "EXON": "non_coding_transcript_exon_variant",
+    "INTERGENIC": "intergenic_variant", "TRANSCRIPT": "non_coding_transcript_variant",
+}  # fmt: skip
+_EFF = re.compile(r"([A-Za-z0-9_+&]+)\(([^()]*)\)")
+
+
+def parse_eff(value: str) -> list[Consequence]:
+    """Legacy snpEff EFF: `Effect(Impact|Functional_Class|Codon_Change|Amino_Acid_Change|AA_length|Gene|BioType|
+    Coding|Transcript|Exon[|ERRORS|WARNINGS])`. EFF names no allele, so every entry is the record's (split
+    multiallelics first); the one-letter amino-acid change is kept as given (`p.` prefixed)."""
+    out = []
+    for effect, body in _EFF.findall(value):
+        f = body.split("|")
+        terms = tuple(_EFF_SO.get(e, _so(e.lower())) for e in effect.split("+"))
+        aa = f[3] if len(f) > 3 else ""
+        out.append(Consequence(
+            so_terms=terms, impact=(f[0] if f and f[0] in ("HIGH", "MODERATE", "LOW", "MODIFIER") else impact_of(terms)),
+            symbol=f[5] if len(f) > 5 else "", transcript=f[8] if len(f) > 8 else "",
+            hgvs_p=f"p.{aa}" if aa else "", exon=f[9].split("_")[1] if len(f) > 9 and f[9].startswith("exon_") else "",
+            protein_position="".join(ch for ch in aa if ch.isdigit()), source="snpeff_eff",
+        ))  # fmt: skip
+    return out
+
+
+def parse_vep_json(result: Mapping[str, object]) -> list[Consequence]:
+    """One variant of a VEP REST / `--json` result (`transcript_consequences`) in the same model as CSQ."""
+    out = []
+    for t in result.get("transcript_consequences", []) or []:  # type: ignore[union-attr]
+        terms = tuple(_so(x) for x in t.get("consequence_terms", []))
+        hgnc = str(t.get("hgnc_id", "") or "")
+        protein = t.get("protein_start")
+        out.append(Consequence(
+            so_terms=terms, impact=t.get("impact") or impact_of(terms),
+            hgnc_id=hgnc if not hgnc or hgnc.startswith("HGNC:") else f"HGNC:{hgnc}",
+            symbol=t.get("gene_symbol", ""), transcript=t.get("transcript_id", ""),
+            is_mane_select=bool(t.get("mane_select")), is_mane_plus_clinical=bool(t.get("mane_plus_clinical")),
+            is_canonical=bool(t.get("canonical")), hgvs_c=_strip_tx(t.get("hgvsc", "")),
+            hgvs_p=_strip_tx(t.get("hgvsp", "")).replace("%3D", "="), exon=t.get("exon", ""),
+            intron=t.get("intron", ""), protein_position=str(protein) if protein else "", source="vep_json",
+        ))  # fmt: skip
+    return out
+
+
+def bcsq_references(value: str) -> list[int]:
+    """Positions an `@POS` BCSQ entry points to: the record there holds the joint (haplotype-aware)
+    consequence of this variant together with others in the same codon or frame."""
+    return [int(e[1:]) for e in value.split(",") if e.startswith("@") and e[1:].isdigit()]
+
+
 def parse_bcsq(value: str) -> list[Consequence]:
     """bcftools csq BCSQ entries: Consequence|gene|transcript|biotype|strand|amino_acid_change|dna_change.
-    Entries starting with '@' point to the record holding a joint (haplotype) consequence and are skipped."""
+    Entries starting with '@' point to the record holding a joint (haplotype) consequence: see `bcsq_references`."""
     out = []
     for entry in value.split(","):
         if entry.startswith("@"):

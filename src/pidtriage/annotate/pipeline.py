@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -12,10 +13,12 @@ import pysam.bcftools
 from pidtriage.annotate.clinvar import clinvar_record
 from pidtriage.annotate.consequence import (
     SCREEN_WORDS,
+    bcsq_references,
     consequence_from_hgvs,
     parse_ann,
     parse_bcsq,
     parse_csq,
+    parse_eff,
     pick_consequence,
 )
 from pidtriage.annotate.population import population_frequency
@@ -174,20 +177,32 @@ class Annotator:
                 tables[t.name] = max(tables.get(t.name, v), v)
         return merge_scores(*csq, info, pop, tables)
 
-    def _input_consequences(self, rec: RawRecord) -> list[Consequence]:
+    def _input_consequences(self, rec: RawRecord, bcsq_at: dict[tuple[str, int], list[Consequence]] | None = None
+                            ) -> list[Consequence]:
         out: list[Consequence] = []
         for key, value in rec.annotations:
+            if key == "BCSQ" and bcsq_at is not None:
+                for pos in bcsq_references(value):
+                    out += [dataclasses.replace(c, source="bcftools_bcsq_joint")
+                            for c in bcsq_at.get((bare(rec.variant.chrom), pos), [])]
             if key == "CSQ":
                 out += parse_csq(value, self.csq_fields, rec.variant.alt)
             elif key == "ANN":
                 out += parse_ann(value, rec.variant.alt)
             elif key == "BCSQ":
                 out += parse_bcsq(value)
+            elif key == "EFF" and not any(k == "ANN" for k, _ in rec.annotations):
+                out += parse_eff(value)
         return out
 
     def annotate(self, records: Iterable[RawRecord], *, sex: Sex) -> list[AnnotatedVariant]:
         pop = self.config.get("resources", "population")
         result = []
+        records = list(records)
+        # bcftools csq writes a joint consequence (two variants in one codon, or frame-restoring indels) on one
+        # record and `@POS` on the others: those get the joint consequence of the record at POS
+        bcsq_at = {(bare(r.variant.chrom), r.variant.pos): parse_bcsq(v) for r in records for k, v in r.annotations
+                   if k == "BCSQ"}  # fmt: skip
         for rec in records:
             genes = self.index.genes_at(rec.variant.chrom, rec.variant.pos)
             if not genes:
@@ -200,9 +215,10 @@ class Annotator:
                 population = population_frequency(
                     pop_info, af_field=pop["af_field"], an_field=pop["an_field"], faf_field=pop["faf_field"],
                     nhomalt_field=pop["nhomalt_field"], nhemi_field=pop["nhemi_field"],
+                    grpmax_field=pop["grpmax_field"],
                 )  # fmt: skip
             scores = self._scores(rec, pop_info)
-            consequences = self._input_consequences(rec) if self.source in ("auto", "input") else []
+            consequences = self._input_consequences(rec, bcsq_at) if self.source in ("auto", "input") else []
             for gene in genes:
                 chosen = pick_consequence(consequences, hgnc_id=gene.hgnc_id, symbol=gene.symbol,
                                           mane_transcripts=(gene.mane_ensembl, gene.mane_refseq))

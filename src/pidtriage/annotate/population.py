@@ -23,7 +23,7 @@ def _int(value: str | None) -> int | None:
 
 def population_frequency(
     info: Mapping[str, str] | None, *, af_field: str, an_field: str = "", faf_field: str = "", nhomalt_field: str = "",
-    nhemi_field: str = "",
+    nhemi_field: str = "", grpmax_field: str = "",
 ) -> PopulationFrequency:
     """A record's frequencies; `found=False` when the resource has no record for the allele."""
     if info is None:
@@ -38,5 +38,6 @@ def population_frequency(
         faf=_float(info.get(faf_field)) if faf_field else None,
         nhomalt=_int(info.get(nhomalt_field)) if nhomalt_field else None,
         nhemi=_int(info.get(nhemi_field)) if nhemi_field else None,
+        grpmax=_float(info.get(grpmax_field)) if grpmax_field else None,
         found=af is not None,
     )

@@ -44,7 +44,7 @@ class SitesVcf:
         return next((h[len(prefix):] for h in self.header_lines if h.startswith(prefix)), "")
 
     def lookup(self, variant: Variant) -> dict[str, str] | None:
-        """INFO of the resource record matching the variant's allele, or None."""
+        """INFO of the resource record matching the variant's allele (plus its ID column as `_ID`), or None."""
         chrom = to_naming(variant.chrom, self.naming)
         if chrom not in self.contigs:
             return None
@@ -59,7 +59,9 @@ class SitesVcf:
             alts = f[4].split(",")
             if variant.alt not in alts:
                 continue
-            return _info(f[7], alts.index(variant.alt), len(alts))
+            info = _info(f[7], alts.index(variant.alt), len(alts))
+            info["_ID"] = f[2]  # the record's ID column (ClinVar's VCF: the VariationID)
+            return info
         return None
 
     def has_info(self, key: str) -> bool:

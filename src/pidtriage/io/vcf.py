@@ -87,6 +87,12 @@ def _open(path: str | Path) -> VCF:
     try:
         return VCF(str(path), gts012=False, lazy=True, threads=1)
     except (OSError, ValueError, Exception) as exc:  # cyvcf2 raises bare Exception for unparsable headers
+        with p.open("rb") as fh:
+            head = fh.read(65536)
+        looks_like_vcf = head.startswith(b"#CHROM") or b"\n#CHROM\t" in head
+        if looks_like_vcf and not head.startswith(b"##fileformat="):
+            raise VcfFormatError(f"{p}: the first line is not ##fileformat=VCFv4.x (htslib requires it); add "
+                                 "'##fileformat=VCFv4.2' as the first line") from None
         raise VcfFormatError(f"{p}: not a readable VCF/BCF ({exc}); check the file is a VCF with a #CHROM line") from None
 
 
