@@ -130,6 +130,14 @@ class Annotator:
 
     def provenance(self) -> dict[str, str]:
         out = {}
+        manifest = self.config.path("resources", "manifest")
+        if manifest:
+            from pathlib import Path
+
+            from pidtriage.resources import read_manifest
+
+            for name, e in read_manifest(Path(manifest).parent).items():
+                out[f"manifest_{name}"] = f"{e.url} (fetched {e.fetched}; {e.version or 'no version line'}; md5 {e.md5})"
         if self.clinvar:
             out["clinvar"] = self.clinvar.path
             out["clinvar_date"] = self.clinvar.header_value("fileDate") or "not stated in the VCF header"
