@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from pidtriage.config import Config
-from pidtriage.errors import InputError, PidTriageError
+from pidtriage.errors import ConfigError, InputError, PidTriageError
 from pidtriage.genome import detect_build, mixed_naming, naming_of, non_par, to_naming
 from pidtriage.inheritance.family import Family
 from pidtriage.io import extract as ex
@@ -237,19 +237,28 @@ def annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRe
 
     if record.failure:
         return record
+    notes = list(record.notes)
     try:
-        header = read_header(record.extracted_vcf, check_compression=False)
-        table = sampleqc.genotype_table(record.extracted_vcf, record.samples_in_vcf, formats=header.formats)
+        vcf = record.extracted_vcf
+        header = read_header(vcf, check_compression=False)
+        if _wants_csq(header, config):
+            from pidtriage.annotate.csq import run_csq
+
+            vcf = run_csq(vcf, config.path("annotation", "reference_fasta"), config.path("annotation", "gff3"),
+                          str(vcf).replace(".vcf.gz", "") + ".csq.vcf.gz")
+            header = read_header(vcf, check_compression=False)
+            notes.append("consequences computed with bcftools csq (haplotype-aware; unphased heterozygous variants "
+                         "in one codon are read as on one haplotype)")
+        table = sampleqc.genotype_table(vcf, record.samples_in_vcf, formats=header.formats)
         sample_qc, inferred, evidence, failures = _sample_qc(record, table, config)
         reported = record.case.sex
         sex = reported if reported != Sex.UNKNOWN else inferred
         annotator = Annotator(config, panel, csq_fields=csq_format(header, "CSQ"))
-        keep = annotator.screen(table, record.extracted_vcf, annotation_keys=list(header.info_descriptions))
-        raw = list(read_records(record.extracted_vcf, record.samples_in_vcf, keys=keep)) if keep else []
+        keep = annotator.screen(table, vcf, annotation_keys=list(header.info_descriptions))
+        raw = list(read_records(vcf, record.samples_in_vcf, keys=keep)) if keep else []
         variants = annotator.annotate(raw, sex=sex)
     except PidTriageError as exc:
         return dataclasses.replace(record, failure=str(exc))
-    notes = list(record.notes)
     if reported == Sex.UNKNOWN:
         notes.append(f"reported sex unknown: inferred {inferred} used ({evidence})")
     blocks = int(np.isin(table.alt, ["<NON_REF>", "<*>", "."]).sum())
@@ -266,6 +275,21 @@ def annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRe
         provenance=tuple(sorted(annotator.provenance().items())), n_records_in_panel=len(table), notes=tuple(notes),
         sample_qc=sample_qc, failure="; ".join(failures),
     )
+
+
+def _wants_csq(header: VcfHeader, config: Config) -> bool:
+    """bcftools csq runs when asked (consequence_source: bcftools_csq), or under `auto` when a reference and a
+    GFF3 are configured and the input carries no consequences of its own."""
+    from pidtriage.io.vcf import ANNOTATION_KEYS
+
+    source = config.get("annotation", "consequence_source")
+    has_inputs = bool(config.path("annotation", "reference_fasta") and config.path("annotation", "gff3"))
+    if source == "bcftools_csq":
+        if not has_inputs:
+            raise ConfigError("annotation.consequence_source is bcftools_csq but annotation.reference_fasta or "
+                              "annotation.gff3 is not set; set both")
+        return True
+    return source == "auto" and has_inputs and not any(k in header.info_descriptions for k in ANNOTATION_KEYS)
 
 
 def _sample_qc(record: StageRecord, table: Any, config: Config) -> tuple[dict[str, Any], Sex, str, list[str]]:

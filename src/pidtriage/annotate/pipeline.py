@@ -7,6 +7,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pysam.bcftools
 
@@ -91,6 +92,32 @@ class Annotator:
         # PS1/PM5 need ClinVar's protein changes; the official ClinVar VCF has none (only MC), derived sets may
         self.clinvar_has_protein = bool(self.clinvar and self.clinvar.has_info("HGVSp"))
         self._residue_cache: dict[str, dict[int, list[tuple[str, str, str, int | None]]]] = {}
+        self._tx_models: Any = None
+
+    def tx_models(self) -> Any:
+        """Transcript models of annotation.gff3 (for HGVS c. of bcftools csq consequences), read once."""
+        gff3 = self.config.path("annotation", "gff3")
+        if self._tx_models is None and gff3:
+            from pidtriage.annotate.csq import TranscriptModels
+
+            self._tx_models = TranscriptModels.from_gff3(gff3)
+        return self._tx_models
+
+    def _with_hgvs(self, rec: RawRecord, consequences: list[Consequence]) -> list[Consequence]:
+        """HGVS for bcftools csq consequences: p. in three-letter form from its amino-acid change, c. from the
+        transcript model of the same GFF3 (when configured)."""
+        from pidtriage.annotate.csq import hgvs_p_from_bcsq
+
+        out = []
+        v = rec.variant
+        for c in consequences:
+            if c.source.startswith("bcftools_bcsq"):
+                models = self.tx_models()
+                hgvs_c = models.hgvs_c(c.transcript, v.pos, v.ref, v.alt) if models else ""
+                hgvs_p = hgvs_p_from_bcsq(c.hgvs_p.removeprefix("p."), c.so_terms) or c.hgvs_p
+                c = dataclasses.replace(c, hgvs_c=hgvs_c or c.hgvs_c, hgvs_p=hgvs_p)
+            out.append(c)
+        return out
 
     def _resolve(self, path: str) -> str:
         from pathlib import Path
@@ -162,7 +189,7 @@ class Annotator:
         if self.clinvar:
             keep |= keys & self.clinvar.keys_at(chroms.tolist(), pos.tolist())
         fields = [k for k in annotation_keys if k in ANNOTATION_KEYS]
-        if fields and self.source in ("auto", "input"):
+        if fields and self.source in ("auto", "input", "bcftools_csq"):
             expr = " || ".join(f'INFO/{k}~"{word}"' for k in fields for word in SCREEN_WORDS)
             text = pysam.bcftools.query("-i", expr, "-f", "%CHROM\t%POS\t%REF\t%ALT\n", vcf)
             for line in text.splitlines():
@@ -226,7 +253,8 @@ class Annotator:
                     grpmax_field=pop["grpmax_field"],
                 )  # fmt: skip
             scores = self._scores(rec, pop_info)
-            consequences = self._input_consequences(rec, bcsq_at) if self.source in ("auto", "input") else []
+            consequences = (self._with_hgvs(rec, self._input_consequences(rec, bcsq_at))
+                            if self.source in ("auto", "input", "bcftools_csq") else [])
             for gene in genes:
                 chosen = pick_consequence(consequences, hgnc_id=gene.hgnc_id, symbol=gene.symbol,
                                           mane_transcripts=(gene.mane_ensembl, gene.mane_refseq))
