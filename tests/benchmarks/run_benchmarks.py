@@ -31,6 +31,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 GENERATOR = REPO.parent / "shared" / "bench" / "make_perf_vcf.py"
+SHARED = REPO.parent / "shared" / "data"
 sys.path.insert(0, str(HERE.parent))
 BIN = Path(sys.executable).parent
 
@@ -178,6 +179,40 @@ def bench_unindexed(b: Bench, data: Path, work: Path, panel: Path) -> None:
           f"{pid} extract --configfile {cfg} --record {st}/v.json --out-vcf {st}/p.vcf.gz --out {st}/e.json --workdir {st}/w"],
           reference="bcftools view -T panel.bed, no index (reference)", repeats=1,
           prepare=lambda: shutil.rmtree(st, ignore_errors=True))
+
+
+def bench_annotation(b: Bench, data: Path, work: Path, panel: Path) -> None:
+    """The annotate stage over the WGS panel-region records (screen, ClinVar and population lookups through the
+    indexes) against `bcftools annotate` adding the same ClinVar fields to the same records (issue #5)."""
+    pid = str(BIN / "pidtriage")
+    vcf = data / "wgs.vcf.gz"
+    sample = _first_sample(vcf)
+    st = work / "annotation"
+    st.mkdir(exist_ok=True)
+    sheet = st / "samples.tsv"
+    sheet.write_text(f"sample_id\tvcf\tsex\n{sample}\t{vcf}\tmale\n")
+    names = st / "chr.txt"
+    names.write_text("".join(f"{c}\tchr{c}\n" for c in [*map(str, range(1, 23)), "X", "Y"]))
+    clinvar = st / "clinvar_chr.vcf.gz"
+    subprocess.run(["bcftools", "annotate", "--rename-chrs", str(names), "-Oz", "-o", str(clinvar),
+                    str(SHARED / "clinvar/clinvar_pid398_snvs.GRCh38.derived.vcf.gz")], check=True)
+    subprocess.run(["bcftools", "index", "-t", str(clinvar)], check=True)
+    cfg = write_config(st, panel, sheet, st / "results")
+    cfg.write_text(cfg.read_text() + f"resources:\n  clinvar:\n    vcf: {clinvar}\n    min_review_stars: 0\n"
+                   f"  population:\n    vcf: {clinvar}\n    af_field: gnomADg_AF\n    an_field: gnomADg_AN\n"
+                   "    faf_field: ''\n    nhomalt_field: ''\n    grpmax_field: ''\n")
+    common = ["--configfile", str(cfg)]
+    subprocess.run([pid, "validate", *common, "--samples", str(sheet), "--sample-id", sample, "--out", str(st / "v.json")],
+                   check=True)
+    subprocess.run([pid, "extract", *common, "--record", str(st / "v.json"), "--out-vcf", str(st / "p.vcf.gz"),
+                    "--out", str(st / "e.json"), "--workdir", str(st / "w")], check=True)
+    n = subprocess.run(["bcftools", "index", "-n", str(st / "p.vcf.gz")], capture_output=True, text=True).stdout.strip()
+    ref = "bcftools annotate -a ClinVar -c CLNSIG,gnomADg_AF (reference)"
+    b.run("annotate", ref, ["bcftools", "annotate", "-a", str(clinvar), "-c", "INFO/CLNSIG,INFO/gnomADg_AF", "-Ob",
+                            "-o", os.devnull, str(st / "p.vcf.gz")], note=f"{n} panel-region records")
+    b.run("annotate", "pidtriage annotate (sample QC, screen, ClinVar + population + scores)",
+          [pid, "annotate", *common, "--record", str(st / "e.json"), "--out", str(st / "a.json")], reference=ref,
+          note=f"{n} panel-region records")
 
 
 def bench_qc(b: Bench, data: Path, work: Path) -> None:
@@ -343,7 +378,7 @@ def write_results(b: Bench, path: Path, started: str, args: argparse.Namespace) 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--only", default="wgs,trio,exome,unindexed,qc,coverage,cohort",
+    ap.add_argument("--only", default="wgs,trio,exome,unindexed,qc,annotate,coverage,cohort",
                     help="groups; `scale` (200 exomes locally and on SLURM, ~15 min) runs only when named")
     ap.add_argument("--cohort-size", type=int, default=100)
     ap.add_argument("--scale-size", type=int, default=200)
@@ -379,6 +414,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_unindexed(b, data, work, panel)
     if "qc" in only:
         bench_qc(b, data, work)
+    if "annotate" in only:
+        bench_annotation(b, data, work, panel)
     if "coverage" in only:
         bench_coverage(b, data, work)
     if "cohort" in only:

@@ -183,7 +183,8 @@ class Annotator:
         if not carried.any():
             return set()
         chroms, pos = table.chrom[carried], table.pos[carried]
-        keys = set(zip((bare(c) for c in chroms.tolist()), pos.tolist(), table.ref[carried].tolist(),
+        bare_of = {c: bare(c) for c in set(chroms.tolist())}
+        keys = set(zip((bare_of[c] for c in chroms.tolist()), pos.tolist(), table.ref[carried].tolist(),
                        table.alt[carried].tolist(), strict=True))
         keep: set[tuple[str, int, str, str]] = set()
         if self.clinvar:

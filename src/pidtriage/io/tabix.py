@@ -83,8 +83,9 @@ class SitesVcf:
     def keys_at(self, chroms: Sequence[str], positions: Sequence[int]) -> set[tuple[str, int, str, str]]:
         """(bare chrom, pos, ref, alt) of every resource allele at the given positions, in one bcftools pass
         over the index (C speed), for screening many records without a lookup each."""
-        wanted = sorted({(to_naming(c, self.naming), int(p)) for c, p in zip(chroms, positions, strict=True)
-                         if to_naming(c, self.naming) in self.contigs})
+        names = {c: to_naming(c, self.naming) for c in set(chroms)}  # once per contig, not per record
+        wanted = sorted({(names[c], int(p)) for c, p in zip(chroms, positions, strict=True)
+                         if names[c] in self.contigs})
         if not wanted:
             return set()
         with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as fh:
@@ -94,10 +95,12 @@ class SitesVcf:
         finally:
             Path(fh.name).unlink()
         out = set()
+        bare_of: dict[str, str] = {}
         for line in text.splitlines():
             c, p, r, alts = line.split("\t")
+            b = bare_of.get(c) or bare_of.setdefault(c, bare(c))
             for a in alts.split(","):
-                out.add((bare(c), int(p), r, a))
+                out.add((b, int(p), r, a))
         return out
 
     def covers(self, variant: Variant) -> bool:

@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from cyvcf2 import VCF
@@ -210,6 +211,8 @@ def read_records(path: str | Path, samples: Sequence[str], *, region: str | None
         idx = [index[s] for s in samples]
         info_keys = [k for k in (*ANNOTATION_KEYS, *SCORE_INFO_KEYS) if _has_info(vcf, k)]
         iterator = vcf(region) if region else vcf
+        if keys is not None and region is None and len(keys) <= KEYED_QUERY_LIMIT and index_of(path) is not None:
+            iterator = _records_at(vcf, keys)  # a few records of many: index queries, not a pass over all
         for rec in iterator:
             alts = rec.ALT
             if not alts or all(a in SYMBOLIC_REF_BLOCK for a in alts):
@@ -239,6 +242,23 @@ def read_records(path: str | Path, samples: Sequence[str], *, region: str | None
         raise VcfFormatError(f"{path}: reading failed ({exc}); the file may be truncated or malformed") from None
     finally:
         vcf.close()
+
+
+KEYED_QUERY_LIMIT = 2000
+
+
+def _records_at(vcf: VCF, keys: set[tuple[str, int, str, str]]) -> Iterator[Any]:
+    """Each record at the keys' positions once, in position order, through the index."""
+    from pidtriage.genome import naming_of, to_naming
+
+    naming = naming_of(vcf.seqnames)
+    seen: set[tuple[str, int]] = set()
+    for chrom, pos in sorted({(c, p) for c, p, _, _ in keys}):
+        name = to_naming(chrom, naming)
+        for rec in vcf(f"{name}:{pos}-{pos}"):
+            if pos == rec.POS and (name, rec.POS, rec.REF, tuple(rec.ALT)) not in seen:  # type: ignore[comparison-overlap]
+                seen.add((name, rec.POS, rec.REF, tuple(rec.ALT)))  # type: ignore[arg-type]
+                yield rec
 
 
 def _has_info(vcf: VCF, key: str) -> bool:
