@@ -41,6 +41,13 @@ def served(shared_data, tmp_path, monkeypatch):
     pysam.bcftools.annotate("--rename-chrs", str(names), "-Oz", "-o", str(root / "population.vcf.gz"), str(clinvar),
                             catch_stdout=False)
     pysam.tabix_index(str(root / "population.vcf.gz"), preset="vcf", force=True)
+    (root / "mane.gff3").write_text(  # GENCODE/MANE style: RAG1's MANE transcript (a panel gene) and one other
+        "##gff-version 3\n"
+        "chr11\tENSEMBL\tgene\t36510353\t36593156\t.\t+\t.\tID=ENSG00000166349.11;gene_name=RAG1;gene_type=protein_coding\n"
+        "chr11\tENSEMBL\ttranscript\t36510353\t36593156\t.\t+\t.\tID=ENST00000299440.6;Parent=ENSG00000166349.11\n"
+        "chr11\tENSEMBL\texon\t36510353\t36510600\t.\t+\t.\tID=exon:ENST00000299440.6:1;Parent=ENST00000299440.6\n"
+        "chr1\tENSEMBL\tgene\t100\t900\t.\t+\t.\tID=ENSG00000999999.1;gene_name=NOTPID;gene_type=protein_coding\n"
+        "chr1\tENSEMBL\ttranscript\t100\t900\t.\t+\t.\tID=ENST00000999999.1;Parent=ENSG00000999999.1\n")
     return root
 
 
@@ -73,7 +80,8 @@ def test_fetch_slices_the_population_to_the_panel_and_check_verifies(served, tmp
         cfg.write_text(yaml.safe_dump({
             "panel": str(repo / "gene_panels/iuis_iei_2024.tsv"), "panel_padding": 0,
             "resources": {"sources": {"clinvar_vcf": f"{srv.url}/clinvar.vcf.gz", "clinvar_md5": "auto",
-                                      "population_vcf": f"{srv.url}/population.vcf.gz"}}}))
+                                      "population_vcf": f"{srv.url}/population.vcf.gz",
+                                      "mane_gff3": f"{srv.url}/mane.gff3"}}}))
         exe = Path(sys.executable).with_name("pidtriage")
         env = {**tool_env, **NO_PROXY}
         run = subprocess.run([str(exe), "resources", "fetch", "--configfile", str(cfg), "--outdir", str(out)],
@@ -81,7 +89,9 @@ def test_fetch_slices_the_population_to_the_panel_and_check_verifies(served, tmp
         assert run.returncode == 0, run.stderr
         served_paths = {p for p, _ in srv.requests}
     manifest = read_manifest(out)
-    assert set(manifest) == {"clinvar", "population"}
+    assert set(manifest) == {"clinvar", "population", "mane_gff3", "panel_gff3"}
+    panel_gff = (out / manifest["panel_gff3"].path).read_text()
+    assert "ID=transcript:ENST00000299440.6;Parent=gene:ENSG00000166349.11" in panel_gff and "NOTPID" not in panel_gff
     assert manifest["clinvar"].md5 == hashlib.md5((out / "clinvar.GRCh38.vcf.gz").read_bytes()).hexdigest()
     assert manifest["clinvar"].url.endswith("/clinvar.vcf.gz") and manifest["clinvar"].build == "GRCh38"
     assert "/population.vcf.gz.tbi" in served_paths and not list(tmp_path.glob("*.tbi"))  # index not left in cwd

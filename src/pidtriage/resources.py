@@ -21,7 +21,8 @@ from pidtriage.errors import ResourceError
 from pidtriage.genome import detect_build
 from pidtriage.io.vcf import read_header
 
-__all__ = ["ManifestEntry", "check_resources", "download", "fetch_resources", "read_manifest", "slice_remote_vcf"]
+__all__ = ["ManifestEntry", "check_resources", "download", "fetch_resources", "panel_gff3", "read_manifest",
+           "slice_remote_vcf"]
 
 CHUNK = 1 << 20
 
@@ -148,7 +149,8 @@ def _write_manifest(directory: Path, entries: Mapping[str, ManifestEntry]) -> No
 
 
 def fetch_resources(sources: Mapping[str, Any], outdir: Path, *, build: str, panel_bed: Path | None,
-                    only: Sequence[str] = (), session: Any = None) -> dict[str, ManifestEntry]:
+                    only: Sequence[str] = (), session: Any = None,
+                    panel_transcripts: set[str] | None = None) -> dict[str, ManifestEntry]:
     """Fetch what `sources` (the config's resources.sources) names into `outdir`; update the manifest."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -197,6 +199,10 @@ def fetch_resources(sources: Mapping[str, Any], outdir: Path, *, build: str, pan
             dest = outdir / url.rsplit("/", 1)[-1]
             download(url, dest, session=session, md5=str(sources.get(f"{name}_md5", "")))
             record(name, dest, url)
+            if name == "mane_gff3" and panel_transcripts:
+                gff = outdir / f"panel_transcripts.{build}.gff3"
+                n = panel_gff3(dest, panel_transcripts, gff)
+                record("panel_gff3", gff, url, note=f"{n} MANE transcripts of the panel, Ensembl-style for bcftools csq")
     return entries
 
 
@@ -243,3 +249,52 @@ def check_resources(directory: Path) -> list[str]:
             if build and e.build and build != e.build:
                 problems.append(f"{e.name}: {p} is {build} ({evidence}), the manifest says {e.build}")
     return problems
+
+
+def panel_gff3(source: Path, transcripts: set[str], out: Path) -> int:
+    """An Ensembl-style GFF3 (what bcftools csq reads: `ID=gene:`/`ID=transcript:` prefixes, `biotype`) holding
+    only the given transcripts (unversioned Ensembl IDs, e.g. the panel's MANE Select) and their genes, from a
+    GENCODE/MANE-style GFF3 (`ID=ENSG...`, `Parent=ENST...`, `gene_name`, `gene_type`). Returns the number of
+    transcripts written. Contig names are kept as in the source."""
+    import gzip
+
+    def unversioned(x: str) -> str:
+        return x.split(".")[0]
+
+    opener = gzip.open if str(source).endswith(".gz") else open
+    genes: dict[str, str] = {}
+    keep_tx: dict[str, str] = {}  # transcript ID -> gene ID
+    rows: list[list[str]] = []
+    with opener(source, "rt") as fh:  # type: ignore[operator]
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            f = line.rstrip("\n").split("\t")
+            if len(f) < 9:
+                continue
+            attrs = dict(a.split("=", 1) for a in f[8].split(";") if "=" in a)
+            fid = attrs.get("ID", "").split(":")[-1]
+            if f[2] in ("transcript", "mRNA") and unversioned(fid) in transcripts:
+                keep_tx[fid] = attrs.get("Parent", "").split(":")[-1]
+            rows.append(f)
+    wanted_genes = set(keep_tx.values())
+    lines = ["##gff-version 3"]
+    for f in rows:
+        attrs = dict(a.split("=", 1) for a in f[8].split(";") if "=" in a)
+        fid, parent = attrs.get("ID", "").split(":")[-1], attrs.get("Parent", "").split(":")[-1]
+        if f[2] == "gene" and fid in wanted_genes:
+            genes[fid] = attrs.get("gene_name", attrs.get("Name", fid))
+            new = f"ID=gene:{fid};Name={genes[fid]};biotype={attrs.get('gene_type', attrs.get('biotype', 'protein_coding'))}"
+        elif f[2] in ("transcript", "mRNA") and fid in keep_tx:
+            new = (f"ID=transcript:{fid};Parent=gene:{parent};Name={attrs.get('transcript_name', fid)};"
+                   f"biotype={attrs.get('transcript_type', attrs.get('biotype', 'protein_coding'))}")
+            f = [*f[:2], "mRNA", *f[3:]]
+        elif f[2] in ("exon", "CDS", "five_prime_UTR", "three_prime_UTR") and parent in keep_tx:
+            new = f"Parent=transcript:{parent}" + (f";ID=CDS:{parent}" if f[2] == "CDS" else "")
+        else:
+            continue
+        lines.append("\t".join([*f[:8], new]))
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text("\n".join(lines) + "\n")
+    os.replace(tmp, out)
+    return len(keep_tx)

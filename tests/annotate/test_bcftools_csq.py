@@ -147,3 +147,38 @@ def test_pidtriage_run_computes_consequences_when_the_input_has_none(synthetic, 
     splice = by_pos[v["splice"][0]]
     assert splice["consequence"] == "splice_donor_variant" and splice["hgvs_c"].startswith("c.50+2")
     assert any(c["consequence"] == "frameshift_variant" and c["acmg_criteria"].startswith("PVS1") for c in doc["candidates"])
+
+
+def test_panel_gff3_from_a_gencode_style_file_feeds_bcftools_csq(synthetic, tmp_path):
+    """The MANE/GENCODE GFF3 style (`ID=ENSG…`, `Parent=ENST…`, gene_name) restricted to the panel's transcripts
+    and rewritten the way bcftools csq reads it."""
+    from pidtriage.resources import panel_gff3
+
+    d, v, _, _ = synthetic
+    gencode = []
+    for line in (d / "genes.gff3").read_text().splitlines()[1:]:
+        f = line.split("\t")
+        attrs = dict(a.split("=", 1) for a in f[8].split(";"))
+        tx = {"TX1": "ENST00000000001.3", "TX2": "ENST00000000002.1"}
+        gene = {"G1": "ENSG00000000001.5", "G2": "ENSG00000000002.2"}
+        if f[2] == "gene":
+            gid = gene[attrs["ID"].removeprefix("gene:")]
+            f[8] = f"ID={gid};gene_id={gid};gene_name={attrs['Name']};gene_type=protein_coding"
+        elif f[2] == "mRNA":
+            f[2] = "transcript"
+            t = tx[attrs["ID"].removeprefix("transcript:")]
+            f[8] = f"ID={t};Parent={gene[attrs['Parent'].removeprefix('gene:')]};transcript_type=protein_coding;tag=MANE_Select"
+        else:
+            t = tx[attrs["Parent"].removeprefix("transcript:")]
+            f[8] = f"ID={f[2]}:{t};Parent={t}"
+        gencode.append("\t".join(f))
+    (tmp_path / "mane.gff3").write_text("##gff-version 3\n" + "\n".join(gencode) + "\n")
+    out = tmp_path / "panel.gff3"
+    assert panel_gff3(tmp_path / "mane.gff3", {"ENST00000000001"}, out) == 1
+    text = out.read_text()
+    assert "ID=gene:ENSG00000000001.5;Name=GENE1" in text and "GENE2" not in text
+    csq = run_csq(str(d / "in.vcf"), str(d / "ref.fa"), str(out), tmp_path / "csq.vcf.gz")
+    with pysam.VariantFile(csq) as vf:
+        bcsq = {rec.pos: ",".join(rec.info.get("BCSQ", ())) for rec in vf}
+    assert bcsq[v["missense"][0]].startswith("missense|GENE1|ENST00000000001.3")
+    assert not bcsq.get(v["minus_cds"][0])  # GENE2 is not in the panel: no consequence

@@ -33,16 +33,18 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     config = load_config(args.configfile)
     out = Path(args.outdir)
     out.mkdir(parents=True, exist_ok=True)
-    regions = bed_regions(load_panel(config), build=config.build, padding=int(config.get("panel_padding")),
+    panel = load_panel(config)
+    regions = bed_regions(panel, build=config.build, padding=int(config.get("panel_padding")),
                           chr_prefix=config.build == "GRCh38")  # gnomAD v4 (GRCh38) names chr1, v2 (GRCh37) 1
     bed = ex.write_bed(regions, out / ".panel.bed")
     entries = fetch_resources(config.get("resources", "sources"), out, build=config.build, panel_bed=Path(bed),
-                              only=[x for x in args.only.split(",") if x])
+                              only=[x for x in args.only.split(",") if x],
+                              panel_transcripts={g.mane_ensembl.split(".")[0] for g in panel.genes if g.mane_ensembl})
     Path(bed).unlink(missing_ok=True)
     for e in entries.values():
         print(f"{e.name}\t{out / e.path}\t{e.version or '.'}\tmd5 {e.md5}")
-    print(f"manifest: {out / 'manifest.json'}; set resources.clinvar.vcf / resources.population.vcf and "
-          "resources.manifest in your config to these files")
+    print(f"manifest: {out / 'manifest.json'}; set resources.clinvar.vcf, resources.population.vcf, "
+          "annotation.gff3 (panel_transcripts.*.gff3) and resources.manifest in your config to these files")
     return 0
 
 
