@@ -112,7 +112,8 @@ def validate_stage(case: CaseInfo, config: Config) -> StageRecord:
 
 def _resource_build_problem(config: Config) -> str:
     """A configured resource whose build differs from genome_build (checked once per process)."""
-    for key in (("resources", "clinvar", "vcf"), ("resources", "population", "vcf")):
+    for key in (("resources", "clinvar", "vcf"), ("resources", "population", "vcf"),
+                ("resources", "population", "second_vcf")):
         path = config.path(*key)
         if path:
             problem = _resource_build(path, config.build)

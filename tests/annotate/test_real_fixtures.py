@@ -131,3 +131,25 @@ def test_gnomad_v4_fields_on_the_real_slices(shared_data):
     absent = population_frequency({"AN": "140", "AF": ""}, af_field="AF", an_field="AN")
     assert absent.an == 140
     assert not population_frequency(None, af_field="AF").found  # not in the resource: "absent", not "missing"
+
+
+def test_gnomad_exomes_and_genomes_combined(shared_data):
+    """The real v4.0 exome and genome slices over one PCSK9 exon: counts add up, the AF is AN-weighted."""
+    from pidtriage.annotate.population import combine_frequencies
+
+    ex = SitesVcf(shared_data / "gnomad/gnomad_v4.0_exomes_chr1_55039893-55039951.GRCh38.vcf.gz", role="population")
+    ge = SitesVcf(shared_data / "gnomad/gnomad_v4.0_genomes_chr1_55039894-55039948.GRCh38.vcf.gz", role="population")
+    fields = {"af_field": "AF", "an_field": "AN", "nhomalt_field": "nhomalt", "grpmax_field": "AF_grpmax"}
+    exomes = dict(ex.records_in("1", 55039893, 55039951))
+    both = [k for k, _ in ge.records_in("1", 55039894, 55039948) if k in exomes and float(exomes[k]["AF"] or 0) > 0]
+    assert both
+    chrom, pos, ref, alt = both[0].split(":")
+    v = Variant(f"chr{chrom}", int(pos), ref, alt)
+    a = population_frequency(ex.lookup(v), **fields)
+    b = population_frequency(ge.lookup(v), **fields)
+    c = combine_frequencies(a, b)
+    assert c.an == a.an + b.an and c.nhomalt == (a.nhomalt or 0) + (b.nhomalt or 0)
+    assert c.af == pytest.approx((a.af * a.an + b.af * b.an) / (a.an + b.an))
+    assert c.grpmax == max(x for x in (a.grpmax, b.grpmax) if x is not None)
+    only_exome = combine_frequencies(a, population_frequency(None, **fields))
+    assert only_exome.found and only_exome.af == a.af

@@ -22,7 +22,7 @@ from pidtriage.annotate.consequence import (
     parse_eff,
     pick_consequence,
 )
-from pidtriage.annotate.population import population_frequency
+from pidtriage.annotate.population import combine_frequencies, population_frequency
 from pidtriage.annotate.scores import ScoreTable, merge_scores, scores_from_csq, scores_from_info
 from pidtriage.config import Config
 from pidtriage.genome import bare, is_haploid_in_male
@@ -86,6 +86,8 @@ class Annotator:
         pop_path = self.config.path("resources", "population", "vcf")
         self.clinvar = SitesVcf(cv_path, role="clinvar") if cv_path else None
         self.population = SitesVcf(pop_path, role="population") if pop_path else None
+        second = self.config.path("resources", "population", "second_vcf")
+        self.population2 = SitesVcf(second, role="population") if second and pop_path else None
         self.source = str(self.config.get("annotation", "consequence_source"))
         self.score_tables = [ScoreTable(t["name"], self._resolve(t["path"]), t["column"])
                              for t in self.config.get("resources", "scores")]
@@ -169,7 +171,7 @@ class Annotator:
             out["clinvar"] = self.clinvar.path
             out["clinvar_date"] = self.clinvar.header_value("fileDate") or "not stated in the VCF header"
         if self.population:
-            out["population"] = self.population.path
+            out["population"] = self.population.path + (f" + {self.population2.path}" if self.population2 else "")
             out["population_name"] = str(self.config.get("resources", "population", "name"))
         return out
 
@@ -247,12 +249,14 @@ class Annotator:
             clinvar = clinvar_record(cv_info) if cv_info else None
             population, pop_info = None, None
             if self.population:
+                fields = {k: pop[k] for k in ("af_field", "an_field", "faf_field", "nhomalt_field", "nhemi_field",
+                                               "grpmax_field")}  # fmt: skip
                 pop_info = self.population.lookup(rec.variant)
-                population = population_frequency(
-                    pop_info, af_field=pop["af_field"], an_field=pop["an_field"], faf_field=pop["faf_field"],
-                    nhomalt_field=pop["nhomalt_field"], nhemi_field=pop["nhemi_field"],
-                    grpmax_field=pop["grpmax_field"],
-                )  # fmt: skip
+                population = population_frequency(pop_info, **fields)
+                if self.population2:
+                    other = self.population2.lookup(rec.variant)
+                    population = combine_frequencies(population, population_frequency(other, **fields))
+                    pop_info = pop_info or other
             scores = self._scores(rec, pop_info)
             consequences = (self._with_hgvs(rec, self._input_consequences(rec, bcsq_at))
                             if self.source in ("auto", "input", "bcftools_csq") else [])

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from pidtriage.models import PopulationFrequency
 
-__all__ = ["population_frequency"]
+__all__ = ["combine_frequencies", "population_frequency"]
 
 
 def _float(value: str | None) -> float | None:
@@ -40,4 +40,32 @@ def population_frequency(
         nhemi=_int(info.get(nhemi_field)) if nhemi_field else None,
         grpmax=_float(info.get(grpmax_field)) if grpmax_field else None,
         found=af is not None,
+    )
+
+
+def combine_frequencies(a: PopulationFrequency, b: PopulationFrequency) -> PopulationFrequency:
+    """Exomes and genomes given as separate files (gnomAD v2-v4 both ship them): allele numbers and counts add
+    up, the AF is the AN-weighted mean (the larger AF when an AN is missing), FAF and grpmax take the larger
+    value. Absent from both is absent."""
+    if not a.found and not b.found:
+        ans = [x.an for x in (a, b) if x.an]
+        return PopulationFrequency(af=None, an=sum(ans) if ans else None, found=False)
+    present = [x for x in (a, b) if x.found]
+
+    def add(values: list[int | None]) -> int | None:
+        known = [v for v in values if v is not None]
+        return sum(known) if known else None
+
+    def larger(values: list[float | None]) -> float | None:
+        known = [v for v in values if v is not None]
+        return max(known) if known else None
+
+    an = add([a.an, b.an])
+    if all(x.an for x in (a, b)) and an:
+        af = ((a.af or 0.0) * (a.an or 0) + (b.af or 0.0) * (b.an or 0)) / an
+    else:
+        af = larger([x.af for x in present])
+    return PopulationFrequency(
+        af=af, an=an, faf=larger([a.faf, b.faf]), nhomalt=add([a.nhomalt, b.nhomalt]),
+        nhemi=add([a.nhemi, b.nhemi]), grpmax=larger([a.grpmax, b.grpmax]), found=True,
     )
