@@ -81,7 +81,8 @@ def test_fetch_slices_the_population_to_the_panel_and_check_verifies(served, tmp
             "panel": str(repo / "gene_panels/iuis_iei_2024.tsv"), "panel_padding": 0,
             "resources": {"sources": {"clinvar_vcf": f"{srv.url}/clinvar.vcf.gz", "clinvar_md5": "auto",
                                       "population_vcf": f"{srv.url}/population.vcf.gz",
-                                      "mane_gff3": f"{srv.url}/mane.gff3"}}}))
+                                      "mane_gff3": f"{srv.url}/mane.gff3",
+                                      "score_revel": f"{srv.url}/population.vcf.gz"}}}))
         exe = Path(sys.executable).with_name("pidtriage")
         env = {**tool_env, **NO_PROXY}
         run = subprocess.run([str(exe), "resources", "fetch", "--configfile", str(cfg), "--outdir", str(out)],
@@ -89,7 +90,7 @@ def test_fetch_slices_the_population_to_the_panel_and_check_verifies(served, tmp
         assert run.returncode == 0, run.stderr
         served_paths = {p for p, _ in srv.requests}
     manifest = read_manifest(out)
-    assert set(manifest) == {"clinvar", "population", "mane_gff3", "panel_gff3"}
+    assert set(manifest) == {"clinvar", "population", "mane_gff3", "panel_gff3", "score_revel"}
     panel_gff = (out / manifest["panel_gff3"].path).read_text()
     assert "ID=transcript:ENST00000299440.6;Parent=gene:ENSG00000166349.11" in panel_gff and "NOTPID" not in panel_gff
     assert manifest["clinvar"].md5 == hashlib.md5((out / "clinvar.GRCh38.vcf.gz").read_bytes()).hexdigest()

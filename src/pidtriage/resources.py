@@ -203,6 +203,12 @@ def fetch_resources(sources: Mapping[str, Any], outdir: Path, *, build: str, pan
                 gff = outdir / f"panel_transcripts.{build}.gff3"
                 n = panel_gff3(dest, panel_transcripts, gff)
                 record("panel_gff3", gff, url, note=f"{n} MANE transcripts of the panel, Ensembl-style for bcftools csq")
+    for key, url in sorted(sources.items()):  # optional score tables: score_<name> = URL of a tabix-indexed table
+        if key.startswith("score_") and url and wanted(key):
+            dest = outdir / str(url).rsplit("/", 1)[-1]
+            download(str(url), dest, session=session, md5=str(sources.get(f"{key}_md5", "")))
+            download(str(url) + ".tbi", dest.with_name(dest.name + ".tbi"), session=session)
+            record(key, dest, str(url), note="score table; add it to resources.scores with its column")
     return entries
 
 
