@@ -81,10 +81,19 @@ def load_config(path: str | Path | None = None, *, overrides: dict[str, Any] | N
     return validate_config(raw, source=str(path or "<defaults>"), base_dir=base_dir)
 
 
+@cache
+def _validator() -> Any:
+    """The schema's validator, built once (jsonschema.validate re-checks the schema itself on every call)."""
+    cls = jsonschema.validators.validator_for(schema())
+    return cls(schema())
+
+
 def validate_config(raw: dict[str, Any], *, source: str = "<config>", base_dir: str | Path | None = None) -> Config:
     values = _fill_defaults(schema(), raw)
     try:
-        jsonschema.validate(values, schema())
+        error = jsonschema.exceptions.best_match(_validator().iter_errors(values))  # as jsonschema.validate picks
+        if error is not None:
+            raise error
     except jsonschema.ValidationError as exc:
         where = ".".join(str(p) for p in exc.absolute_path) or "(top level)"
         raise ConfigError(

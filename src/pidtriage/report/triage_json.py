@@ -46,8 +46,15 @@ def _schema() -> dict[str, Any]:
     return loaded
 
 
+@cache
+def _validator() -> Any:
+    return jsonschema.validators.validator_for(_schema())(_schema())
+
+
 def validate_triage_json(doc: dict[str, Any]) -> None:
-    jsonschema.validate(doc, _schema())
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(doc))
+    if error is not None:
+        raise error
 
 
 def _candidate(c: Candidate) -> dict[str, Any]:
