@@ -114,7 +114,8 @@ def test_clinvar_stars_conflicts_and_variation_id_from_the_official_vcf(shared_d
         if r:
             stars[r.review_status] = r.stars
     assert stars.get("criteria_provided,_multiple_submitters,_no_conflicts") == 2
-    assert stars.get("reviewed_by_expert_panel", 3) == 3 and stars.get("criteria_provided,_single_submitter") == 1
+    assert stars["reviewed_by_expert_panel"] == 3 and stars["criteria_provided,_single_submitter"] == 1
+    assert stars["no_assertion_criteria_provided"] == 0 and stars["criteria_provided,_conflicting_classifications"] == 1
 
 
 def test_gnomad_v4_fields_on_the_real_slices(shared_data):
