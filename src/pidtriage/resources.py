@@ -123,7 +123,7 @@ def _version_of(path: Path) -> str:
     if not path.name.endswith((".vcf.gz", ".vcf.bgz", ".vcf")):
         return ""
     opener = gzip.open if path.suffix in (".gz", ".bgz") else open
-    with opener(path, "rt") as fh:  # type: ignore[operator]
+    with opener(path, "rt") as fh:
         for line in fh:
             if not line.startswith("##"):
                 break
@@ -271,7 +271,7 @@ def panel_gff3(source: Path, transcripts: set[str], out: Path) -> int:
     genes: dict[str, str] = {}
     keep_tx: dict[str, str] = {}  # transcript ID -> gene ID
     rows: list[list[str]] = []
-    with opener(source, "rt") as fh:  # type: ignore[operator]
+    with opener(source, "rt") as fh:
         for line in fh:
             if line.startswith("#") or not line.strip():
                 continue

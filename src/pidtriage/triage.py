@@ -188,7 +188,7 @@ def _single_het_advice(c: Candidate) -> str:
 
 
 def _gene_findings(gene: PanelGene, cands: list[Candidate], family: Family, sex: Sex, build: str) -> list[GeneFinding]:
-    out = []
+    out: list[tuple[Finding, Moi, tuple[Candidate, ...], bool, str, bool]] = []
     for moi in _mois(gene, build):
         pool = _with_pm3(cands, family) if moi == Moi.AR else cands
         by_key = {c.av.variant.key: c for c in pool}

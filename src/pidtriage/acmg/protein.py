@@ -47,7 +47,8 @@ def ps1_pm5(av: AnnotatedVariant, *, min_stars: int) -> tuple[Criterion, Criteri
         why = ("no three-letter HGVS p. for the variant" if own is None
                else "the ClinVar resource carries no protein changes (HGVSp)")
         return (crit("PS1", Outcome.NOT_EVALUATED, "strong", 4, why), crit("PM5", Outcome.NOT_EVALUATED, "moderate", 2, why))
-    same, other = [], []
+    same: list[tuple[str, str]] = []
+    other: list[tuple[str, str]] = []
     for hgvs_p, significance, stars in av.clinvar_residue:
         theirs, cls = protein_residue(hgvs_p), _is_plp(significance)
         if theirs is None or not cls or (stars or 0) < min_stars or theirs[1] != own[1]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from pidtriage.models import Consequence
 
@@ -207,7 +208,8 @@ def parse_eff(value: str) -> list[Consequence]:
 def parse_vep_json(result: Mapping[str, object]) -> list[Consequence]:
     """One variant of a VEP REST / `--json` result (`transcript_consequences`) in the same model as CSQ."""
     out = []
-    for t in result.get("transcript_consequences", []) or []:  # type: ignore[union-attr]
+    transcripts: Any = result.get("transcript_consequences") or []
+    for t in transcripts:
         terms = tuple(_so(x) for x in t.get("consequence_terms", []))
         hgnc = str(t.get("hgnc_id", "") or "")
         protein = t.get("protein_start")

@@ -102,7 +102,7 @@ class TranscriptModels:
         opener = gzip.open if str(path).endswith(".gz") else open
         txs: dict[str, _Tx] = {}
         parts: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
-        with opener(path, "rt") as fh:  # type: ignore[operator]
+        with opener(path, "rt") as fh:
             for line in fh:
                 if line.startswith("#") or not line.strip():
                     continue

@@ -208,7 +208,7 @@ class Annotator:
         fields = self.config.get("resources", "population", "score_fields") or {}
         pop = scores_from_info(pop_info.items(), rec.variant.alt, {key: name for name, key in fields.items()}) \
             if pop_info else {}
-        tables = {}
+        tables: dict[str, float] = {}
         for t in self.score_tables:
             v = t.lookup(rec.variant)
             if v is not None:

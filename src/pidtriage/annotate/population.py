@@ -61,6 +61,7 @@ def combine_frequencies(a: PopulationFrequency, b: PopulationFrequency) -> Popul
         return max(known) if known else None
 
     an = add([a.an, b.an])
+    af: float | None
     if all(x.an for x in (a, b)) and an:
         af = ((a.af or 0.0) * (a.an or 0) + (b.af or 0.0) * (b.an or 0)) / an
     else:

@@ -252,12 +252,13 @@ def _records_at(vcf: VCF, keys: set[tuple[str, int, str, str]]) -> Iterator[Any]
     from pidtriage.genome import naming_of, to_naming
 
     naming = naming_of(vcf.seqnames)
-    seen: set[tuple[str, int]] = set()
+    seen: set[tuple[Any, ...]] = set()
     for chrom, pos in sorted({(c, p) for c, p, _, _ in keys}):
         name = to_naming(chrom, naming)
         for rec in vcf(f"{name}:{pos}-{pos}"):
-            if pos == rec.POS and (name, rec.POS, rec.REF, tuple(rec.ALT)) not in seen:  # type: ignore[comparison-overlap]
-                seen.add((name, rec.POS, rec.REF, tuple(rec.ALT)))  # type: ignore[arg-type]
+            key = (name, rec.POS, rec.REF, tuple(rec.ALT))
+            if pos == rec.POS and key not in seen:
+                seen.add(key)
                 yield rec
 
 

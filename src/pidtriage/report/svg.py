@@ -23,7 +23,7 @@ def stacked_bars(rows: Sequence[tuple[str, Mapping[str, int]]], keys: Sequence[s
     height = top + len(rows) * (bar_h + gap) + 10
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}"><title>{escape(title)}</title>']
-    x = label_w
+    x: float = label_w
     for k in keys:  # legend
         out.append(f'<rect x="{x}" y="4" width="10" height="10" fill="{colours.get(k, "#888")}"/>'
                    f'<text x="{x + 14}" y="13" font-size="11">{escape(k)}</text>')

@@ -101,7 +101,7 @@ def result_sentence(doc: Mapping[str, Any]) -> str:
     top = doc["findings"][0] if doc["findings"] else None
     if top is None:
         return doc["reason"]
-    cand = next((c for c in doc["candidates"] if c["gene"] == top["gene"]), {})
+    cand: Mapping[str, Any] = next((c for c in doc["candidates"] if c["gene"] == top["gene"]), {})
     classes = {"P": "pathogenic", "LP": "likely pathogenic", "VUS": "of uncertain significance"}
     cls = " and ".join(dict.fromkeys(classes.get(c, c) for c in top["classes"]))
     what = finding_words(top["finding"])
