@@ -50,7 +50,10 @@ class Config:
 
     def path(self, *keys: str) -> str:
         """A path-valued key resolved against the config's base directory ("" stays "")."""
-        value = str(self.get(*keys) or "")
+        return self.resolve(str(self.get(*keys) or ""))
+
+    def resolve(self, value: str) -> str:
+        """A path from the config (any key, list items included) against the base directory ("" stays "")."""
         if not value:
             return ""
         p = Path(value)
@@ -68,16 +71,7 @@ def load_config(path: str | Path | None = None, *, overrides: dict[str, Any] | N
     Relative paths in the config are resolved against `base_dir` (default: the current directory, as for
     Snakemake, which runs from the project directory).
     """
-    raw: dict[str, Any] = {}
-    if path:
-        try:
-            loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot read the config ({exc.strerror})") from exc
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
-        raw = loaded or {}
-    raw = _merge(raw, overrides or {})
+    raw = user_config([path] if path else [], overrides)
     return validate_config(raw, source=str(path or "<defaults>"), base_dir=base_dir)
 
 
@@ -133,5 +127,7 @@ def user_config(paths: list[str | Path], overrides: dict[str, Any] | None = None
             loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read the config ({exc.strerror})") from exc
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
         raw = _merge(raw, loaded)
     return _merge(raw, overrides or {})

@@ -175,7 +175,8 @@ def fetch_resources(sources: Mapping[str, Any], outdir: Path, *, build: str, pan
     if gnomad and wanted("population"):
         if panel_bed is None:
             raise ResourceError("population: slicing gnomAD needs the panel BED (the panel in the config)")
-        chroms = sorted({line.split("\t")[0] for line in panel_bed.read_text().splitlines() if line.strip()})
+        bed_lines = [line for line in panel_bed.read_text().splitlines() if line.strip()]
+        chroms = sorted({line.split("\t")[0] for line in bed_lines})
         parts = []
         if "{chrom}" not in gnomad:  # one file for every chromosome
             part = outdir / f"population.{build}.all.vcf.gz"
@@ -185,8 +186,7 @@ def fetch_resources(sources: Mapping[str, Any], outdir: Path, *, build: str, pan
             url = gnomad.format(build=build, chrom=chrom.removeprefix("chr"))
             part = outdir / f"population.{build}.{chrom}.vcf.gz"
             bed = outdir / f".panel.{chrom}.bed"
-            bed.write_text("".join(line + "\n" for line in panel_bed.read_text().splitlines()
-                                   if line.split("\t")[0] == chrom))
+            bed.write_text("".join(line + "\n" for line in bed_lines if line.split("\t")[0] == chrom))
             slice_remote_vcf(url, bed, part, session=session)
             bed.unlink()
             parts.append(part)
@@ -241,8 +241,9 @@ def check_resources(directory: Path) -> list[str]:
         if not p.exists():
             problems.append(f"{e.name}: {p} is missing; fetch it again")
             continue
-        if md5_of(p) != e.md5:
-            problems.append(f"{e.name}: {p} changed since it was fetched (md5 {md5_of(p)} != {e.md5}); fetch it again")
+        md5 = md5_of(p)
+        if md5 != e.md5:
+            problems.append(f"{e.name}: {p} changed since it was fetched (md5 {md5} != {e.md5}); fetch it again")
         if p.name.endswith((".vcf.gz", ".vcf.bgz")):
             try:
                 with pysam.TabixFile(str(p)) as tbx:

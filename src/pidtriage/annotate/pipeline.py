@@ -89,7 +89,7 @@ class Annotator:
         second = self.config.path("resources", "population", "second_vcf")
         self.population2 = SitesVcf(second, role="population") if second and pop_path else None
         self.source = str(self.config.get("annotation", "consequence_source"))
-        self.score_tables = [ScoreTable(t["name"], self._resolve(t["path"]), t["column"])
+        self.score_tables = [ScoreTable(t["name"], self.config.resolve(t["path"]), t["column"])
                              for t in self.config.get("resources", "scores")]
         # PS1/PM5 need ClinVar's protein changes; the official ClinVar VCF has none (only MC), derived sets may
         self.clinvar_has_protein = bool(self.clinvar and self.clinvar.has_info("HGVSp"))
@@ -120,12 +120,6 @@ class Annotator:
                 c = dataclasses.replace(c, hgvs_c=hgvs_c or c.hgvs_c, hgvs_p=hgvs_p)
             out.append(c)
         return out
-
-    def _resolve(self, path: str) -> str:
-        from pathlib import Path
-
-        p = Path(path)
-        return str(p if p.is_absolute() else self.config.base_dir / p)
 
     def _clinvar_residues(self, gene: PanelGene) -> dict[int, list[tuple[str, str, str, int | None]]]:
         """ClinVar P/LP-or-not missense records of a gene by residue: (key, HGVS p., significance, stars)."""

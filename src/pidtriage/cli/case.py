@@ -158,13 +158,11 @@ def write_case_reports(doc: dict[str, Any], outdir: str | Path, *, xlsx: bool = 
     html = render_case(doc)
     write_text(out / "candidates.tsv", candidates)
     write_text(out / "report.html", html)
-    if xlsx:
+    if xlsx or variants_xlsx:
         from pidtriage.report.xlsx import tsv_sheets_to_xlsx
-
+    if xlsx:
         tsv_sheets_to_xlsx(out / "candidates.xlsx", {"candidates": candidates})
     if variants_xlsx:
-        from pidtriage.report.xlsx import tsv_sheets_to_xlsx
-
         variants = out / "variants.tsv"
         tsv_sheets_to_xlsx(out / "variants.xlsx", {"variants": variants.read_text() if variants.exists() else ""})
     if pdf:
@@ -192,11 +190,11 @@ def cmd_cohort(args: argparse.Namespace) -> int:
     write_text(out / "no_known_defect.tsv", no_known_defect_tsv(docs))
     write_text(out / "report.html", render_cohort(docs, [summary_row(d) for d in docs]))
     if args.xlsx:
-        from pidtriage.report.tables import candidates_tsv
+        from pidtriage.report.tables import CANDIDATE_COLUMNS, tsv
         from pidtriage.report.xlsx import tsv_sheets_to_xlsx
 
-        every = "".join((candidates_tsv(d) if i == 0 else candidates_tsv(d).split("\n", 1)[1])
-                        for i, d in enumerate(docs))  # fmt: skip
+        every = tsv(("sample_id", *CANDIDATE_COLUMNS),
+                    [{"sample_id": d["case"]["sample_id"], **c} for d in docs for c in d["candidates"]])
         tsv_sheets_to_xlsx(out / "summary.xlsx", {"summary": summary_tsv(docs), "no_known_defect":
                                                   no_known_defect_tsv(docs), "candidates": every})
     return 0

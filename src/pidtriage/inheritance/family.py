@@ -35,6 +35,10 @@ class Family:
     def is_trio(self) -> bool:
         return bool(self.father and self.mother)
 
+    def confident_ref(self, av: AnnotatedVariant, sample: str) -> bool:
+        """The sample is called homozygous reference with enough quality to say it does not carry the allele."""
+        return _confident_ref(av.genotype_of(sample) if sample else None, self.min_parent_gq, self.require_parent_gq)
+
     def parents(self) -> tuple[tuple[str, str, str], ...]:
         """(role, sample, status) of the parents present in the VCF."""
         return tuple((role, sample, status) for role, sample, status in
@@ -72,5 +76,4 @@ def is_de_novo(av: AnnotatedVariant, family: Family) -> bool:
     proband = av.genotype_of(family.proband)
     if proband is None or proband.alt_count == 0:
         return False
-    return all(_confident_ref(av.genotype_of(p), family.min_parent_gq, family.require_parent_gq)
-               for p in (family.father, family.mother))
+    return all(family.confident_ref(av, p) for p in (family.father, family.mother))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from pidtriage.inheritance.family import UNAFFECTED, Family, _confident_ref, parent_carries
+from pidtriage.inheritance.family import UNAFFECTED, Family, parent_carries
 from pidtriage.models import AnnotatedVariant, Finding, Zygosity
 
 __all__ = ["phase_of_pair", "recessive_findings"]
@@ -52,7 +52,7 @@ def _unaffected_homozygous_parent(av: AnnotatedVariant, family: Family) -> str:
 def _hom_note(av: AnnotatedVariant, family: Family) -> str:
     notes = []
     for role, sample, _ in family.parents():
-        if _confident_ref(av.genotype_of(sample), family.min_parent_gq, family.require_parent_gq):
+        if family.confident_ref(av, sample):
             notes.append(f"the {role} does not carry it: a deletion of the other allele or uniparental disomy, to "
                          "confirm")
     return "; ".join(notes)
