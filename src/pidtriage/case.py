@@ -23,6 +23,7 @@ from pidtriage.io.records import from_jsonable, read_json, write_json
 from pidtriage.io.vcf import VcfHeader, csq_format, read_header, read_records
 from pidtriage.models import AnnotatedVariant, CaseInfo, Sex
 from pidtriage.panel.ops import bed_regions
+from pidtriage.parallel import fork_call
 
 __all__ = ["StageRecord", "annotate_stage", "coverage_stage", "extract_stage", "triage_stage", "validate_stage"]
 
@@ -147,8 +148,12 @@ def _parent_vcf_problem(vcf: str, name: str, config: Config) -> str:
     return ""
 
 
-def extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf: str | Path, workdir: str | Path) -> StageRecord:
-    """Panel regions of the proband's VCF (with the parents in it), merged with the parents' own VCFs."""
+def extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf: str | Path, workdir: str | Path,
+                  jobs: int = 1) -> StageRecord:
+    """Panel regions of the proband's VCF (with the parents in it), merged with the parents' own VCFs.
+
+    With `jobs` > 1 the work is spread over processes: the extraction runs beside the sex inference, and a
+    single VCF's regions are extracted in `jobs` groups of contigs at once (see _extract_part)."""
     if record.failure:
         ex.write_empty_vcf(out_vcf)
         return dataclasses.replace(record, extracted_vcf=str(out_vcf))
@@ -163,16 +168,23 @@ def extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf:
             naming = naming or part_naming
             regions = bed_regions(panel, build=config.build, padding=int(config.get("panel_padding")),
                                   chr_prefix=part_naming == "chr")
-            bed = ex.write_bed(regions, work / f"{sid}.panel.{part_naming}.bed")
             targets = ex.write_bed([*regions, *_sex_chromosome_regions(config.build, part_naming)],
                                    work / f"{sid}.targets.{part_naming}.bed")
             query, how = ex.ensure_indexed(vcf, work, targets_bed=targets)
             streamed = streamed or how == "streamed"
-            whole_vcf.update(_whole_vcf_qc(query, samples, part_header, config, counted=how != "streamed"))
             target = out_vcf if len(parts) == 1 else work / f"{sid}.part{i}.vcf.gz"
-            ex.extract_regions(query, bed, target, samples=samples,
-                               subset_samples=tuple(samples) != part_header.samples,
-                               reference_fasta=config.path("annotation", "reference_fasta"))
+            # the extraction (and, for a single VCF, reading its genotype table) in a child process, while
+            # this one reads sex from chrX/chrY of the same input: two cores for two htslib passes
+            child = fork_call(_extract_part, query, regions, str(target), fork=jobs > 1, samples=samples,
+                              subset_samples=tuple(samples) != part_header.samples,
+                              reference_fasta=config.path("annotation", "reference_fasta"),
+                              read_table=len(parts) == 1, jobs=jobs)
+            whole_vcf.update(_whole_vcf_qc(query, samples, part_header, config, counted=how != "streamed"))
+            table = child.result()
+            if table is not None:
+                from pidtriage.sampleqc import remember_table
+
+                remember_table(str(target), samples, read_header(target, check_compression=False).formats, table)
             outputs.append(str(target))
         if len(parts) > 1:
             ex.merge_family(outputs, out_vcf, naming=naming)
@@ -191,6 +203,32 @@ def extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf:
                      "reference for phasing, but not as confident enough to call a variant de novo")
     return dataclasses.replace(record, extracted_vcf=str(out_vcf), samples_in_vcf=tuple(whole_vcf),
                                whole_vcf=whole_vcf, notes=tuple(notes))
+
+
+def _extract_part(vcf: str, regions: Sequence[tuple[str, int, int, str]], target: str, *, samples: Sequence[str],
+                  subset_samples: bool, reference_fasta: str, read_table: bool, jobs: int) -> Any:
+    """extract_regions into `target`, then (`read_table`) the genotype table of what it wrote, for the
+    annotate stage. With `jobs` > 1 the regions are split into groups of whole contigs, extracted (and read)
+    side by side, and the extracts concatenated (bcftools concat --naive: no recompression)."""
+    from pidtriage.sampleqc import GenotypeTable, genotype_table
+
+    def one(group: Sequence[tuple[str, int, int, str]], out: str) -> GenotypeTable | None:
+        bed = ex.write_bed(group, out + ".bed")
+        ex.extract_regions(vcf, bed, out, samples=samples, subset_samples=subset_samples,
+                           reference_fasta=reference_fasta)
+        Path(bed).unlink()
+        if not read_table:
+            return None
+        return genotype_table(out, samples, formats=read_header(out, check_compression=False).formats)
+
+    groups = ex.split_by_contig(regions, jobs)
+    if len(groups) == 1:
+        return one(groups[0], target)
+    names = [f"{target}.group{i}.vcf.gz" for i in range(len(groups))]
+    others = [fork_call(one, g, n) for g, n in zip(groups[1:], names[1:], strict=True)]
+    tables = [one(groups[0], names[0]), *(o.result() for o in others)]
+    ex.concat_parts(names, target)
+    return GenotypeTable.concat([t for t in tables if t is not None]) if read_table else None
 
 
 def _whole_vcf_qc(query: str, samples: Sequence[str], header: VcfHeader, config: Config, *,

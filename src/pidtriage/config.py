@@ -15,13 +15,22 @@ import yaml
 
 from pidtriage.errors import ConfigError
 
-__all__ = ["Config", "load_config", "schema", "user_config", "write_merged_config"]
+__all__ = ["Config", "load_config", "load_yaml", "schema", "user_config", "write_merged_config"]
+
+# libyaml's safe loader when PyYAML was built with it (the wheels are): ~10x faster than the pure-Python one,
+# which cost ~0.05 s of every command's start on the config schema alone
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """YAML text as Python objects (the safe subset: no tags that build objects)."""
+    return yaml.load(text, Loader=_SAFE_LOADER)
 
 
 @cache
 def schema() -> dict[str, Any]:
     text = resources.files("pidtriage").joinpath("data/config.schema.yaml").read_text(encoding="utf-8")
-    loaded: dict[str, Any] = yaml.safe_load(text)
+    loaded: dict[str, Any] = load_yaml(text)
     return loaded
 
 
@@ -124,7 +133,7 @@ def user_config(paths: list[str | Path], overrides: dict[str, Any] | None = None
     raw: dict[str, Any] = {}
     for path in paths:
         try:
-            loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+            loaded = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read the config ({exc.strerror})") from exc
         except yaml.YAMLError as exc:

@@ -38,10 +38,8 @@ __all__ = [
     "mendelian_check",
     "records_in_index",
     "records_per_contig",
+    "remember_table",
 ]
-
-TRANSITIONS = {("A", "G"), ("G", "A"), ("C", "T"), ("T", "C")}
-
 
 @dataclass(frozen=True, slots=True)
 class SexInference:
@@ -61,8 +59,8 @@ class GenotypeTable:
 
     chrom: np.ndarray
     pos: np.ndarray
-    ref: np.ndarray
-    alt: np.ndarray
+    ref: np.ndarray  # object (str)
+    alt: np.ndarray  # object (str)
     passed: np.ndarray
     dosage: np.ndarray  # (records, samples)
     diploid: np.ndarray  # (records, samples) bool
@@ -72,71 +70,113 @@ class GenotypeTable:
     def __len__(self) -> int:
         return len(self.pos)
 
+    def rows(self, mask: np.ndarray) -> GenotypeTable:
+        """The records where `mask` is true."""
+        return GenotypeTable(*(getattr(self, f)[mask] for f in self.__dataclass_fields__))
 
-def _gt_classes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    uniq, inverse = np.unique(values, return_inverse=True)
-    dos, dip = [], []
-    for u in uniq.tolist():
-        alleles = u.replace("|", "/").split("/")
-        called = [int(a) for a in alleles if a not in (".", "")]
-        if not called:
-            dos.append(-1)
-        else:
-            alt = sum(1 for a in called if a > 0)
-            dos.append(0 if alt == 0 else (2 if alt == len(called) else 1))
-        dip.append(len(alleles) == 2 and len(called) == 2)
-    return np.array(dos, dtype=np.int8)[inverse], np.array(dip, dtype=bool)[inverse]
+    @staticmethod
+    def concat(tables: Sequence[GenotypeTable]) -> GenotypeTable:
+        """The rows of `tables` one after another (tables of the same samples)."""
+        fields = GenotypeTable.__dataclass_fields__
+        return GenotypeTable(*(np.concatenate([getattr(t, f) for t in tables]) for f in fields))
+
+    def snv_mask(self) -> np.ndarray:
+        """Records whose REF and every ALT are one base (bcftools' TYPE="snp" for a biallelic record)."""
+        ref_len, alt_len = _lengths(self.ref), _lengths(self.alt)
+        n_alts = np.fromiter((a.count(",") + 1 for a in self.alt.tolist()), dtype=np.int64, count=len(self.alt))
+        return (ref_len == 1) & (alt_len == 2 * n_alts - 1) & ~np.isin(self.alt, [".", "*"])
 
 
-def _numbers(values: np.ndarray) -> np.ndarray:
-    out = np.full(len(values), np.nan)
-    ok = (values != ".") & (values != "")
-    out[ok] = values[ok].astype(float)
-    return out
+def _lengths(alleles: np.ndarray) -> np.ndarray:
+    """Lengths of the strings in an object array of alleles."""
+    return np.fromiter(map(len, alleles.tolist()), dtype=np.int64, count=len(alleles))
+
+
+def _gt_class(gt: str) -> tuple[int, bool]:
+    """(dosage, diploid) of one GT string: dosage -1 missing, 0 ref, 1 het, 2 hom-alt or hemizygous."""
+    alleles = gt.replace("|", "/").split("/")
+    called = [int(a) for a in alleles if a not in (".", "")]
+    diploid = len(alleles) == 2 and len(called) == 2
+    if not called:
+        return -1, diploid
+    alt = sum(1 for a in called if a > 0)
+    return (0 if alt == 0 else (2 if alt == len(called) else 1)), diploid
+
+
+def _gt_classes(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    classes = {gt: _gt_class(gt) for gt in set(values)}  # a handful of distinct strings
+    dosage = np.fromiter((classes[v][0] for v in values), dtype=np.int8, count=len(values))
+    diploid = np.fromiter((classes[v][1] for v in values), dtype=bool, count=len(values))
+    return dosage, diploid
+
+
+def _numbers(values: list[str]) -> np.ndarray:
+    """Numbers, NaN where missing ("." or empty)."""
+    try:
+        return np.array(values, dtype=float)
+    except ValueError:
+        arr = np.array(values)
+        out = np.full(len(arr), np.nan)
+        ok = (arr != ".") & (arr != "")
+        out[ok] = arr[ok].astype(float)
+        return out
 
 
 _TABLES: dict[tuple[Any, ...], GenotypeTable] = {}
 
 
-def genotype_table(vcf: str, samples: Sequence[str], *, formats: Sequence[str], regions: str = "",
-                   snp_only: bool = False) -> GenotypeTable:
+def genotype_table(vcf: str, samples: Sequence[str], *, formats: Sequence[str], regions: str = "") -> GenotypeTable:
     """The table of a VCF (region); kept per process for the same unchanged file and query, so that `pidtriage
     run` reads the extracted VCF once for sample QC, screening and variants.tsv. Treat it as read-only."""
-    st = os.stat(vcf)
-    key = (os.path.abspath(vcf), st.st_mtime_ns, st.st_size, tuple(samples), tuple(formats), regions, snp_only)
+    key = _table_key(vcf, samples, formats, regions)
     if key not in _TABLES:
         if len(_TABLES) > 8:
             _TABLES.clear()
-        _TABLES[key] = _query_table(vcf, samples, formats=formats, regions=regions, snp_only=snp_only)
+        _TABLES[key] = _query_table(vcf, samples, formats=formats, regions=regions)
     return _TABLES[key]
 
 
-def _query_table(vcf: str, samples: Sequence[str], *, formats: Sequence[str], regions: str,
-                 snp_only: bool) -> GenotypeTable:
+def remember_table(vcf: str, samples: Sequence[str], formats: Sequence[str], table: GenotypeTable) -> None:
+    """Keep a table read elsewhere (a forked child) as genotype_table(vcf, samples, formats=formats)'s."""
+    _TABLES[_table_key(vcf, samples, formats, "")] = table
+
+
+def _table_key(vcf: str, samples: Sequence[str], formats: Sequence[str], regions: str) -> tuple[Any, ...]:
+    st = os.stat(vcf)
+    return os.path.abspath(vcf), st.st_mtime_ns, st.st_size, tuple(samples), tuple(formats), regions
+
+
+def _query_table(vcf: str, samples: Sequence[str], *, formats: Sequence[str], regions: str) -> GenotypeTable:
     tags = [t for t in ("GT", "GQ", "DP") if t in formats]
     fmt = "%CHROM\t%POS\t%REF\t%ALT\t%FILTER[\t" + "\t".join(f"%{t}" for t in tags) + "]\n"
     args = ["-f", fmt, "-s", ",".join(samples)]
     if regions:
         args += ["-r", regions]
-    if snp_only:
-        args += ["-i", 'TYPE="snp"']
     text = pysam.bcftools.query(*args, vcf) if "GT" in tags else ""
     width, n = len(tags), len(samples)
-    # every field bcftools prints here is free of whitespace ("." when missing): one split, one reshape
-    arr = np.array(text.split(), dtype=str).reshape(-1, 5 + n * width)
-    dosage = np.empty((len(arr), n), dtype=np.int8)
-    diploid = np.empty((len(arr), n), dtype=bool)
-    gq = np.full((len(arr), n), np.nan)
-    dp = np.full((len(arr), n), np.nan)
+    # every field bcftools prints here is free of whitespace ("." when missing): one split, then one list per
+    # column (a slice), each made an array of its own width; alleles stay Python strings (object arrays), so
+    # that one long indel does not widen every cell of the table
+    tokens = text.split()
+    ncol = 5 + n * width
+    cols = [tokens[k::ncol] for k in range(ncol)]
+    records = len(cols[0])
+    dosage = np.empty((records, n), dtype=np.int8)
+    diploid = np.empty((records, n), dtype=bool)
+    gq = np.full((records, n), np.nan)
+    dp = np.full((records, n), np.nan)
     for i in range(n):
         base = 5 + i * width
-        dosage[:, i], diploid[:, i] = _gt_classes(arr[:, base])
+        dosage[:, i], diploid[:, i] = _gt_classes(cols[base])
         if "GQ" in tags:
-            gq[:, i] = _numbers(arr[:, base + tags.index("GQ")])
+            gq[:, i] = _numbers(cols[base + tags.index("GQ")])
         if "DP" in tags:
-            dp[:, i] = _numbers(arr[:, base + tags.index("DP")])
-    passed = np.isin(arr[:, 4], ["PASS", "."])
-    return GenotypeTable(arr[:, 0], arr[:, 1].astype(np.int64), arr[:, 2], arr[:, 3], passed, dosage, diploid, gq, dp)
+            dp[:, i] = _numbers(cols[base + tags.index("DP")])
+    filters = np.array(cols[4])
+    passed = (filters == "PASS") | (filters == ".")
+    pos = np.fromiter(map(int, cols[1]), dtype=np.int64, count=records)
+    return GenotypeTable(np.array(cols[0]), pos, np.array(cols[2], dtype=object),
+                         np.array(cols[3], dtype=object), passed, dosage, diploid, gq, dp)
 
 
 def _confident(t: GenotypeTable, min_gq: int) -> np.ndarray:
@@ -178,12 +218,13 @@ def infer_sex(
     if "GT" not in formats:
         return {s: SexInference(Sex.UNKNOWN, explanation="no GT field in the VCF") for s in samples}
     min_gq, bin_size = int(thresholds["min_gq"]), int(thresholds["sex_bin_size"])
-    try:
-        xt = genotype_table(vcf, samples, formats=formats, regions=_x_regions(vcf, x, x_region, thresholds),
-                            snp_only=True) if x_region else None
-        yt = genotype_table(vcf, samples, formats=formats, regions=y_region) if y_region else None
+    regions = [r for r in (x_region and _x_regions(vcf, x, x_region, thresholds), y_region) if r]
+    try:  # one query (one load of the index) for both chromosomes
+        both = genotype_table(vcf, samples, formats=formats, regions=",".join(regions))
     except pysam.utils.SamtoolsError:
         return {s: SexInference(Sex.UNKNOWN, explanation="chrX/chrY could not be queried") for s in samples}
+    xt = both.rows((both.chrom == x) & both.snv_mask()) if x_region else None
+    yt = both.rows(both.chrom == y) if y_region else None
     out = {}
     for i, sample in enumerate(samples):
         x_bins = x_het = 0
@@ -282,8 +323,13 @@ class CallStats:
 def call_stats(t: GenotypeTable, index: int) -> CallStats:
     d = t.dosage[:, index]
     nonref = d > 0
-    snv = (np.char.str_len(t.ref) == 1) & (np.char.str_len(t.alt) == 1) & nonref
-    ti = snv & np.isin(np.char.add(np.char.upper(t.ref), np.char.upper(t.alt)), ["AG", "GA", "CT", "TC"])
+    snv = (_lengths(t.ref) == 1) & (_lengths(t.alt) == 1) & nonref
+    ti = np.zeros(len(t), dtype=bool)
+    # one-base alleles as code points, upper-cased (clear bit 0x20 of a letter): A<->G and C<->T are transitions
+    ref = t.ref[snv].astype("U1").view(np.uint32) & ~np.uint32(0x20)
+    alt = t.alt[snv].astype("U1").view(np.uint32) & ~np.uint32(0x20)
+    a, c, g, u = (np.uint32(ord(b)) for b in "ACGT")
+    ti[snv] = ((ref == a) & (alt == g)) | ((ref == g) & (alt == a)) | ((ref == c) & (alt == u)) | ((ref == u) & (alt == c))
     return CallStats(records=len(t), nonref=int(nonref.sum()), het=int((d == 1).sum()), hom=int((d == 2).sum()),
                      missing=int((d < 0).sum()), snv_ti=int(ti.sum()), snv_tv=int((snv & ~ti).sum()),
                      filtered=int((nonref & ~t.passed).sum()))

@@ -13,10 +13,11 @@ rule extract:
     params:
         configfile=CONFIGFILE,
         workdir=lambda wildcards, output: os.path.join(os.path.dirname(output.record), "index", wildcards.sample),
+    threads: 2  # the extraction beside the sex inference, and the panel's contigs in two groups
     group:
         "case"
     conda:
         "../envs/pidtriage.yaml"
     shell:
         "pidtriage extract --configfile {params.configfile} --record {input.record} --out-vcf {output.vcf} "
-        "--out {output.record} --workdir {params.workdir} > {log} 2>&1"
+        "--out {output.record} --workdir {params.workdir} --threads {threads} > {log} 2>&1"

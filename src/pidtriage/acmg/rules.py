@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from pidtriage.config import load_yaml
 
 __all__ = ["GeneRules", "rules_for"]
 
@@ -39,7 +39,7 @@ class GeneRules:
 
 @cache
 def _table() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(resources.files("pidtriage").joinpath("data/acmg_gene_rules.yaml").read_text())
+    data: dict[str, Any] = load_yaml(resources.files("pidtriage").joinpath("data/acmg_gene_rules.yaml").read_text())
     return data
 
 

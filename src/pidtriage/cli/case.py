@@ -8,6 +8,7 @@ input never stops a cohort. `pidtriage run` exits 2 with the one-line reason whe
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,12 @@ __all__ = ["add_parsers"]
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--configfile", help="YAML config (default: schema defaults)")
     p.add_argument("--config-base", default=None, help="directory relative paths in the config refer to (default: .)")
+
+
+def _threads(p: argparse.ArgumentParser) -> None:
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    p.add_argument("--threads", type=int, default=min(2, cpus),
+                   help="processes for the extraction (default: 2, or 1 when only one CPU is available)")
 
 
 def _from_sheet(p: argparse.ArgumentParser) -> None:
@@ -38,6 +45,7 @@ def add_parsers(sub: Any) -> None:
     e.add_argument("--out-vcf", required=True)
     e.add_argument("--out", required=True)
     e.add_argument("--workdir", required=True)
+    _threads(e)
     e.set_defaults(func=cmd_extract)
 
     a = sub.add_parser("annotate", help="gene, consequence, ClinVar and population frequency")
@@ -83,6 +91,7 @@ def add_parsers(sub: Any) -> None:
     run.add_argument("--immunophenotype", default="")
     run.add_argument("--suspected-category", default="")
     run.add_argument("--coverage", default="", help="BAM/CRAM or mosdepth per-base.bed.gz")
+    _threads(run)
     run.set_defaults(func=cmd_run)
 
 
@@ -111,7 +120,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     config = _config(args)
     record = extract_stage(read_stage(args.record), config, load_panel(config), out_vcf=args.out_vcf,
-                           workdir=args.workdir)
+                           workdir=args.workdir, jobs=args.threads)
     write_stage(args.out, record)
     return 0
 
@@ -222,7 +231,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     work = Path(args.outdir) / "work" / args.sample_id
     record = validate_stage(case, config)
     coverage = coverage_stage(record, config, panel)
-    record = extract_stage(record, config, panel, out_vcf=work / "panel.vcf.gz", workdir=work)
+    record = extract_stage(record, config, panel, out_vcf=work / "panel.vcf.gz", workdir=work, jobs=args.threads)
     record = annotate_stage(record, config, panel)
     doc, variants = triage_stage(record, config, panel, coverage)
     write_json(case_dir / "triage.json", doc)

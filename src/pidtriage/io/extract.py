@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
 
 import pysam
@@ -17,7 +18,8 @@ import pysam.utils
 from pidtriage.errors import VcfFormatError
 from pidtriage.io.vcf import index_of, is_bgzf
 
-__all__ = ["ensure_indexed", "extract_regions", "merge_family", "write_bed", "write_empty_vcf"]
+__all__ = ["concat_parts", "ensure_indexed", "extract_regions", "merge_family", "split_by_contig", "write_bed",
+           "write_empty_vcf"]
 
 
 def _bcftools(*args: str, where: str) -> str:
@@ -100,11 +102,11 @@ def extract_regions(
     reference_fasta: str = "",
 ) -> str:
     """Records in the BED regions for `samples`, multiallelics split (and indels left-aligned with a
-    reference), written bgzipped (fast level 1: it is read once more) and indexed to `out`. When `samples`
-    are all the file's samples (`subset_samples` False), `bcftools norm -R` does it in one pass."""
+    reference), written bgzipped (fast level 1: it is read once more) to `out`, indexed as it is written. When
+    `samples` are all the file's samples (`subset_samples` False), `bcftools norm -R` does it in one pass."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    norm = ["norm", "--no-version", "-m", "-any", "-Oz1", "-o", str(out) + ".tmp"]
+    norm = ["norm", "--no-version", "-m", "-any", "-Oz1", "--write-index=tbi", "-o", str(out) + ".tmp"]
     if reference_fasta:
         norm += ["-f", reference_fasta, "--check-ref", "w"]
     if subset_samples:
@@ -114,8 +116,42 @@ def extract_regions(
         tmp.unlink(missing_ok=True)
     else:  # every sample of the file: one pass, the region query inside norm
         _bcftools(*norm, "-R", bed, vcf, where=vcf)
+    os.replace(str(out) + ".tmp.tbi", str(out) + ".tbi")
     os.replace(str(out) + ".tmp", out)
-    _bcftools("index", "-t", "-f", str(out), where=str(out))
+    return str(out)
+
+
+def split_by_contig(regions: Sequence[tuple[str, int, int, str]], parts: int) -> list[list[tuple[str, int, int, str]]]:
+    """`regions` in up to `parts` groups of whole contigs, consecutive in the given order and of about equal
+    length, so that extracts of the groups concatenate into one file with each contig in one block."""
+    by_contig: dict[str, list[tuple[str, int, int, str]]] = {}
+    for r in regions:
+        by_contig.setdefault(r[0], []).append(r)
+    blocks = list(by_contig.values())
+    prefix = [0]
+    for rows in blocks:
+        prefix.append(prefix[-1] + sum(e - s for _, s, e, _ in rows))
+    cuts = [0]
+    for g in range(1, min(parts, len(blocks))):
+        goal = prefix[-1] * g / parts
+        best = min(range(cuts[-1] + 1, len(blocks)), key=lambda k: abs(prefix[k] - goal))
+        if best > cuts[-1]:
+            cuts.append(best)
+    cuts.append(len(blocks))
+    return [[r for rows in blocks[a:b] for r in rows] for a, b in pairwise(cuts) if b > a] or [[]]
+
+
+def concat_parts(parts: Sequence[str], out: str | Path) -> str:
+    """Extracts of consecutive contig groups (same header) joined without recompression, then indexed."""
+    out = Path(out)
+    tmp = out.with_name(out.name + ".tmp")
+    _bcftools("concat", "--naive", "--no-version", "-o", str(tmp), *parts, where=", ".join(parts))
+    _bcftools("index", "-t", "-f", "-o", str(tmp) + ".tbi", str(tmp), where=str(out))
+    os.replace(str(tmp) + ".tbi", str(out) + ".tbi")
+    os.replace(tmp, out)
+    for part in parts:
+        for f in (part, part + ".tbi"):
+            Path(f).unlink(missing_ok=True)
     return str(out)
 
 

@@ -6,6 +6,7 @@ phasing flag as the last genotype element, 0-based `start` beside 1-based `POS`.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import zlib
 from collections.abc import Iterator, Sequence
@@ -97,11 +98,29 @@ def _open(path: str | Path) -> VCF:
         raise VcfFormatError(f"{p}: not a readable VCF/BCF ({exc}); check the file is a VCF with a #CHROM line") from None
 
 
+_HEADERS: dict[tuple[str, int, int], VcfHeader] = {}
+
+
 def read_header(path: str | Path, *, check_compression: bool = True) -> VcfHeader:
+    """The header of a VCF/BCF; parsed once per process for an unchanged file (htslib loads a bgzipped VCF's
+    index to open it, ~20 ms for a genome's)."""
     p = Path(path)
     if check_compression and p.exists() and p.stat().st_size < 2_000_000_000:
         _check_gzip(p)
-    vcf = _open(path)
+    try:
+        st = p.stat()
+        key = (str(p.resolve()), st.st_mtime_ns, st.st_size)
+    except OSError:
+        return _read_header(p)  # _open names the problem
+    if key not in _HEADERS:
+        if len(_HEADERS) > 16:
+            _HEADERS.clear()
+        _HEADERS[key] = _read_header(p)
+    return dataclasses.replace(_HEADERS[key], path=str(p))
+
+
+def _read_header(p: Path) -> VcfHeader:
+    vcf = _open(p)
     try:
         contigs: dict[str, int | None] = {}
         reference, info, is_gvcf, formats = "", {}, False, []

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, select_autoescape
 
 from pidtriage.report.wording import (
     IUIS_TABLES,
@@ -26,9 +29,22 @@ HEADLINE = {
 }
 
 
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates kept in the user's cache directory (keyed by the template source's checksum, so never
+    stale): compiling case.html costs ~0.05 s, a cached one ~1 ms. None when the directory cannot be made."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pidtriage" / "jinja"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(root)) if os.access(root, os.W_OK) else None
+
+
+@cache
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("pidtriage", "report/templates"), autoescape=select_autoescape(["html"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      bytecode_cache=_bytecode_cache())
     env.filters["af"] = lambda v: "." if v is None else ("absent" if v == 0 else f"{v:.2g}")
     env.filters["plain"] = criterion_words
     env.filters["finding_words"] = finding_words

@@ -1,57 +1,68 @@
-"""Excel versions of the tables (openpyxl): one sheet per table, header row frozen, filters on every column."""
+"""Excel versions of the tables (XlsxWriter): one sheet per table, header row frozen, filters on every column.
+
+XlsxWriter rather than openpyxl: it only writes, which is all this needs, imports in a third of the time
+(~0.035 s against ~0.115 s, paid by every case) and streams rows (`constant_memory`), so a genome's
+variants.xlsx does not hold every cell in memory.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
+import xlsxwriter
 
 __all__ = ["tsv_sheets_to_xlsx"]
 
 
 def _value(text: str) -> Any:
-    """Numbers as numbers, so that filters and sorting work; everything else as text."""
+    """Numbers as numbers, so that filters and sorting work; "." (missing) as an empty cell; the rest as text."""
+    if text == ".":
+        return None
     try:
         return int(text)
     except ValueError:
         pass
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         return text
+    return number if number == number and abs(number) != float("inf") else text  # NaN/inf stay text
 
 
 def tsv_sheets_to_xlsx(path: str | Path, sheets: Mapping[str, str]) -> None:
     """Write {sheet name: TSV text} as one workbook, atomically."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, text in sheets.items():
-        rows = list(csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\"))
-        _sheet(wb, name, rows[0] if rows else [], rows[1:])
     p = Path(path)
     tmp = p.with_name(p.name + ".tmp")
-    wb.save(tmp)
+    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
+                                        "strings_to_formulas": False, "strings_to_urls": False})
+    bold = wb.add_format({"bold": True})
+    for name, text in sheets.items():
+        rows = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\")
+        _sheet(wb, name, next(rows, []), rows, bold)
+    wb.close()
     os.replace(tmp, p)
 
 
-def _sheet(wb: Workbook, name: str, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    ws = wb.create_sheet(title=name[:31])
-    ws.append(list(header))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    n = 1
-    for row in rows:
-        ws.append([_value(v) if v != "." else None for v in row])
-        n += 1
-    ws.freeze_panes = "A2"
+def _sheet(wb: Any, name: str, header: Sequence[str], rows: Any, bold: Any) -> None:
+    ws = wb.add_worksheet(name[:31])
+    ws.freeze_panes(1, 0)
+    for i, h in enumerate(header):
+        ws.set_column(i, i, min(max(len(h) + 2, 10), 40))
+    ws.write_row(0, 0, list(header), bold)
+    n = 0
+    for n, row in enumerate(rows, start=1):
+        for col, text in enumerate(row):
+            value = _value(text)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                ws.write_string(n, col, value)
+            else:
+                ws.write_number(n, col, value)
     if header:
-        last = ws.cell(row=1, column=len(header)).column_letter
-        ws.auto_filter.ref = f"A1:{last}{n}"
-        for i, h in enumerate(header, start=1):
-            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(max(len(h) + 2, 10), 40)
+        ws.autofilter(0, 0, max(n, 1), len(header) - 1)

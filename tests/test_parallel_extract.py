@@ -1,0 +1,93 @@
+"""The speed paths (issue #9) must not change a result: the forked extraction in contig groups gives the same
+panel VCF, genotype table and sample QC as one process; a child's failure reaches the caller as its own error."""
+
+from __future__ import annotations
+
+import gzip
+import os
+
+import numpy as np
+import pytest
+
+from pidtriage.case import annotate_stage, extract_stage, load_panel, validate_stage
+from pidtriage.config import load_config
+from pidtriage.errors import VcfFormatError
+from pidtriage.io.extract import split_by_contig
+from pidtriage.models import CaseInfo, Sex
+from pidtriage.parallel import fork_call
+from pidtriage.sampleqc import GenotypeTable, _query_table
+
+
+def _boom(message: str) -> None:
+    raise VcfFormatError(message)
+
+
+class _Unpicklable(Exception):
+    def __init__(self, a: int, b: int) -> None:  # pickle cannot rebuild it from args
+        super().__init__(f"{a}+{b}")
+
+
+def _unpicklable() -> None:
+    raise _Unpicklable(1, 2)
+
+
+def test_fork_call_returns_and_raises():
+    assert fork_call(os.getpid).result() != os.getpid()  # it did run in another process
+    assert fork_call(os.getpid, fork=False).result() == os.getpid()
+    assert fork_call(sorted, [3, 1, 2], reverse=True).result() == [3, 2, 1]
+    with pytest.raises(VcfFormatError, match=r"x\.vcf: broken"):
+        fork_call(_boom, "x.vcf: broken").result()
+    with pytest.raises(RuntimeError, match="_Unpicklable"):
+        fork_call(_unpicklable).result()
+
+
+def test_split_by_contig_balances_whole_contigs():
+    regions = [("1", 0, 100, "a"), ("1", 200, 300, "b"), ("2", 0, 50, "c"), ("X", 0, 400, "d"), ("Y", 0, 10, "e")]
+    halves = split_by_contig(regions, 2)
+    assert [sorted({r[0] for r in h}) for h in halves] == [["1", "2"], ["X", "Y"]]
+    assert [r for h in halves for r in h] == regions  # every region once, in order
+    assert split_by_contig(regions, 1) == [regions]
+    assert split_by_contig(regions[:2], 2) == [regions[:2]]  # one contig cannot be split
+    assert split_by_contig([], 2) == [[]]
+
+
+@pytest.mark.parametrize(("vcf", "proband", "parents"), [
+    ("exomiser_Pfeiffer_exome.GRCh37.vcf.gz", "manuel", ()),  # one sample: norm -R in one pass
+    ("giab_ashkenazim_trio_exome_chr1-2.GRCh37.vcf.gz", "HG002", ("HG003", "HG004")),  # view -s | norm
+])  # fmt: skip
+def test_two_jobs_give_what_one_gives(shared_data, tmp_path, vcf, proband, parents):
+    config = load_config(None, overrides={"genome_build": "GRCh37"})
+    panel = load_panel(config)
+    path = str(shared_data / "vcf" / vcf)
+    father, mother = parents or ("", "")
+    case = CaseInfo(sample_id=proband, vcf=path, vcf_sample=proband, sex=Sex.MALE, father_id=father,
+                    mother_id=mother, father_vcf_sample=father, mother_vcf_sample=mother,
+                    father_vcf=path if father else "", mother_vcf=path if mother else "")
+    out = {}
+    for jobs in (1, 2):
+        work = tmp_path / f"jobs{jobs}"
+        record = extract_stage(validate_stage(case, config), config, panel, out_vcf=work / "p.vcf.gz", workdir=work,
+                               jobs=jobs)
+        assert not record.failure
+        out[jobs] = (record, annotate_stage(record, config, panel))
+        assert sorted(p.name for p in work.iterdir() if "group" in p.name) == []  # the group files are gone
+    with gzip.open(out[1][0].extracted_vcf, "rt") as a, gzip.open(out[2][0].extracted_vcf, "rt") as b:
+        assert a.read() == b.read()
+    one, two = out[1][1], out[2][1]
+    assert one.n_records_in_panel == two.n_records_in_panel > 100
+    assert one.sample_qc == two.sample_qc and one.whole_vcf == two.whole_vcf
+    assert [v.variant.key for v in one.variants] == [v.variant.key for v in two.variants]
+    assert os.path.exists(f"{out[2][0].extracted_vcf}.tbi")
+
+
+def test_table_keeps_long_alleles_as_strings(shared_data):
+    """One long indel must not widen every cell (the table once was a single fixed-width string array)."""
+    path = str(shared_data / "vcf/giab_ashkenazim_trio_exome_chr1-2.GRCh37.vcf.gz")
+    t = _query_table(path, ["HG002", "HG003"], formats=["GT", "GQ", "DP"], regions="1:1-5000000")
+    assert len(t) > 100 and t.ref.dtype == object and t.alt.dtype == object
+    assert t.chrom.dtype.itemsize <= 4 * 2  # "1" or "2", not the width of the longest allele
+    assert t.dosage.shape == (len(t), 2) and set(np.unique(t.dosage)) <= {-1, 0, 1, 2}
+    snv = t.snv_mask()
+    assert all(len(r) == 1 and len(a) == 1 for r, a in zip(t.ref[snv], t.alt[snv], strict=True))
+    both = GenotypeTable.concat([t.rows(t.pos < 2_000_000), t.rows(t.pos >= 2_000_000)])
+    assert both.pos.tolist() == t.pos.tolist() and both.alt.tolist() == t.alt.tolist()
