@@ -55,7 +55,7 @@ def test_split_by_contig_balances_whole_contigs():
     ("exomiser_Pfeiffer_exome.GRCh37.vcf.gz", "manuel", ()),  # one sample: norm -R in one pass
     ("giab_ashkenazim_trio_exome_chr1-2.GRCh37.vcf.gz", "HG002", ("HG003", "HG004")),  # view -s | norm
 ])  # fmt: skip
-def test_two_jobs_give_what_one_gives(shared_data, tmp_path, vcf, proband, parents):
+def test_two_jobs_give_what_one_gives(shared_data, tmp_path, capfd, vcf, proband, parents):
     config = load_config(None, overrides={"genome_build": "GRCh37"})
     panel = load_panel(config)
     path = str(shared_data / "vcf" / vcf)
@@ -64,13 +64,14 @@ def test_two_jobs_give_what_one_gives(shared_data, tmp_path, vcf, proband, paren
                     mother_id=mother, father_vcf_sample=father, mother_vcf_sample=mother,
                     father_vcf=path if father else "", mother_vcf=path if mother else "")
     out = {}
-    for jobs in (1, 2):
+    for jobs in (1, 2, 1, 2):  # twice each, in the same directory: a rerun over the last run's files
         work = tmp_path / f"jobs{jobs}"
         record = extract_stage(validate_stage(case, config), config, panel, out_vcf=work / "p.vcf.gz", workdir=work,
                                jobs=jobs)
         assert not record.failure
         out[jobs] = (record, annotate_stage(record, config, panel))
         assert sorted(p.name for p in work.iterdir() if "group" in p.name) == []  # the group files are gone
+    assert "older than the data file" not in capfd.readouterr().err  # the index is never older than its VCF
     with gzip.open(out[1][0].extracted_vcf, "rt") as a, gzip.open(out[2][0].extracted_vcf, "rt") as b:
         assert a.read() == b.read()
     one, two = out[1][1], out[2][1]

@@ -213,7 +213,9 @@ def _extract_part(vcf: str, regions: Sequence[tuple[str, int, int, str]], target
     from pidtriage.sampleqc import GenotypeTable, genotype_table
 
     def one(group: Sequence[tuple[str, int, int, str]], out: str) -> GenotypeTable | None:
-        bed = ex.write_bed(group, out + ".bed")
+        # not "<out>.bed": htslib looks for a BED's tabix index as "<out>.tbi" too, and a stale one of `out`
+        # would be taken for it ("Broken tabix index?")
+        bed = ex.write_bed(group, out.removesuffix(".vcf.gz") + ".regions.bed")
         ex.extract_regions(vcf, bed, out, samples=samples, subset_samples=subset_samples,
                            reference_fasta=reference_fasta)
         Path(bed).unlink()

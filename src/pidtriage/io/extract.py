@@ -116,8 +116,9 @@ def extract_regions(
         tmp.unlink(missing_ok=True)
     else:  # every sample of the file: one pass, the region query inside norm
         _bcftools(*norm, "-R", bed, vcf, where=vcf)
-    os.replace(str(out) + ".tmp.tbi", str(out) + ".tbi")
     os.replace(str(out) + ".tmp", out)
+    os.replace(str(out) + ".tmp.tbi", str(out) + ".tbi")
+    os.utime(str(out) + ".tbi")  # bcftools finishes the index before the file's last block: never older
     return str(out)
 
 
