@@ -27,6 +27,11 @@ class _Unpicklable(Exception):
         super().__init__(f"{a}+{b}")
 
 
+def _count(calls: list[int]) -> int:
+    calls.append(1)  # in a child, the parent's list is not touched
+    return os.getpid()
+
+
 def _unpicklable() -> None:
     raise _Unpicklable(1, 2)
 
@@ -39,6 +44,14 @@ def test_fork_call_returns_and_raises():
         fork_call(_boom, "x.vcf: broken").result()
     with pytest.raises(RuntimeError, match="_Unpicklable"):
         fork_call(_unpicklable).result()
+    for fork in (True, False):  # asked twice: the same answer, the call not run again
+        calls: list[int] = []
+        once = fork_call(_count, calls, fork=fork)
+        assert once.result() == once.result() and len(calls) == (0 if fork else 1)
+        failing = fork_call(_boom, "y", fork=fork)
+        for _ in range(2):
+            with pytest.raises(VcfFormatError):
+                failing.result()
 
 
 def test_split_by_contig_balances_whole_contigs():

@@ -24,6 +24,9 @@ class Forked(Generic[T]):
 
     def __init__(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any], *, fork: bool) -> None:
         self._call = (fn, args, kwargs)
+        self._done = False
+        self._value: Any = None
+        self._error: BaseException | None = None
         self._pid = 0
         self._fd = -1
         if fork and hasattr(os, "fork") and not os.environ.get("PIDTRIAGE_NO_FORK"):
@@ -46,6 +49,20 @@ class Forked(Generic[T]):
             self._pid, self._fd = pid, read
 
     def result(self) -> T:
+        """The call's value (its error raised); asked again, the same value, without running anything."""
+        if not self._done:
+            try:
+                self._value = self._collect()
+            except BaseException as exc:
+                self._error = exc
+                raise
+            finally:
+                self._done = True
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+    def _collect(self) -> T:
         if not self._pid:
             fn, args, kwargs = self._call
             return fn(*args, **kwargs)
@@ -56,7 +73,7 @@ class Forked(Generic[T]):
         if not data:
             raise RuntimeError(f"a forked step ({self._call[0].__name__}) ended without a result "
                                f"(wait status {status}); run again with PIDTRIAGE_NO_FORK=1 to see where it fails")
-        ok, value = pickle.loads(data)
+        ok, value = pickle.loads(data)  # our own child's output
         if not ok:
             raise value
         return value  # type: ignore[no-any-return]
