@@ -371,7 +371,13 @@ def write_results(b: Bench, path: Path, started: str, args: argparse.Namespace) 
         ratio = f"{r.median / ref.median:.2f}x" if ref else ""
         lines.append(f"| {r.group} | {r.name} | {r.median:.2f} | {min(r.seconds):.2f}-{max(r.seconds):.2f} | "
                      f"{max(r.rss_mb):.0f} | {ratio} | {ref_name if ref else ''} | {r.note} |")
-    path.write_text("\n".join(lines) + "\n")
+    # the generated table replaces the file's head; the dated sections under it (## ...) are history: kept
+    kept = ""
+    if path.exists():
+        text = path.read_text()
+        at = text.find("\n## ")
+        kept = text[at:] if at >= 0 else ""
+    path.write_text("\n".join(lines) + "\n" + kept)
     print(f"written {path}")
 
 

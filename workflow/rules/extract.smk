@@ -13,7 +13,10 @@ rule extract:
     params:
         configfile=CONFIGFILE,
         workdir=lambda wildcards, output: os.path.join(os.path.dirname(output.record), "index", wildcards.sample),
-    threads: 2  # the extraction beside the sex inference, and the panel's contigs in two groups
+    # 1 by default: a cohort keeps every core busy with cases, and the extraction's second process costs more
+    # than it gains there (100 exomes on 2 cores: 98 s with 2, RESULTS.md). For a lone genome, give it two:
+    # --set-threads extract=2 (the extraction beside the sex inference, the panel's contigs in two groups)
+    threads: 1
     group:
         "case"
     conda:
