@@ -36,3 +36,10 @@ def test_header_only_table(tmp_path):
     tsv_sheets_to_xlsx(out, {"candidates": "gene\tpos\n"})
     ws = openpyxl.load_workbook(out)["candidates"]
     assert [c.value for c in ws[1]] == ["gene", "pos"] and ws.max_row == 1
+
+
+def test_identifiers_stay_text(tmp_path):
+    out = tmp_path / "ids.xlsx"
+    tsv_sheets_to_xlsx(out, {"summary": "sample_id\tchrom\tpos\tsuspected_category\n001\t11\t5\t4\n"})
+    ws = openpyxl.load_workbook(out)["summary"]
+    assert [c.value for c in ws[2]] == ["001", "11", 5, "4"]

@@ -18,6 +18,10 @@ import xlsxwriter
 
 __all__ = ["tsv_sheets_to_xlsx"]
 
+# identifiers that look like numbers but are not ("001" keeps its zeros; chromosome 11 sorts with X, not as 11)
+TEXT_COLUMNS = frozenset({"sample_id", "vcf_sample", "family_id", "chrom", "ref", "alt", "genotype", "gene", "hgnc_id",
+                          "suspected_category", "top_variant"})
+
 
 def _value(text: str) -> Any:
     """Numbers as numbers, so that filters and sorting work; "." (missing) as an empty cell; the rest as text."""
@@ -54,10 +58,11 @@ def _sheet(wb: Any, name: str, header: Sequence[str], rows: Any, bold: Any) -> N
     for i, h in enumerate(header):
         ws.set_column(i, i, min(max(len(h) + 2, 10), 40))
     ws.write_row(0, 0, list(header), bold)
+    as_text = [h in TEXT_COLUMNS for h in header]
     n = 0
     for n, row in enumerate(rows, start=1):
         for col, text in enumerate(row):
-            value = _value(text)
+            value = text if (col < len(as_text) and as_text[col] and text != ".") else _value(text)
             if value is None:
                 continue
             if isinstance(value, str):
