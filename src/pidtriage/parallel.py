@@ -76,7 +76,7 @@ class Forked(Generic[T]):
         ok, value = pickle.loads(data)  # our own child's output
         if not ok:
             raise value
-        return value  # type: ignore[no-any-return]
+        return value
 
 
 def _error_payload(exc: BaseException) -> bytes:
