@@ -94,6 +94,35 @@ def test_two_jobs_give_what_one_gives(shared_data, tmp_path, capfd, vcf, proband
     assert os.path.exists(f"{out[2][0].extracted_vcf}.tbi")
 
 
+def test_parents_in_their_own_vcfs_two_jobs(shared_data, tmp_path):
+    """Each VCF's extraction forked in turn (no table read in the child), then merged: as with one process."""
+    import pysam.bcftools
+
+    trio = str(shared_data / "vcf/giab_ashkenazim_trio_exome_chr1-2.GRCh37.vcf.gz")
+    own = {}
+    for name in ("HG002", "HG003", "HG004"):
+        own[name] = str(tmp_path / f"{name}.vcf.gz")
+        pysam.bcftools.view("-s", name, "-Oz", "-o", own[name], trio, catch_stdout=False)
+        pysam.bcftools.index("-t", own[name])
+    config = load_config(None, overrides={"genome_build": "GRCh37"})
+    panel = load_panel(config)
+    case = CaseInfo(sample_id="HG002", vcf=own["HG002"], vcf_sample="HG002", sex=Sex.MALE, father_id="HG003",
+                    mother_id="HG004", father_vcf_sample="HG003", mother_vcf_sample="HG004", father_vcf=own["HG003"],
+                    mother_vcf=own["HG004"])
+    records = []
+    for jobs in (1, 2):
+        work = tmp_path / f"jobs{jobs}"
+        validated = validate_stage(case, config)
+        assert len(validated.parent_vcfs) == 2
+        record = extract_stage(validated, config, panel, out_vcf=work / "p.vcf.gz", workdir=work, jobs=jobs)
+        assert not record.failure
+        records.append(annotate_stage(record, config, panel))
+    with gzip.open(records[0].extracted_vcf, "rt") as a, gzip.open(records[1].extracted_vcf, "rt") as b:
+        assert a.read() == b.read()
+    assert records[0].sample_qc == records[1].sample_qc and records[0].whole_vcf == records[1].whole_vcf
+    assert records[0].samples_in_vcf == ("HG002", "HG003", "HG004")
+
+
 def test_table_keeps_long_alleles_as_strings(shared_data):
     """One long indel must not widen every cell (the table once was a single fixed-width string array)."""
     path = str(shared_data / "vcf/giab_ashkenazim_trio_exome_chr1-2.GRCh37.vcf.gz")

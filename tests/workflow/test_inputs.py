@@ -121,3 +121,29 @@ def test_config_files_merge_and_the_demo_config_never_leaks(repo, tool_env, tmp_
     assert effective["acmg"]["pm2_max_af"] == 0.0002 and effective["acmg"]["bs1_min_af"] == 0.02
     assert effective["resources"]["clinvar"]["vcf"] == ""  # not the demo's ClinVar
     assert effective["report"]["xlsx"] is False
+
+
+def test_bad_inputs_through_the_forked_extraction(demo_data, tmp_path, tool_env, repo):
+    """`pidtriage run --threads 2` (extraction in child processes) ends each corpus file as the one-process
+    cohort above does: a failure in a child is the case's one-line reason, never a traceback or a lost case."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(yaml.safe_dump({"panel": str(repo / "gene_panels/iuis_iei_2024.tsv"), **_config(demo_data)}))
+    exe = str(Path(sys.executable).with_name("pidtriage"))
+    for name, expected in EXPECTED.items():
+        sample = "S9" if name.startswith("missing_sample") else "S1"
+        out = tmp_path / name
+        result = subprocess.run([exe, "run", "--configfile", str(cfg), "--vcf", str(CORPUS / name), "--sample-id", "S",
+                                 "--vcf-sample", sample, "--sex", "male", "--threads", "2", "--outdir", str(out)],
+                                capture_output=True, text=True, timeout=120, env=tool_env)
+        status, _, words = expected.partition(": ")
+        assert "Traceback" not in result.stderr, (name, result.stderr[-2000:])
+        doc = json.loads((out / "cases/S/triage.json").read_text())
+        assert doc["status"] == status, (name, doc["reason"])
+        assert result.returncode == (2 if status == "failed" else 0), name
+        if status == "failed":
+            assert words in doc["reason"] and str(CORPUS / name) in doc["reason"], (name, doc["reason"])
