@@ -54,6 +54,25 @@ def test_fork_call_returns_and_raises():
                 failing.result()
 
 
+def test_cancel_stops_and_reaps_the_child():
+    import time
+
+    child = fork_call(time.sleep, 30)
+    pid = child._pid
+    started = time.monotonic()
+    child.cancel()
+    assert time.monotonic() - started < 5
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie left behind
+    with pytest.raises(RuntimeError, match="cancelled"):
+        child.result()
+    child.cancel()  # twice is harmless
+    finished = fork_call(os.getpid)
+    value = finished.result()
+    finished.cancel()  # after a result: nothing to stop, the result stays
+    assert finished.result() == value
+
+
 def test_split_by_contig_balances_whole_contigs():
     regions = [("1", 0, 100, "a"), ("1", 200, 300, "b"), ("2", 0, 50, "c"), ("X", 0, 400, "d"), ("Y", 0, 10, "e")]
     halves = split_by_contig(regions, 2)
@@ -92,6 +111,29 @@ def test_two_jobs_give_what_one_gives(shared_data, tmp_path, capfd, vcf, proband
     assert one.sample_qc == two.sample_qc and one.whole_vcf == two.whole_vcf
     assert [v.variant.key for v in one.variants] == [v.variant.key for v in two.variants]
     assert os.path.exists(f"{out[2][0].extracted_vcf}.tbi")
+
+
+def test_failure_beside_the_child_stops_it(shared_data, tmp_path, monkeypatch):
+    """When the parent's part fails, the extraction child is stopped: it must not write the panel VCF after the
+    case was reported failed (the failed case keeps its header-only VCF)."""
+    import time
+
+    import pidtriage.case
+
+    def broken(*_args, **_kwargs):
+        raise VcfFormatError("x.vcf: broken chrX")
+
+    monkeypatch.setattr(pidtriage.case, "_whole_vcf_qc", broken)
+    config = load_config(None, overrides={"genome_build": "GRCh37"})
+    path = str(shared_data / "vcf/exomiser_Pfeiffer_exome.GRCh37.vcf.gz")
+    case = CaseInfo(sample_id="manuel", vcf=path, vcf_sample="manuel", sex=Sex.MALE)
+    out = tmp_path / "p.vcf.gz"
+    record = extract_stage(validate_stage(case, config), config, load_panel(config), out_vcf=out, workdir=tmp_path,
+                           jobs=2)
+    assert record.failure == "x.vcf: broken chrX"
+    time.sleep(1.5)  # longer than the extraction takes
+    with gzip.open(out, "rt") as fh:
+        assert [line for line in fh if not line.startswith("#")] == []
 
 
 def test_parents_in_their_own_vcfs_two_jobs(shared_data, tmp_path):

@@ -179,7 +179,11 @@ def extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf:
                               subset_samples=tuple(samples) != part_header.samples,
                               reference_fasta=config.path("annotation", "reference_fasta"),
                               read_table=len(parts) == 1, jobs=jobs)
-            whole_vcf.update(_whole_vcf_qc(query, samples, part_header, config, counted=how != "streamed"))
+            try:
+                whole_vcf.update(_whole_vcf_qc(query, samples, part_header, config, counted=how != "streamed"))
+            except BaseException:
+                child.cancel()  # it must not write the extract after this case is reported failed
+                raise
             table = child.result()
             if table is not None:
                 from pidtriage.sampleqc import remember_table
@@ -228,7 +232,12 @@ def _extract_part(vcf: str, regions: Sequence[tuple[str, int, int, str]], target
         return one(groups[0], target)
     names = [f"{target}.group{i}.vcf.gz" for i in range(len(groups))]
     others = [fork_call(one, g, n) for g, n in zip(groups[1:], names[1:], strict=True)]
-    tables = [one(groups[0], names[0]), *(o.result() for o in others)]
+    try:
+        tables = [one(groups[0], names[0]), *(o.result() for o in others)]
+    except BaseException:
+        for other in others:
+            other.cancel()
+        raise
     ex.concat_parts(names, target)
     return GenotypeTable.concat([t for t in tables if t is not None]) if read_table else None
 

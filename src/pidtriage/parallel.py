@@ -8,8 +8,10 @@ result is asked for, with the same outcome; so it does when the caller has one c
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import traceback
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
@@ -61,6 +63,18 @@ class Forked(Generic[T]):
         if self._error is not None:
             raise self._error
         return self._value
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs and reap it (the caller failed and will not use the result), so that it
+        neither outlives the command nor writes its files after the caller reported the failure."""
+        if self._pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            os.close(self._fd)
+            self._pid = 0
+        if not self._done:
+            self._done, self._error = True, RuntimeError(f"{self._call[0].__name__} was cancelled")
 
     def _collect(self) -> T:
         if not self._pid:
