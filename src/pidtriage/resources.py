@@ -263,31 +263,24 @@ def panel_gff3(source: Path, transcripts: set[str], out: Path) -> int:
     only the given transcripts (unversioned Ensembl IDs, e.g. the panel's MANE Select) and their genes, from a
     GENCODE/MANE-style GFF3 (`ID=ENSG...`, `Parent=ENST...`, `gene_name`, `gene_type`). Returns the number of
     transcripts written. Contig names are kept as in the source."""
-    import gzip
+    from pidtriage.io.gff3 import read_gff3
 
     def unversioned(x: str) -> str:
         return x.split(".")[0]
 
-    opener = gzip.open if str(source).endswith(".gz") else open
     genes: dict[str, str] = {}
     keep_tx: dict[str, str] = {}  # transcript ID -> gene ID
-    rows: list[list[str]] = []
-    with opener(source, "rt") as fh:
-        for line in fh:
-            if line.startswith("#") or not line.strip():
-                continue
-            f = line.rstrip("\n").split("\t")
-            if len(f) < 9:
-                continue
-            attrs = dict(a.split("=", 1) for a in f[8].split(";") if "=" in a)
-            fid = attrs.get("ID", "").split(":")[-1]
-            if f[2] in ("transcript", "mRNA") and unversioned(fid) in transcripts:
-                keep_tx[fid] = attrs.get("Parent", "").split(":")[-1]
-            rows.append(f)
+    rows = []  # every gene line (few), and the lines of the wanted transcripts: not the whole GFF3 in memory
+    for f, attrs in read_gff3(source):
+        fid = attrs.get("ID", "").split(":")[-1]
+        parent = attrs.get("Parent", "").split(":")[-1]
+        if f[2] in ("transcript", "mRNA") and unversioned(fid) in transcripts:
+            keep_tx[fid] = parent
+        if f[2] == "gene" or unversioned(fid) in transcripts or unversioned(parent) in transcripts:
+            rows.append((f, attrs))
     wanted_genes = set(keep_tx.values())
     lines = ["##gff-version 3"]
-    for f in rows:
-        attrs = dict(a.split("=", 1) for a in f[8].split(";") if "=" in a)
+    for f, attrs in rows:
         fid, parent = attrs.get("ID", "").split(":")[-1], attrs.get("Parent", "").split(":")[-1]
         if f[2] == "gene" and fid in wanted_genes:
             genes[fid] = attrs.get("gene_name", attrs.get("Name", fid))

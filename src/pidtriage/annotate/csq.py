@@ -20,6 +20,7 @@ import pysam
 import pysam.bcftools
 
 from pidtriage.errors import ResourceError
+from pidtriage.io.gff3 import read_gff3
 
 __all__ = ["TranscriptModels", "hgvs_p_from_bcsq", "run_csq"]
 
@@ -97,23 +98,13 @@ class TranscriptModels:
 
     @classmethod
     def from_gff3(cls, path: str | Path) -> TranscriptModels:
-        import gzip
-
-        opener = gzip.open if str(path).endswith(".gz") else open
         txs: dict[str, _Tx] = {}
         parts: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
-        with opener(path, "rt") as fh:
-            for line in fh:
-                if line.startswith("#") or not line.strip():
-                    continue
-                f = line.rstrip("\n").split("\t")
-                if len(f) < 9:
-                    continue
-                attrs = dict(a.split("=", 1) for a in f[8].split(";") if "=" in a)
-                if attrs.get("ID", "").startswith("transcript:"):
-                    txs[attrs["ID"].removeprefix("transcript:")] = _Tx(f[0], f[6])
-                elif f[2] in ("exon", "CDS") and attrs.get("Parent", "").startswith("transcript:"):
-                    parts[attrs["Parent"].removeprefix("transcript:")].append((f[2], int(f[3]), int(f[4])))
+        for f, attrs in read_gff3(path):
+            if attrs.get("ID", "").startswith("transcript:"):
+                txs[attrs["ID"].removeprefix("transcript:")] = _Tx(f[0], f[6])
+            elif f[2] in ("exon", "CDS") and attrs.get("Parent", "").startswith("transcript:"):
+                parts[attrs["Parent"].removeprefix("transcript:")].append((f[2], int(f[3]), int(f[4])))
         for tid, items in parts.items():
             if tid in txs:
                 txs[tid].exons = sorted((s, e) for k, s, e in items if k == "exon")

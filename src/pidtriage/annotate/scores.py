@@ -9,11 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-import pysam
-
 from pidtriage.errors import ResourceError
 from pidtriage.genome import naming_of, to_naming
-from pidtriage.io.vcf import index_of
+from pidtriage.io.tabix import open_tabix
 from pidtriage.models import Variant
 
 __all__ = ["CSQ_SCORE_FIELDS", "ScoreTable", "merge_scores", "scores_from_csq", "scores_from_info"]
@@ -97,14 +95,8 @@ class ScoreTable:
     def __init__(self, name: str, path: str, column: str) -> None:
         p = Path(path)
         self.name, self.path = name, path
-        if not p.exists():
-            raise ResourceError(f"score table {p} ({name}): no such file; fix resources.scores in the config")
-        if index_of(p) is None:
-            raise ResourceError(f"score table {p} ({name}): no index; run `tabix -s1 -b2 -e2 -c'#' {p}`")
-        try:
-            self._tabix = pysam.TabixFile(str(p))
-        except OSError as exc:
-            raise ResourceError(f"score table {p} ({name}): cannot open ({exc}); is it bgzipped?") from None
+        self._tabix = open_tabix(p, f"score table {p} ({name})", config_key="resources.scores",
+                                 index_command=f"tabix -s1 -b2 -e2 -c'#' {p}")
         header = next((h for h in reversed(list(self._tabix.header)) if h.strip()), "")
         cols = [c.strip().lstrip("#").lower() for c in header.split("\t")]
         want = {"chrom": ("chrom", "chr", "#chrom"), "pos": ("pos", "position"), "ref": ("ref",), "alt": ("alt",)}

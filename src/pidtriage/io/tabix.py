@@ -18,7 +18,19 @@ from pidtriage.genome import bare, naming_of, to_naming
 from pidtriage.io.vcf import index_of
 from pidtriage.models import Variant
 
-__all__ = ["SitesVcf"]
+__all__ = ["SitesVcf", "open_tabix"]
+
+
+def open_tabix(path: Path, label: str, *, config_key: str, index_command: str) -> pysam.TabixFile:
+    """A bgzipped, tabix-indexed resource opened, or a ResourceError naming it (`label`) and the fix."""
+    if not path.exists():
+        raise ResourceError(f"{label}: no such file; fix {config_key} in the config")
+    if index_of(path) is None:
+        raise ResourceError(f"{label}: no .tbi/.csi index; run `{index_command}`")
+    try:
+        return pysam.TabixFile(str(path))
+    except OSError as exc:
+        raise ResourceError(f"{label}: cannot open ({exc}); is it bgzipped?") from None
 
 
 class SitesVcf:
@@ -27,14 +39,8 @@ class SitesVcf:
     def __init__(self, path: str | Path, *, role: str) -> None:
         self.path, self.role = str(path), role
         p = Path(path)
-        if not p.exists():
-            raise ResourceError(f"{role} resource {p}: no such file; fix resources.{role} in the config")
-        if index_of(p) is None:
-            raise ResourceError(f"{role} resource {p}: no .tbi/.csi index; run `tabix -p vcf {p}`")
-        try:
-            self._tabix = pysam.TabixFile(str(p))
-        except OSError as exc:
-            raise ResourceError(f"{role} resource {p}: cannot open ({exc}); is it bgzipped?") from None
+        self._tabix = open_tabix(p, f"{role} resource {p}", config_key=f"resources.{role}",
+                                 index_command=f"tabix -p vcf {p}")
         self.contigs = set(self._tabix.contigs)
         self.naming = naming_of(self.contigs)
         self.header_lines = list(self._tabix.header)
