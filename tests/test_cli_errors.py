@@ -63,18 +63,38 @@ def test_missing_sample(tmp_path, config, capsys):
     assert code == 2 and "sample 'OTHER' not in the VCF" in doc["reason"] and "vcf_sample" in doc["reason"]
 
 
-def test_header_only_vcf_is_negative_not_failed(tmp_path, config, capsys):
+@pytest.fixture
+def config_with_clinvar(tmp_path, repo, demo_data):
+    cfg = tmp_path / "cv.yaml"
+    cfg.write_text(f"panel: {repo}/gene_panels/iuis_iei_2024.tsv\n"
+                   f"resources: {{clinvar: {{vcf: {demo_data}/clinvar_demo.vcf.gz, min_review_stars: 0}}}}\n")
+    return str(cfg)
+
+
+def test_header_only_vcf_is_negative_not_failed(tmp_path, config_with_clinvar, capsys):
     vcf = tmp_path / "novar.vcf"
     vcf.write_text(HEADER)
-    code, _, doc = run(tmp_path, vcf, config, capsys)
+    code, _, doc = run(tmp_path, vcf, config_with_clinvar, capsys)
     assert code == 0 and doc["status"] == "negative"
+    assert doc["scope"]["summary"].startswith("limited: only ClinVar-known variants could be assessed")
 
 
-def test_multiallelic_record_is_split(tmp_path, config, capsys, repo):
+def test_nothing_assessable_is_failed_not_negative(tmp_path, config, capsys):
+    """No consequence annotation in the VCF and no ClinVar configured: no variant could be judged at all."""
+    vcf = tmp_path / "novar.vcf"
+    vcf.write_text(HEADER + "11\t36573626\t.\tC\tT\t50\tPASS\t.\tGT\t0/1\n")
+    code, _, doc = run(tmp_path, vcf, config, capsys)
+    assert code == 2  # `pidtriage run` of one failed case exits 2, with its triage.json written
+    assert doc["status"] == "failed" and doc["no_known_defect"] is None
+    assert doc["reason"].startswith(f"{vcf}: no variant could be assessed")
+    assert "set resources.clinvar.vcf" in doc["reason"]
+
+
+def test_multiallelic_record_is_split(tmp_path, config_with_clinvar, capsys, repo):
     # RAG1 p.Arg108Ter (C>T) written as the second ALT of a multiallelic record
     vcf = tmp_path / "multi.vcf"
     vcf.write_text(HEADER + "11\t36573626\t.\tC\tA,T\t50\tPASS\t.\tGT\t1/2\n")
-    code, _, doc = run(tmp_path, vcf, config, capsys)
+    code, _, doc = run(tmp_path, vcf, config_with_clinvar, capsys)
     assert code == 0
     # no ClinVar configured: the split record is still read, with the T allele present
     assert doc["qc"]["records_in_panel_regions"] == 2

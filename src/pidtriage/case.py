@@ -50,6 +50,8 @@ class StageRecord:
     provenance: tuple[tuple[str, str], ...] = ()
     n_records_in_panel: int = 0
     sample_qc: dict[str, Any] = field(default_factory=dict)
+    # what could be assessed (decision.Scope's fields, from the annotate stage)
+    scope: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -272,6 +274,7 @@ def family_of(record: StageRecord, config: Config) -> Family:
         father=case.father_vcf_sample if case.father_vcf_sample in names else "",
         mother=case.mother_vcf_sample if case.mother_vcf_sample in names else "",
         min_parent_gq=int(config.get("qc", "min_gq")),
+        min_parent_dp=int(config.get("qc", "min_dp")),
         father_status=case.father_status,
         mother_status=case.mother_status,
         parentage_checked=bool(mendel.get("evaluated")) and not record.sample_qc.get("hard_failures"),
@@ -291,7 +294,8 @@ def annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRe
     try:
         vcf = record.extracted_vcf
         header = read_header(vcf, check_compression=False)
-        if _wants_csq(header, config):
+        ran_csq = _wants_csq(header, config)
+        if ran_csq:
             from pidtriage.annotate.csq import run_csq
 
             vcf = run_csq(vcf, config.path("annotation", "reference_fasta"), config.path("annotation", "gff3"),
@@ -320,11 +324,49 @@ def annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRe
         "explanation": "records annotated one by one: the proband carries the allele and it is in ClinVar or the "
                        "input annotates a protein-altering or splice consequence; no other record can qualify",
     }  # fmt: skip
+    provenance = annotator.provenance()
+    scope = {
+        "consequence_source": _consequence_source(header, config, ran_csq),
+        "records_in_panel_regions": len(table),
+        "records_with_consequence": annotated_records(vcf, header, config),
+        "clinvar": provenance.get("clinvar", ""), "clinvar_date": provenance.get("clinvar_date", ""),
+        "population": provenance.get("population", ""),
+        "scores": sorted({t["name"] for t in config.get("resources", "scores")}
+                         | set((config.get("resources", "population", "score_fields") or {}) if provenance.get("population") else ())),
+        "vcf": record.case.vcf,
+    }  # fmt: skip
     return dataclasses.replace(
         record, variants=tuple(variants), sex_inferred=inferred.value, sex_evidence=evidence,
-        provenance=tuple(sorted(annotator.provenance().items())), n_records_in_panel=len(table), notes=tuple(notes),
-        sample_qc=sample_qc, failure="; ".join(failures),
+        provenance=tuple(sorted(provenance.items())), n_records_in_panel=len(table), notes=tuple(notes),
+        sample_qc=sample_qc, failure="; ".join(failures), scope=scope,
     )
+
+
+def _consequence_source(header: VcfHeader, config: Config, ran_csq: bool) -> str:
+    """Where the consequences come from, in words (decision.Scope.consequence_source)."""
+    from pidtriage.io.vcf import ANNOTATION_KEYS
+
+    if config.get("annotation", "consequence_source") == "none":
+        return "none (annotation.consequence_source: none)"
+    if ran_csq:
+        return "bcftools csq"
+    names = {"CSQ": "VEP CSQ", "ANN": "snpEff ANN", "EFF": "snpEff EFF", "BCSQ": "bcftools BCSQ"}
+    keys = [names.get(k, k) for k in ANNOTATION_KEYS if k in header.info_descriptions]
+    return "input: " + ", ".join(keys) if keys else "none in the input"
+
+
+def annotated_records(vcf: str, header: VcfHeader, config: Config) -> int:
+    """Records of the panel extract that carry a consequence annotation (CSQ/ANN/EFF/BCSQ); 0 when annotation
+    is switched off. One bcftools pass over the (small) extract."""
+    import pysam.bcftools
+
+    from pidtriage.io.vcf import ANNOTATION_KEYS
+
+    keys = [k for k in ANNOTATION_KEYS if k in header.info_descriptions]
+    if not keys or config.get("annotation", "consequence_source") == "none":
+        return 0
+    expr = " || ".join(f'INFO/{k}!="."' for k in keys)
+    return len(pysam.bcftools.query("-i", expr, "-f", "\n", vcf))
 
 
 def _wants_csq(header: VcfHeader, config: Config) -> bool:
@@ -418,6 +460,7 @@ def triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: di
                  ) -> tuple[dict[str, Any], str]:
     """The triage.json document of a case (failed cases included) and its variants.tsv text (every record in the
     panel regions with its fate; only the header for a failed case)."""
+    from pidtriage.decision import Scope
     from pidtriage.report.triage_json import build_triage_json
     from pidtriage.report.variants import VARIANT_COLUMNS, variants_tsv
     from pidtriage.triage import triage_case
@@ -427,8 +470,10 @@ def triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: di
         return (build_triage_json(record, None, config, panel, sex_check=check, coverage=coverage),
                 "\t".join(VARIANT_COLUMNS) + "\n")
     sex = record.case.sex if record.case.sex != Sex.UNKNOWN else Sex(record.sex_inferred)
+    below = tuple(g["gene"] for g in (coverage or {}).get("genes_below", []))
+    scope = Scope(**{"consequence_source": "not recorded", **record.scope, "scores": tuple(record.scope.get("scores", ())), "genes_not_assessable": below})
     result = triage_case(record.variants, case=record.case, family=family_of(record, config), sex=sex,
-                         panel_genes=panel.by_hgnc_id(), thresholds=config.values)
+                         panel_genes=panel.by_hgnc_id(), thresholds=config.values, scope=scope)
     header = read_header(record.extracted_vcf, check_compression=False)
     variants = variants_tsv(record.extracted_vcf, list(record.samples_in_vcf), list(header.formats), result, config,
                             panel)

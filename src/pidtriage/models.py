@@ -9,6 +9,7 @@ import enum
 from dataclasses import dataclass, field
 
 __all__ = [
+    "AcmgClass",
     "AnnotatedVariant",
     "CaseInfo",
     "ClinVarRecord",
@@ -21,6 +22,7 @@ __all__ = [
     "QcCheck",
     "Sex",
     "Status",
+    "Strength",
     "Variant",
     "Zygosity",
 ]
@@ -59,6 +61,30 @@ class Finding(enum.StrEnum):
     NONE = "none"
 
 
+class AcmgClass(enum.StrEnum):
+    """The five ACMG/AMP classes (Richards et al. 2015), as the point system (Tavtigian 2020) assigns them."""
+
+    P = "P"
+    LP = "LP"
+    VUS = "VUS"
+    LB = "LB"
+    B = "B"
+
+    @property
+    def is_pathogenic(self) -> bool:
+        return self in (AcmgClass.P, AcmgClass.LP)
+
+
+class Strength(enum.StrEnum):
+    """Evidence strength of a criterion (the same names for pathogenic and benign criteria)."""
+
+    VERY_STRONG = "very_strong"
+    STRONG = "strong"
+    MODERATE = "moderate"
+    SUPPORTING = "supporting"
+    STAND_ALONE = "stand_alone"
+
+
 class Outcome(enum.StrEnum):
     MET = "met"
     NOT_MET = "not_met"
@@ -78,6 +104,9 @@ class Genotype:
     dp: int | None = None
     gq: int | None = None
     ad: tuple[int, ...] | None = None
+    # GATK HaplotypeCaller's read-backed phase: the phased genotype (PGT, e.g. "0|1") within the phase set PID
+    pgt: str = ""
+    pid: str = ""
 
     @property
     def alt_count(self) -> int:
@@ -88,6 +117,20 @@ class Genotype:
         return not self.alleles or all(a < 0 for a in self.alleles)
 
     @property
+    def is_partial(self) -> bool:
+        """A half call such as `./1`: some alleles called, some missing."""
+        return len(self.alleles) > 1 and any(a < 0 for a in self.alleles) and any(a >= 0 for a in self.alleles)
+
+    @property
+    def is_haploid(self) -> bool:
+        return len(self.alleles) == 1
+
+    @property
+    def alt_reads(self) -> int | None:
+        """Reads supporting the alternate allele (AD of a split, biallelic record), None when AD is absent."""
+        return self.ad[1] if self.ad and len(self.ad) >= 2 else None
+
+    @property
     def allele_balance(self) -> float | None:
         if not self.ad or len(self.ad) < 2:
             return None
@@ -95,6 +138,10 @@ class Genotype:
         return self.ad[1] / total if total > 0 else None
 
     def zygosity(self, *, haploid_region: bool = False) -> Zygosity:
+        """het / hom / hemi / ref / missing. In a haploid region (a male's chrX outside the PARs, chrY) a call
+        whose called alleles are all alternate is hemizygous. Elsewhere one alternate allele seen is `het`
+        whatever else the call says: a half call `./1` or a haploid `1` on a diploid chromosome shows one
+        allele, not two (genotype QC flags both, so they are never a finding on their own)."""
         if self.is_missing:
             return Zygosity.MISSING
         called = [a for a in self.alleles if a >= 0]
@@ -103,8 +150,8 @@ class Genotype:
             return Zygosity.REF
         if haploid_region and alt == len(called):
             return Zygosity.HEMI
-        if len(called) == 1:
-            return Zygosity.HEMI
+        if len(called) < 2:
+            return Zygosity.HET
         return Zygosity.HOM if alt == len(called) else Zygosity.HET
 
 
@@ -117,6 +164,16 @@ class Variant:
     filters: tuple[str, ...] = ()  # empty or ("PASS",) means passed
     qual: float | None = None
     vid: str = ""
+    # a record split from a multiallelic one (bcftools norm --old-rec-tag): "CHROM|POS|REF|ALTS|allele index"
+    split_from: str = ""
+
+    @property
+    def multiallelic_origin(self) -> tuple[str, str] | None:
+        """(the original record, this ALT's allele index there), None for a record that was not split."""
+        if not self.split_from or "|" not in self.split_from:
+            return None
+        origin, _, index = self.split_from.rpartition("|")
+        return origin, index
 
     @property
     def key(self) -> str:
@@ -196,18 +253,26 @@ class Criterion:
 
     code: str
     outcome: Outcome
-    strength: str  # very_strong strong moderate supporting stand_alone (benign: same names)
+    strength: Strength
     points: int
     explanation: str
 
 
 @dataclass(frozen=True, slots=True)
 class QcCheck:
+    """One genotype check. A failed `hard` check makes the call unusable as a finding (listed as a low-quality
+    call to confirm by another method); a failed soft check makes a finding need confirmation."""
+
     name: str
     outcome: Outcome  # met = passed
     value: str
     threshold: str
     explanation: str
+    hard: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome == Outcome.NOT_MET
 
 
 @dataclass(frozen=True, slots=True)

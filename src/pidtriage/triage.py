@@ -1,35 +1,44 @@
-"""From annotated variants to ranked candidates and the case status (DESIGN.md, "Case status").
+"""From annotated variants to ranked candidates, findings and the case status.
 
-positive      P/LP variant(s) whose genotype meets the gene's inheritance (AD het, AR hom or two P/LP in trans,
-              XL hemizygous male, de novo in an AD gene), calls passing QC
-inconclusive  a VUS meeting the inheritance; a single P/LP het in an AR gene; an unphased pair; a female het in
-              an XL gene; a P/LP finding whose calls fail QC
-negative      no qualifying variant in the panel genes
+Each proband variant is classified (acmg), qualifies or not (`_qualifies`), passes or fails genotype QC (a hard
+failure lists it as a low-quality call, never a finding), and is judged per gene under each of the gene's modes
+of inheritance (inheritance/*, each disease entry with its own mechanism). What a finding makes the case, and
+the case status, are decided in `pidtriage.decision` (DESIGN.md, "Case status").
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pidtriage.acmg.classify import Classification, classify, with_criteria
-from pidtriage.acmg.segregation import pm3
+from pidtriage.acmg.clinvar import clinvar_reportable
+from pidtriage.acmg.segregation import bs2_family, pm3
+from pidtriage.decision import Scope, VariantEvidence, case_status, finding_level
 from pidtriage.genome import in_par
 from pidtriage.inheritance.dominant import dominant_finding
-from pidtriage.inheritance.family import Family, is_de_novo
-from pidtriage.inheritance.recessive import phase_of_pair, recessive_findings
+from pidtriage.inheritance.family import Family, ModelResult, is_de_novo, phase_of_pair
+from pidtriage.inheritance.recessive import recessive_findings
 from pidtriage.inheritance.xlinked import xlinked_finding
-from pidtriage.models import AnnotatedVariant, CaseInfo, Finding, Outcome, QcCheck, Sex, Status, Zygosity
+from pidtriage.models import (
+    AcmgClass,
+    AnnotatedVariant,
+    CaseInfo,
+    Criterion,
+    Finding,
+    Outcome,
+    QcCheck,
+    Sex,
+    Status,
+    Zygosity,
+)
 from pidtriage.panel.features import match_features, parse_features
-from pidtriage.panel.model import Moi, PanelGene
-from pidtriage.qc import failed_checks, genotype_checks
+from pidtriage.panel.model import Disease, Moi, PanelGene
+from pidtriage.qc import failed_checks, genotype_checks, hard_failures
 
 __all__ = ["Candidate", "GeneFinding", "TriageResult", "triage_case"]
-
-QUALIFYING = ("P", "LP", "VUS")
-PLP = ("P", "LP")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +53,20 @@ class Candidate:
     note: str
     phenotype: tuple[tuple[str, ...], tuple[str, ...], bool]  # agreeing features, contradicting, category match
     rank: int = 0
+    # why the variant is reportable (P/LP automated, or ClinVar P/LP: acmg.clinvar.clinvar_reportable); "" if not
+    reportable: str = ""
 
     @property
     def qc_flags(self) -> list[str]:
         return failed_checks(self.qc)
+
+    @property
+    def hard_qc_flags(self) -> list[str]:
+        return hard_failures(self.qc)
+
+    def evidence(self) -> VariantEvidence:
+        return VariantEvidence(self.classification.acmg_class, bool(self.reportable), not self.qc_flags,
+                               not _population_unchecked(self))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +76,9 @@ class GeneFinding:
     moi: str
     variants: tuple[Candidate, ...]
     meets: bool
-    level: Status  # what this finding alone would make the case
+    level: Status  # what this finding alone would make the case (decision.finding_level)
     explanation: str
+    against: tuple[str, ...] = ()  # relatives whose genotype argues against (BS2-type)
 
 
 @dataclass
@@ -67,17 +87,20 @@ class TriageResult:
     reason: str
     findings: list[GeneFinding] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
-    n_variants: int = 0
     oligogenic: list[dict[str, Any]] = field(default_factory=list)
+    # qualifying calls that failed hard genotype QC: never findings, listed to confirm by another method
+    low_quality: list[Candidate] = field(default_factory=list)
+    scope: Scope | None = None
     # every annotated variant the proband carries, by "chrom:pos:ref:alt:GENE": class, points, kept or why not
     assessed: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _qualifies(av: AnnotatedVariant, cls: Classification, min_vus_points: int = 1) -> bool:
-    """P/LP always; a VUS with at least `min_vus_points` only when it alters the protein (impact HIGH/MODERATE)
-    or a canonical splice site, or sits in a splice region with a SpliceAI prediction meeting PP3. Variants
-    without a consequence and not P/LP are not candidates: intronic, synonymous and unannotated calls stay out."""
-    if cls.acmg_class in PLP:
+def _qualifies(av: AnnotatedVariant, cls: Classification, min_vus_points: int = 1, reportable: str = "") -> bool:
+    """P/LP (automated, or reportable on ClinVar's word) always; a VUS with at least `min_vus_points` only when
+    it alters the protein (impact HIGH/MODERATE) or a canonical splice site, or sits in a splice region with a
+    SpliceAI prediction meeting PP3. Variants without a consequence and not P/LP are not candidates: intronic,
+    synonymous and unannotated calls stay out."""
+    if cls.acmg_class.is_pathogenic or reportable:
         return True
     if cls.acmg_class != "VUS" or av.consequence is None or cls.points < min_vus_points:
         return False
@@ -89,7 +112,7 @@ def _qualifies(av: AnnotatedVariant, cls: Classification, min_vus_points: int = 
 
 
 def _not_qualifying_reason(av: AnnotatedVariant, cls: Classification, min_vus_points: int) -> str:
-    if cls.acmg_class in ("LB", "B"):
+    if cls.acmg_class in (AcmgClass.LB, AcmgClass.B):
         return f"dropped: {cls.acmg_class} ({cls.codes or 'no criteria'})"
     if av.consequence is None:
         return "dropped: no consequence annotation and not P/LP"
@@ -114,19 +137,11 @@ def _population_unchecked(c: Candidate) -> bool:
     return any(x.code == "PM2_Supporting" and x.outcome == Outcome.NOT_EVALUATED for x in c.classification.criteria)
 
 
-def _level(finding: Finding, meets: bool, classes: Sequence[str], qc_ok: bool, frequency_ok: bool) -> Status:
-    """What a finding alone makes the case (DESIGN.md "Case status"): positive when P/LP variants meet the
-    inheritance; inconclusive for a VUS that meets it, for P/LP that do not fully meet it (a single het in a
-    recessive gene, a female het in an X-linked gene, segregation against), and for an unphased pair; a VUS
-    that does not meet the inheritance (a single VUS in a recessive gene) is listed but changes nothing."""
-    if finding == Finding.NONE or not classes or not all(c in QUALIFYING for c in classes):
-        return Status.NEGATIVE
-    all_plp = all(c in PLP for c in classes)
-    if meets and all_plp:
-        return Status.POSITIVE if qc_ok and frequency_ok else Status.INCONCLUSIVE
-    if meets or finding == Finding.AR_POSSIBLE_COMPOUND_HET or any(c in PLP for c in classes):
-        return Status.INCONCLUSIVE
-    return Status.NEGATIVE
+def _reportable(av: AnnotatedVariant, cls: Classification, min_stars: int) -> str:
+    """The basis on which a variant is reportable: its automated class, or a ClinVar assertion; "" if neither."""
+    if cls.acmg_class.is_pathogenic:
+        return f"automated ACMG/AMP {cls.acmg_class} ({cls.points} points)"
+    return clinvar_reportable(av, cls.criteria, min_stars=min_stars)
 
 
 def _is_pseudoautosomal(gene: PanelGene, build: str) -> bool:
@@ -144,16 +159,25 @@ def _mois(gene: PanelGene, build: str) -> list[Moi]:
     return [gene.moi]
 
 
+def _entries(gene: PanelGene, moi: Moi) -> tuple[Disease, ...]:
+    """The gene's disease entries a finding under `moi` is judged for (all of them when none fits)."""
+    fit = tuple(d for d in gene.diseases if d.moi == moi or d.moi == Moi.AD_AR
+                or (moi.is_x_linked and d.moi.is_x_linked))  # fmt: skip
+    return fit or gene.diseases
+
+
 def _diseases_for(gene: PanelGene, moi: Moi) -> str:
     """Which of the gene's diseases (and mechanisms) a finding under `moi` fits, for genes with several."""
-    fit = [d for d in gene.diseases if d.moi == moi or (moi == Moi.AR and d.moi == Moi.AD_AR)
-           or (moi == Moi.AD and d.moi == Moi.AD_AR)]  # fmt: skip
+    fit = [d for d in gene.diseases if d.moi == moi or (moi in (Moi.AR, Moi.AD) and d.moi == Moi.AD_AR)]
     if not fit or len(fit) == len(gene.diseases):
         return ""
     return "fits " + "; ".join(f"{d.label} ({d.moi}, {d.mechanism})" for d in fit)
 
 
-def _with_pm3(cands: list[Candidate], family: Family) -> list[Candidate]:
+Reclassify = Callable[[Candidate, Sequence[Criterion], "tuple[Disease, ...] | None"], Candidate]
+
+
+def _with_pm3(cands: list[Candidate], family: Family, reclassify: Reclassify) -> list[Candidate]:
     """PM3 for each heterozygous candidate of a recessive gene from the other candidates it pairs with."""
     hets = [c for c in cands if c.av.genotype_of(family.proband) is not None
             and c.av.genotype_of(family.proband).zygosity(haploid_region=c.av.haploid_region) == Zygosity.HET]  # type: ignore[union-attr]
@@ -168,17 +192,18 @@ def _with_pm3(cands: list[Candidate], family: Family) -> list[Candidate]:
         for other in hets:
             if other is c:
                 continue
-            crit = pm3(phase_of_pair(c.av, other.av, family), other.classification.acmg_class, other.av.variant.key)
+            crit = pm3(phase_of_pair(c.av, other.av, family), other.classification.acmg_class, other.av.variant.key,
+                       other_reportable=bool(other.reportable))
             if crit.outcome == Outcome.MET and (best is None or crit.points > best.points):
                 best = crit
-        out.append(replace(c, classification=with_criteria(c.classification, [best])) if best else c)
+        out.append(reclassify(c, [best], None) if best else c)
     return out
 
 
 def _single_het_advice(c: Candidate) -> str:
     agree, contra, category = c.phenotype
     fits = (agree and not contra) or category
-    if c.classification.acmg_class in PLP and fits:
+    if c.reportable and fits:
         why = (f"the patient's immunology matches ({', '.join(agree)})" if agree
                else "the suspected IUIS category matches this gene")
         return (f"a second, unseen variant is plausible: {why}. Look for it: CNV analysis (exon deletions), deep "
@@ -187,45 +212,51 @@ def _single_het_advice(c: Candidate) -> str:
             "only if the clinical picture fits this gene")
 
 
-def _gene_findings(gene: PanelGene, cands: list[Candidate], family: Family, sex: Sex, build: str) -> list[GeneFinding]:
-    out: list[tuple[Finding, Moi, tuple[Candidate, ...], bool, str, bool]] = []
-    for moi in _mois(gene, build):
-        pool = _with_pm3(cands, family) if moi == Moi.AR else cands
-        by_key = {c.av.variant.key: c for c in pool}
-        if moi.is_x_linked:
-            for c in pool:
-                f, meets, note = xlinked_finding(c.av, family, sex, gene.moi)
-                out.append((f, moi, (c,), meets, note, False))
-        elif moi == Moi.AD:
-            for c in pool:
-                f, meets, note, unaffected_carrier = dominant_finding(c.av, family)
-                out.append((f, moi, (c,), meets, note, unaffected_carrier))
-        else:
-            for f, avs, meets, note in recessive_findings([c.av for c in pool], family):
-                vs = tuple(by_key[a.variant.key] for a in avs)
-                if f == Finding.AR_SINGLE_HET:
-                    note = f"{note}: {_single_het_advice(vs[0])}"
-                if _is_pseudoautosomal(gene, build):
-                    note += " (pseudoautosomal gene: two copies in both sexes)"
-                out.append((f, moi, vs, meets, note, False))
+def _model_results(gene: PanelGene, moi: Moi, pool: list[Candidate], family: Family, sex: Sex) -> list[ModelResult]:
+    if moi.is_x_linked:
+        return [xlinked_finding(c.av, family, sex, gene.moi) for c in pool]
+    if moi == Moi.AD:
+        return [dominant_finding(c.av, family, fully_penetrant=gene.penetrance == "Complete") for c in pool]
+    return recessive_findings([c.av for c in pool], family)
+
+
+def _gene_findings(gene: PanelGene, cands: list[Candidate], family: Family, sex: Sex, build: str,
+                   reclassify: Reclassify) -> list[GeneFinding]:
+    """The gene's findings under each of its modes of inheritance, each judged for its own disease entries
+    (a frameshift is PVS1 evidence for an AR loss-of-function entry, not for an AD gain-of-function one)."""
     result = []
-    for f, moi, vs, meets, note, unaffected_carrier in out:
-        classes = [v.classification.acmg_class for v in vs]
-        qc_ok = all(not v.qc_flags for v in vs)
-        frequency_ok = not any(_population_unchecked(v) for v in vs)
-        level = _level(f, meets, classes, qc_ok, frequency_ok)
-        if unaffected_carrier and level == Status.INCONCLUSIVE and not all(c in PLP for c in classes):
-            level = Status.NEGATIVE  # a VUS an unaffected parent also carries: listed, not reportable
-        if meets and all(c in PLP for c in classes) and level == Status.INCONCLUSIVE:
-            if not qc_ok:
-                note += "; calls fail QC (" + ",".join(sorted({x for v in vs for x in v.qc_flags})) + "): confirm first"
-            if not frequency_ok:
-                note += "; population frequency not checked (no population resource configured): check it first"
-        fit = _diseases_for(gene, moi)
-        if fit and f != Finding.NONE:
-            note += f"; {fit}"
-        result.append(GeneFinding(gene, f, moi.value, vs, meets, level, note))
+    mois = _mois(gene, build)
+    for moi in mois:
+        pool = [reclassify(c, [], _entries(gene, moi)) for c in cands] if len(mois) > 1 else list(cands)
+        if moi == Moi.AR:
+            pool = _with_pm3(pool, family, reclassify)
+        by_key = {c.av.variant.key: c for c in pool}
+        for r in _model_results(gene, moi, pool, family, sex):
+            vs = tuple(by_key[a.variant.key] for a in r.variants)
+            if r.against:
+                vs = tuple(v if _met(v, "BS2") else reclassify(v, [bs2_family(r.against)], None) for v in vs)
+            note = r.note
+            if r.finding == Finding.AR_SINGLE_HET:
+                note = f"{note}: {_single_het_advice(vs[0])}"
+            if moi == Moi.AR and _is_pseudoautosomal(gene, build):
+                note += " (pseudoautosomal gene: two copies in both sexes)"
+            level = finding_level(r.finding, r.meets, [v.evidence() for v in vs],
+                                  unaffected_carrier=r.unaffected_carrier)
+            if r.meets and all(v.reportable for v in vs) and level == Status.INCONCLUSIVE:
+                flags = sorted({x for v in vs for x in v.qc_flags})
+                if flags:
+                    note += "; calls fail QC (" + ",".join(flags) + "): confirm first"
+                if any(_population_unchecked(v) for v in vs):
+                    note += "; population frequency not checked (no population resource configured): check it first"
+            fit = _diseases_for(gene, moi)
+            if fit and r.finding != Finding.NONE:
+                note += f"; {fit}"
+            result.append(GeneFinding(gene, r.finding, moi.value, vs, r.meets, level, note, r.against))
     return result
+
+
+def _met(c: Candidate, code: str) -> bool:
+    return any(x.code.split("_")[0] == code and x.outcome == Outcome.MET for x in c.classification.criteria)
 
 
 _LEVEL_ORDER = {Status.POSITIVE: 0, Status.INCONCLUSIVE: 1, Status.NEGATIVE: 2}
@@ -275,55 +306,95 @@ def triage_case(
     sex: Sex,
     panel_genes: Mapping[str, PanelGene],
     thresholds: Mapping[str, Any],
+    scope: Scope | None = None,
 ) -> TriageResult:
+    """Candidates, findings and status of one case. `scope` (what could be assessed) defaults to a full one."""
     acmg, qc_t = thresholds["acmg"], thresholds["qc"]
     build = str(thresholds.get("genome_build", "GRCh38"))
     min_stars = int(thresholds["resources"]["clinvar"]["min_review_stars"])
+    min_vus = int(thresholds["triage"]["min_vus_points"])
+    clinvar_configured = scope is None or bool(scope.clinvar)
+
+    def reclassify(c: Candidate, extra: Sequence[Criterion], diseases: tuple[Disease, ...] | None) -> Candidate:
+        cls = c.classification if diseases is None else classify(
+            c.av, c.gene, acmg, min_stars=min_stars, family=family, de_novo=is_de_novo(c.av, family),
+            diseases=diseases, clinvar_configured=clinvar_configured)
+        cls = with_criteria(cls, extra)
+        return replace(c, classification=cls, reportable=_reportable(c.av, cls, min_stars))
+
     per_gene: dict[str, list[Candidate]] = defaultdict(list)
     assessed: dict[str, dict[str, Any]] = {}
-    min_vus = int(thresholds["triage"]["min_vus_points"])
+    low_quality: list[Candidate] = []
     for av in variants:
         gt = av.genotype_of(family.proband)
         if gt is None or gt.alt_count == 0:
             continue
         gene = panel_genes[av.hgnc_id]
-        cls = classify(av, gene, acmg, min_stars=min_stars, family=family, de_novo=is_de_novo(av, family))
+        cls = classify(av, gene, acmg, min_stars=min_stars, family=family, de_novo=is_de_novo(av, family),
+                       clinvar_configured=clinvar_configured)
+        reportable = _reportable(av, cls, min_stars)
         assessed[f"{av.variant.key}:{gene.symbol}"] = {
             "gene": gene.symbol, "acmg_class": cls.acmg_class, "acmg_points": cls.points, "criteria": cls.codes,
             "consequence": "&".join(av.consequence.so_terms) if av.consequence else "",
             "reason": _not_qualifying_reason(av, cls, min_vus)}  # fmt: skip
-        if not _qualifies(av, cls, min_vus):
+        if not _qualifies(av, cls, min_vus, reportable):
             continue
         qc = tuple(genotype_checks(av.variant, gt, qc_t, haploid=av.haploid_region))
-        per_gene[av.hgnc_id].append(
-            Candidate(av, gene, cls, qc, Finding.NONE, gene.moi.value, False, "", _phenotype(case, gene))
-        )
+        cand = Candidate(av, gene, cls, qc, Finding.NONE, gene.moi.value, False, "", _phenotype(case, gene),
+                         reportable=reportable)
+        if cand.hard_qc_flags:
+            low_quality.append(cand)
+            assessed[f"{av.variant.key}:{gene.symbol}"]["reason"] = (
+                f"low-quality call ({','.join(cand.hard_qc_flags)}): not a finding; confirm by another method")
+            continue
+        per_gene[av.hgnc_id].append(cand)
     findings = [f for hgnc, cands in sorted(per_gene.items())
-                for f in _gene_findings(panel_genes[hgnc], cands, family, sex, build)]  # fmt: skip
+                for f in _gene_findings(panel_genes[hgnc], cands, family, sex, build, reclassify)]  # fmt: skip
     findings.sort(key=_finding_key)
     candidates = _rank_candidates(findings)
-    reportable = [f for f in findings if f.level != Status.NEGATIVE]
-    oligo = _oligogenic([f for f in reportable if f.level == Status.INCONCLUSIVE], family.proband)
-    if any(f.level == Status.POSITIVE for f in reportable):
-        top = next(f for f in reportable if f.level == Status.POSITIVE)
-        reason = f"{top.finding} in {top.gene.symbol}: " + ", ".join(
-            f"{v.av.variant.key} ({v.classification.acmg_class})" for v in top.variants)
-        status, oligo = Status.POSITIVE, []
-    elif reportable:
-        top = reportable[0]
-        classes = "/".join(v.classification.acmg_class for v in top.variants)
+    reportable_findings = [f for f in findings if f.level != Status.NEGATIVE]
+    lq_keys = tuple(f"{c.gene.symbol} {c.av.variant.key} ({','.join(c.hard_qc_flags)})" for c in low_quality)
+    scope = replace(scope or Scope("assumed", clinvar="assumed", population="assumed"), low_quality_calls=lq_keys)
+    status = case_status([f.level for f in reportable_findings], scope=scope)
+    oligo = _oligogenic([f for f in reportable_findings if f.level == Status.INCONCLUSIVE], family.proband)
+    reason = _reason(status, reportable_findings, oligo, scope, len(panel_genes))
+    if status == Status.POSITIVE:
+        oligo = []
+    for c in candidates:
+        assessed[f"{c.av.variant.key}:{c.gene.symbol}"]["reason"] = (
+            f"kept: candidate {c.rank}, {c.finding} ({'meets' if c.meets else 'does not meet'} {c.moi})")
+    return TriageResult(status, reason, reportable_findings, candidates, oligogenic=oligo, assessed=assessed,
+                        low_quality=low_quality, scope=scope)
+
+
+def _reason(status: Status, findings: Sequence[GeneFinding], oligo: list[dict[str, Any]], scope: Scope,
+            n_genes: int) -> str:
+    """The case's one-line reason: the finding that set the status, or what could not be assessed."""
+    if status == Status.FAILED:
+        return scope.failure()
+    if status == Status.POSITIVE:
+        top = next(f for f in findings if f.level == Status.POSITIVE)
+        return f"{top.finding} in {top.gene.symbol}: " + ", ".join(
+            f"{v.av.variant.key} ({_class_text(v)})" for v in top.variants)
+    if status == Status.INCONCLUSIVE:
+        top = findings[0]
+        classes = "/".join(_class_text(v) for v in top.variants)
         reason = f"{top.finding} in {top.gene.symbol} ({classes}): {top.explanation}"
         if oligo:
             reason += ("; possible oligogenic explanation (not a diagnosis): heterozygous variants in "
                        + "; ".join(f"{', '.join(o['genes'])} ({o['subcategory']})" for o in oligo))
-        status = Status.INCONCLUSIVE
-    else:
-        status, reason = Status.NEGATIVE, f"no qualifying variant in the {len(panel_genes)} panel genes"
-    for c in candidates:
-        assessed[f"{c.av.variant.key}:{c.gene.symbol}"]["reason"] = (
-            f"kept: candidate {c.rank}, {c.finding} ({'meets' if c.meets else 'does not meet'} {c.moi})")
-    return TriageResult(status, reason, reportable, candidates, n_variants=len(variants), oligogenic=oligo,
-                        assessed=assessed)
+        return reason
+    limits = scope.limits()
+    return f"no qualifying variant in the {n_genes} panel genes" + (f" (limited scope: {'; '.join(limits)})"
+                                                                     if limits else "")
+
+
+def _class_text(c: Candidate) -> str:
+    """The automated class, and ClinVar's when that is what makes the variant reportable."""
+    cls = str(c.classification.acmg_class)
+    if c.reportable and not c.classification.acmg_class.is_pathogenic:
+        return f"{cls}; {c.reportable}"
+    return cls
 
 
 def _rank_candidates(findings: Sequence[GeneFinding]) -> list[Candidate]:

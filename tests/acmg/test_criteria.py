@@ -188,7 +188,7 @@ def test_de_novo_and_pm3():
 # --- combining (Tavtigian et al. 2020; ClinGen SVI worked examples) -------------------------------------------------
 
 def _met(*pairs):
-    return [crit(code, Outcome.MET, "x", pts, "") for code, pts in pairs]
+    return [crit(code, Outcome.MET, "supporting", pts, "") for code, pts in pairs]
 
 
 @pytest.mark.parametrize(("points", "cls"), [(10, "P"), (9, "LP"), (6, "LP"), (5, "VUS"), (0, "VUS"), (-1, "LB"),

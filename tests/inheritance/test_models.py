@@ -98,8 +98,14 @@ def test_ar_homozygous_with_a_non_carrier_parent_suggests_deletion_or_upd(tmp_pa
 def test_ar_unaffected_homozygous_parent_argues_against(tmp_path):
     fam, sex = trio(tmp_path)
     v = variant("RAG1", 1000, [gt("kid", "1/1"), gt("dad", "1/1"), gt("mum", "0/1")])
-    f = judge([v], fam, sex).findings[0]
-    assert f.finding == Finding.AR_HOM and not f.meets and "argues against" in f.explanation
+    r = judge([v], fam, sex)
+    c = r.candidates[0]
+    assert c.finding == Finding.AR_HOM and not c.meets
+    assert "the unaffected father is homozygous for it: argues against" in c.note
+    # recorded as BS2 evidence naming the father; the null variant is no longer LP, and the case not positive
+    bs2 = next(x for x in c.classification.criteria if x.code == "BS2")
+    assert bs2.outcome == "met" and "unaffected father" in bs2.explanation
+    assert r.status == Status.NEGATIVE and not r.findings
 
 
 def test_ar_compound_het_in_trans_from_parents_gets_pm3(tmp_path):
@@ -143,9 +149,18 @@ def test_ar_read_backed_phase_trans_and_cis(tmp_path):
 
 def test_ar_missing_parental_genotype_leaves_phase_unknown(tmp_path):
     fam, sex = trio(tmp_path)
-    a = variant("RAG1", 1000, [gt("kid", "0/1"), gt("dad", "./."), gt("mum", "0/0")])
+    a = variant("RAG1", 1000, [gt("kid", "0/1"), gt("dad", "./."), gt("mum", "0/1")])
     b = variant("RAG1", 2000, [gt("kid", "0/1"), gt("dad", "0/0"), gt("mum", "0/1")])
     assert judge([a, b], fam, sex).findings[0].finding == Finding.AR_POSSIBLE_COMPOUND_HET
+
+
+def test_ar_one_missing_parental_call_is_resolved_by_the_other_parent(tmp_path):
+    """The mother is 0/0 at the first variant, so the child's allele there is paternal whatever the father's
+    missing call; the father is 0/0 at the second, so that allele is maternal: in trans."""
+    fam, sex = trio(tmp_path)
+    a = variant("RAG1", 1000, [gt("kid", "0/1"), gt("dad", "./."), gt("mum", "0/0")])
+    b = variant("RAG1", 2000, [gt("kid", "0/1"), gt("dad", "0/0"), gt("mum", "0/1")])
+    assert judge([a, b], fam, sex).findings[0].finding == Finding.AR_COMPOUND_HET
 
 
 def test_ar_single_het_advice_depends_on_the_clinical_picture(tmp_path):
@@ -195,9 +210,11 @@ def test_xl_male_with_carrier_mother_and_unaffected_hemizygous_father(tmp_path):
     f = judge([inherited], fam, sex).findings[0]
     assert f.meets and "mother (carrier)" in f.explanation
     against = variant("BTK", 1000, [gt("kid", "1"), gt("dad", "1"), gt("mum", "0/1")], sex=Sex.MALE)
-    f = judge([against], fam, sex).findings[0]
-    assert not f.meets and "unaffected father is hemizygous" in f.explanation
-    assert judge([against], fam, sex).status == Status.INCONCLUSIVE
+    r = judge([against], fam, sex)
+    c = r.candidates[0]
+    assert not c.meets and "unaffected father is hemizygous for it: argues against" in c.note
+    assert "BS2" in c.classification.codes  # a healthy hemizygous man: BS2 from the family, no longer LP
+    assert r.status == Status.NEGATIVE
 
 
 def test_xl_unknown_sex_is_judged_as_female(tmp_path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pidtriage.models import Criterion, Outcome
+from pidtriage.models import Criterion, Outcome, Strength
 
 __all__ = ["POINTS", "STRENGTH_OF_POINTS", "crit", "scaled"]
 
@@ -13,7 +13,7 @@ _SUFFIX = {"very_strong": "_VeryStrong", "strong": "_Strong", "moderate": "_Mode
 
 def crit(code: str, outcome: Outcome, strength: str, points: int, text: str) -> Criterion:
     """A criterion; points count only when met (benign criteria carry negative points)."""
-    return Criterion(code, outcome, strength, points if outcome == Outcome.MET else 0, text)
+    return Criterion(code, outcome, Strength(strength), points if outcome == Outcome.MET else 0, text)
 
 
 def scaled(code: str, default: str, strength: str) -> str:

@@ -21,15 +21,15 @@ from pidtriage.acmg.protein import pm1, pm4, ps1_pm5
 from pidtriage.acmg.rules import GeneRules, rules_for
 from pidtriage.acmg.segregation import ps2_pm6
 from pidtriage.inheritance.family import Family
-from pidtriage.models import AnnotatedVariant, Criterion, Outcome
-from pidtriage.panel.model import PanelGene
+from pidtriage.models import AcmgClass, AnnotatedVariant, Criterion, Outcome
+from pidtriage.panel.model import Disease, PanelGene
 
 __all__ = ["Classification", "class_of", "classify", "combine", "with_criteria"]
 
 
 @dataclass(frozen=True, slots=True)
 class Classification:
-    acmg_class: str  # P LP VUS LB B
+    acmg_class: AcmgClass
     points: int
     criteria: tuple[Criterion, ...]
     rules_source: str = ""  # the gene-specific rule set applied, "" for the general thresholds
@@ -43,16 +43,16 @@ class Classification:
         return ",".join(c.code for c in self.met)
 
 
-def class_of(points: int) -> str:
+def class_of(points: int) -> AcmgClass:
     if points >= 10:
-        return "P"
+        return AcmgClass.P
     if points >= 6:
-        return "LP"
+        return AcmgClass.LP
     if points >= 0:
-        return "VUS"
+        return AcmgClass.VUS
     if points >= -6:
-        return "LB"
-    return "B"
+        return AcmgClass.LB
+    return AcmgClass.B
 
 
 _EXCLUSIONS = (("PVS1", "PP3", "not combined with PVS1 (ClinGen SVI)"),
@@ -73,18 +73,22 @@ def combine(criteria: Iterable[Criterion], rules_source: str = "") -> Classifica
                      if c.outcome == Outcome.MET and _base(c.code) == drop else c for c in crits]
     points = sum(c.points for c in crits if c.outcome == Outcome.MET)
     if any(c.code == "BA1" and c.outcome == Outcome.MET for c in crits):
-        return Classification("B", min(points, -8), tuple(crits), rules_source)
+        return Classification(AcmgClass.B, min(points, -8), tuple(crits), rules_source)
     return Classification(class_of(points), points, tuple(crits), rules_source)
 
 
 def classify(av: AnnotatedVariant, gene: PanelGene, thresholds: Mapping[str, Any], *, min_stars: int,
-             family: Family, de_novo: bool = False) -> Classification:
+             family: Family, de_novo: bool = False, diseases: Sequence[Disease] | None = None,
+             clinvar_configured: bool = True) -> Classification:
+    """Every criterion for `av` in `gene`, judged for the disease entries `diseases` (default: all the gene's;
+    the mechanism decides PVS1), combined by points."""
     rules: GeneRules = rules_for(gene.hgnc_id, thresholds)
     ps1, pm5 = ps1_pm5(av, min_stars=min_stars)
     criteria = [
-        pvs1(av, gene), ps1, ps2_pm6(de_novo, family), pm1(av, rules), pm2(av, rules), pm4(av), pm5,
+        pvs1(av, gene, diseases), ps1, ps2_pm6(de_novo, family), pm1(av, rules), pm2(av, rules), pm4(av), pm5,
         pp3(av, rules), ba1(av, rules), bs1(av, rules), bs2(av, gene, rules), bp4(av, rules), bp7(av, rules),
-        clinvar_evidence(av, min_stars=min_stars, points_by_stars=thresholds["clinvar_points_by_stars"]),
+        clinvar_evidence(av, min_stars=min_stars, points_by_stars=thresholds["clinvar_points_by_stars"],
+                         configured=clinvar_configured),
     ]  # fmt: skip
     return combine(criteria, rules.source)
 

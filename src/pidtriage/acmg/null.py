@@ -13,11 +13,12 @@ Genes whose disease mechanism is gain of function or dominant negative only: not
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pidtriage.acmg.base import POINTS, crit, scaled
 from pidtriage.annotate.consequence import NULL_TERMS
 from pidtriage.models import AnnotatedVariant, Consequence, Criterion, Outcome
-from pidtriage.panel.model import Mechanism, PanelGene
+from pidtriage.panel.model import Disease, Mechanism, PanelGene
 
 __all__ = ["pvs1", "removed_fraction"]
 
@@ -35,18 +36,22 @@ def _met(strength: str, text: str) -> Criterion:
     return crit(scaled("PVS1", "very_strong", strength), Outcome.MET, strength, POINTS[strength], text)
 
 
-def pvs1(av: AnnotatedVariant, gene: PanelGene) -> Criterion:
+def pvs1(av: AnnotatedVariant, gene: PanelGene, diseases: Sequence[Disease] | None = None) -> Criterion:
+    """PVS1 for the gene's disease entries under judgement (`diseases`, default all of them): a gene with an AD
+    gain-of-function entry and an AR loss-of-function entry (UNC93B1, STAT1...) gets PVS1 only for the latter."""
     c = av.consequence
     if c is None:
         return crit("PVS1", Outcome.NOT_EVALUATED, "very_strong", 0, "no consequence annotation")
     null = sorted(set(c.so_terms) & NULL_TERMS)
     if not null:
         return crit("PVS1", Outcome.NOT_MET, "very_strong", 0, f"{'&'.join(c.so_terms)} is not a null variant")
-    lof_diseases = [d for d in gene.diseases if d.mechanism in (Mechanism.LOF, Mechanism.MIXED, Mechanism.UNKNOWN)]
-    if gene.mechanism in (Mechanism.GOF, Mechanism.DN) or (gene.diseases and not lof_diseases):
+    entries = gene.diseases if diseases is None else tuple(diseases)
+    lof_diseases = [d for d in entries if d.mechanism in (Mechanism.LOF, Mechanism.MIXED, Mechanism.UNKNOWN)]
+    if (not entries and gene.mechanism in (Mechanism.GOF, Mechanism.DN)) or (entries and not lof_diseases):
+        mechanism = "/".join(sorted({str(d.mechanism) for d in entries})) or str(gene.mechanism)
         return crit("PVS1", Outcome.NOT_MET, "very_strong", 0,
-                    f"{null[0]} in {gene.symbol}, whose disease mechanism is {gene.mechanism}: loss of function is "
-                    "not the mechanism")
+                    f"{null[0]} in {gene.symbol}, whose disease mechanism{' here' if diseases is not None else ''} is "
+                    f"{mechanism}: loss of function is not the mechanism")
     term = null[0]
     if "transcript_ablation" in null:
         return _met("very_strong", f"the whole {gene.symbol} transcript is deleted")

@@ -47,8 +47,11 @@ def bs1(av: AnnotatedVariant, rules: GeneRules) -> Criterion:
         return crit("BS1", Outcome.NOT_EVALUATED, "strong", -4, _NO_RESOURCE)
     af = p.effective_af
     met = p.found and lo < af <= hi
-    return crit("BS1", Outcome.MET if met else Outcome.NOT_MET, "strong", -4,
-                f"population AF {af:.3g} {'>' if met else 'not >'} {lo:g} (and <= {hi:g}){rules.cite('bs1_min_af')}")
+    if p.found and af > hi:
+        text = f"population AF {af:.3g} > {hi:g}: BA1 applies instead"
+    else:
+        text = f"population AF {af:.3g} {'>' if met else '<='} {lo:g}"
+    return crit("BS1", Outcome.MET if met else Outcome.NOT_MET, "strong", -4, text + rules.cite("bs1_min_af"))
 
 
 def bs2(av: AnnotatedVariant, gene: PanelGene, rules: GeneRules) -> Criterion:
@@ -61,12 +64,11 @@ def bs2(av: AnnotatedVariant, gene: PanelGene, rules: GeneRules) -> Criterion:
         return crit("BS2", Outcome.NOT_EVALUATED, "strong", -4, _NO_RESOURCE)
     if not p.found:
         return crit("BS2", Outcome.NOT_MET, "strong", -4, "absent from the population resource")
-    if gene.moi.is_x_linked:
-        count, limit, what = p.nhemi, int(rules.thresholds["bs2_min_hemi"]), "hemizygotes"
-    else:
-        count, limit, what = p.nhomalt, int(rules.thresholds["bs2_min_hom"]), "homozygotes"
+    key = "bs2_min_hemi" if gene.moi.is_x_linked else "bs2_min_hom"
+    count, what = (p.nhemi, "hemizygotes") if gene.moi.is_x_linked else (p.nhomalt, "homozygotes")
+    limit = int(rules.thresholds[key])
     if count is None:
         return crit("BS2", Outcome.NOT_EVALUATED, "strong", -4, f"the population resource gives no count of {what}")
     met = count >= limit
     return crit("BS2", Outcome.MET if met else Outcome.NOT_MET, "strong", -4,
-                f"{count} {what} in the population resource {'>=' if met else '<'} {limit}{rules.cite('bs2_min_hom')}")
+                f"{count} {what} in the population resource {'>=' if met else '<'} {limit}{rules.cite(key)}")

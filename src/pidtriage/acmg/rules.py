@@ -8,11 +8,17 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from pidtriage.config import load_yaml
+from pidtriage.config import load_yaml, schema
 
 __all__ = ["GeneRules", "rules_for"]
 
-_THRESHOLD_KEYS = ("pm2_max_af", "ba1_min_af", "bs1_min_af", "bs2_min_hom", "revel_pp3", "revel_bp4")
+
+
+@cache
+def overridable_keys() -> tuple[str, ...]:
+    """The thresholds a gene's rule may override: every key of the config schema's `acmg` block (one source of
+    truth: a threshold added there can be set per gene without touching this module)."""
+    return tuple(schema()["properties"]["acmg"]["properties"])
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ def rules_for(hgnc_id: str, acmg: Mapping[str, Any]) -> GeneRules:
     entry = table["genes"].get(hgnc_id)
     if not entry:
         return GeneRules(thresholds=acmg)
-    overridden = [k for k in _THRESHOLD_KEYS if k in entry]
+    overridden = [k for k in overridable_keys() if k in entry]
     merged = {**acmg, **{k: entry[k] for k in overridden}, "_overridden": tuple(overridden)}
     return GeneRules(
         thresholds=merged, source=f"{table['source']}, {entry['symbol']}",

@@ -7,11 +7,13 @@ to one proband): in trans with a P/LP variant: moderate; phase unknown with a P/
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pidtriage.acmg.base import POINTS, crit, scaled
 from pidtriage.inheritance.family import Family
 from pidtriage.models import Criterion, Outcome
 
-__all__ = ["pm3", "ps2_pm6"]
+__all__ = ["bs2_family", "pm3", "ps2_pm6"]
 
 
 def ps2_pm6(de_novo: bool, family: Family) -> Criterion:
@@ -27,8 +29,18 @@ def ps2_pm6(de_novo: bool, family: Family) -> Criterion:
                 "de novo, parentage assumed (too few informative sites to check it from the genotypes)")
 
 
-def pm3(phase: str, other_class: str, other_key: str) -> Criterion:
-    if other_class not in ("P", "LP"):
+def bs2_family(against: Sequence[str]) -> Criterion:
+    """BS2 from the family: an unaffected relative has the genotype that causes the disease (homozygous for a
+    recessive or dominant variant, hemizygous for an X-linked one, heterozygous in a fully penetrant dominant
+    disease), as the inheritance model found it (`ModelResult.against`)."""
+    return crit("BS2", Outcome.MET, "strong", -4, "; ".join(against) + " (healthy relative with the disease genotype)")
+
+
+def pm3(phase: str, other_class: str, other_key: str, *, other_reportable: bool = False) -> Criterion:
+    """PM3 from the other variant of a pair: P/LP (automated, or reportable on ClinVar's word)."""
+    if other_reportable and other_class not in ("P", "LP"):
+        other_class = "ClinVar P/LP"
+    if other_class not in ("P", "LP", "ClinVar P/LP"):
         return crit("PM3", Outcome.NOT_MET, "moderate", 2, f"the other variant ({other_key}) is {other_class}, not P/LP")
     if phase == "trans":
         return crit("PM3", Outcome.MET, "moderate", POINTS["moderate"], f"in trans with {other_class} variant {other_key}")

@@ -16,7 +16,7 @@ import pysam.bcftools
 import pysam.utils
 
 from pidtriage.errors import VcfFormatError
-from pidtriage.io.vcf import index_of, is_bgzf
+from pidtriage.io.vcf import OLD_REC_TAG, index_of, is_bgzf
 
 __all__ = ["concat_parts", "ensure_indexed", "extract_regions", "merge_family", "split_by_contig", "write_bed",
            "write_empty_vcf"]
@@ -106,7 +106,9 @@ def extract_regions(
     `samples` are all the file's samples (`subset_samples` False), `bcftools norm -R` does it in one pass."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    norm = ["norm", "--no-version", "-m", "-any", "-Oz1", "--write-index=tbi", "-o", str(out) + ".tmp"]
+    # --old-rec-tag: a record split from a multiallelic one says so (OLD_REC), so that the two alleles of a
+    # `1/2` call are known to be in trans (inheritance.family.phase_of_pair)
+    norm = ["norm", "--no-version", "-m", "-any", "--old-rec-tag", OLD_REC_TAG, "-Oz1", "--write-index=tbi", "-o", str(out) + ".tmp"]
     if reference_fasta:
         norm += ["-f", reference_fasta, "--check-ref", "w"]
     if subset_samples:

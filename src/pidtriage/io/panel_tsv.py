@@ -50,6 +50,7 @@ COLUMNS: tuple[str, ...] = (
     "iuis_symbol",
     "symbol_resolution",
     "panelapp_confidence",
+    "panelapp_penetrance",
 )
 
 REQUIRED_COLUMNS = ("hgnc_id", "symbol", "moi")
@@ -104,6 +105,7 @@ def _gene_row(g: PanelGene) -> list[str]:
         g.iuis_symbol,
         g.symbol_resolution,
         g.panelapp_confidence,
+        g.penetrance,
     ]
 
 
@@ -204,6 +206,7 @@ def _parse_gene(row: dict[str, str], where: str) -> PanelGene:
         iuis_symbol=row.get("iuis_symbol", "") or "",
         symbol_resolution=row.get("symbol_resolution", "") or "",
         panelapp_confidence=row.get("panelapp_confidence", "") or "",
+        penetrance=row.get("panelapp_penetrance", "") or "",
     )
 
 

@@ -21,7 +21,10 @@ from pidtriage.errors import VcfFormatError
 from pidtriage.genome import bare
 from pidtriage.models import Genotype, Variant
 
-__all__ = ["RawRecord", "VcfHeader", "index_of", "is_bgzf", "read_header", "read_records"]
+# the INFO key bcftools norm --old-rec-tag writes on records split from a multiallelic one (io/extract.py)
+OLD_REC_TAG = "OLD_REC"
+
+__all__ = ["OLD_REC_TAG", "RawRecord", "VcfHeader", "index_of", "is_bgzf", "read_header", "read_records"]
 
 ANNOTATION_KEYS = ("CSQ", "ANN", "EFF", "BCSQ")
 # INFO keys that carry in-silico scores in annotated inputs (Illumina SpliceAI, dbNSFP/vcfanno-style columns)
@@ -192,6 +195,7 @@ def _format_array(rec: object, key: str) -> np.ndarray | None:
 def _genotypes(rec: object, indexes: Sequence[int], names: Sequence[str]) -> tuple[Genotype, ...]:
     gts = rec.genotypes  # type: ignore[attr-defined]
     dp, gq, ad, ps = (_format_array(rec, k) for k in ("DP", "GQ", "AD", "PS"))
+    pgt, pid = (_format_array(rec, k) for k in ("PGT", "PID"))
     out = []
     for idx, name in zip(indexes, names, strict=True):
         raw = gts[idx]
@@ -212,9 +216,20 @@ def _genotypes(rec: object, indexes: Sequence[int], names: Sequence[str]) -> tup
                 dp=_int_or_none(dp[idx][0]) if dp is not None and dp.ndim == 2 else None,
                 gq=_int_or_none(gq[idx][0]) if gq is not None and gq.ndim == 2 else None,
                 ad=ad_value,
+                pgt=_format_text(pgt, idx),
+                pid=_format_text(pid, idx),
             )
         )
     return tuple(out)
+
+
+def _format_text(arr: np.ndarray | None, idx: int) -> str:
+    """A String FORMAT value of one sample ("" for missing)."""
+    if arr is None or idx >= len(arr):
+        return ""
+    value = arr[idx]
+    text = value.decode() if isinstance(value, bytes) else str(value)
+    return "" if text in (".", "") else text
 
 
 def read_records(path: str | Path, samples: Sequence[str], *, region: str | None = None,
@@ -229,6 +244,7 @@ def read_records(path: str | Path, samples: Sequence[str], *, region: str | None
             raise VcfFormatError(f"{path}: sample(s) {', '.join(missing)} not in the VCF")
         idx = [index[s] for s in samples]
         info_keys = [k for k in (*ANNOTATION_KEYS, *SCORE_INFO_KEYS) if _has_info(vcf, k)]
+        has_old_rec = _has_info(vcf, OLD_REC_TAG)
         iterator = vcf(region) if region else vcf
         if keys is not None and region is None and len(keys) <= KEYED_QUERY_LIMIT and index_of(path) is not None:
             iterator = _records_at(vcf, keys)  # a few records of many: index queries, not a pass over all
@@ -250,6 +266,7 @@ def read_records(path: str | Path, samples: Sequence[str], *, region: str | None
                 filters=tuple(filt.split(";")) if filt else (),
                 qual=float(rec.QUAL) if rec.QUAL is not None else None,
                 vid=rec.ID or "",
+                split_from=str(rec.INFO.get(OLD_REC_TAG) or "") if has_old_rec else "",
             )
             annotations = []
             for k in info_keys:

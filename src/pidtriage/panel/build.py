@@ -152,6 +152,11 @@ def build_genes(
         for g in (panelapp or {}).get("genes", [])
         if (g.get("gene_data") or {}).get("hgnc_id")
     }
+    pa_penetrance = {
+        g["gene_data"]["hgnc_id"]: g["penetrance"]
+        for g in (panelapp or {}).get("genes", [])
+        if (g.get("gene_data") or {}).get("hgnc_id") and g.get("penetrance") in ("Complete", "Incomplete")
+    }
     pa_symbol = {
         g["gene_data"]["hgnc_id"]: g["gene_data"]["hgnc_symbol"]
         for g in (panelapp or {}).get("genes", [])
@@ -230,6 +235,7 @@ def build_genes(
                 iuis_symbol=iuis_symbol[hgnc_id],
                 symbol_resolution=method[hgnc_id],
                 panelapp_confidence=pa_conf.get(hgnc_id, ""),
+                penetrance=pa_penetrance.get(hgnc_id, ""),
             )
         )
         if g38 is None:

@@ -99,6 +99,9 @@ class PanelGene:
     iuis_symbol: str = ""  # the symbol as written in the IUIS table
     symbol_resolution: str = ""  # how the IUIS symbol was resolved to the HGNC ID
     panelapp_confidence: str = ""  # PanelApp panel 398 confidence level (3 green, 2 amber, 1 red), "" if absent
+    # PanelApp's penetrance ("Complete", "Incomplete"), "" when not stated: with "Complete", an unaffected
+    # heterozygous parent argues against a variant in a dominant gene (inheritance/dominant.py)
+    penetrance: str = ""
     extra: tuple[tuple[str, str], ...] = field(default=())
 
     @property

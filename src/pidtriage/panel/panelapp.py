@@ -150,6 +150,7 @@ def panel_from_panelapp(data: Mapping[str, Any], *, min_confidence: int = 3, sou
                 grch38=loc.get("GRCh38"),
                 grch37=loc.get("GRCh37"),
                 panelapp_confidence=str(confidence),
+                penetrance=entry.get("penetrance") if entry.get("penetrance") in ("Complete", "Incomplete") else "",
             )
         )
     genes.sort(key=lambda g: int(g.hgnc_id.split(":")[1]))

@@ -54,7 +54,7 @@ def _env() -> Environment:
 
 
 def render_case(doc: Mapping[str, Any]) -> str:
-    findings = [c for c in doc["candidates"] if c["meets_inheritance"] and c["acmg_class"] in ("P", "LP")
+    findings = [c for c in doc["candidates"] if c["meets_inheritance"] and c["reportable"]
                 and doc["status"] == "positive"]
     keys = {f"{c['chrom']}:{c['pos']}:{c['ref']}:{c['alt']}" for c in findings}
     others = [c for c in doc["candidates"] if f"{c['chrom']}:{c['pos']}:{c['ref']}:{c['alt']}" not in keys]

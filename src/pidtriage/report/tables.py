@@ -20,9 +20,9 @@ __all__ = [
 
 CANDIDATE_COLUMNS = ("rank", "gene", "hgnc_id", "chrom", "pos", "ref", "alt", "genotype", "zygosity", "moi", "finding",
                      "consequence", "hgvs_c", "hgvs_p", "population_af", "clinvar_significance", "clinvar_stars",
-                     "acmg_class", "acmg_points", "acmg_criteria", "qc_flags")  # fmt: skip
+                     "acmg_class", "acmg_points", "acmg_criteria", "reportable_basis", "qc_flags")  # fmt: skip
 SUMMARY_COLUMNS = ("sample_id", "status", "no_known_defect", "genes", "top_variant", "n_candidates", "sex_reported",
-                   "sex_inferred", "qc", "genes_not_assessable", "reason")  # fmt: skip
+                   "sex_inferred", "qc", "genes_not_assessable", "scope", "reason")  # fmt: skip
 NO_KNOWN_DEFECT_COLUMNS = ("sample_id", "status", "reason", "suspected_category", "next_steps")
 
 
@@ -72,6 +72,7 @@ def summary_row(doc: Mapping[str, Any]) -> dict[str, Any]:
         "sex_inferred": qc["sex_inferred"],
         "qc": qc_text,
         "genes_not_assessable": len(cov["genes_below"]) if "genes_below" in cov else ".",
+        "scope": doc["scope"]["summary"],
         "reason": doc["reason"],
     }
 

@@ -12,13 +12,14 @@ import jsonschema
 from pidtriage import __version__
 from pidtriage.case import StageRecord
 from pidtriage.config import Config
+from pidtriage.decision import Scope, case_status
 from pidtriage.io.panel_tsv import Panel
 from pidtriage.models import Status
 from pidtriage.triage import Candidate, TriageResult
 
 __all__ = ["SCHEMA_VERSION", "build_triage_json", "validate_triage_json"]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: scope, low_quality_calls, reportable(_basis), findings[].against, qc_checks[].hard
 
 NEXT_STEPS = {
     Status.NEGATIVE: [
@@ -76,19 +77,33 @@ def _candidate(c: Candidate) -> dict[str, Any]:
         "clinvar_significance": cv.significance if cv else "", "clinvar_stars": cv.stars if cv else None,
         "clinvar_conditions": cv.conditions if cv else "", "clinvar_conflicts": cv.conflicts if cv else "",
         "clinvar_variation_id": cv.variation_id if cv else "", "clinvar_review_status": cv.review_status if cv else "",
+        "reportable": bool(c.reportable), "reportable_basis": c.reportable,
         "acmg_class": c.classification.acmg_class, "acmg_points": c.classification.points,
         "acmg_criteria": c.classification.codes, "acmg_rules": c.classification.rules_source or "general thresholds",
         "criteria": [{"code": x.code, "outcome": x.outcome.value, "strength": x.strength, "points": x.points,
                       "explanation": x.explanation} for x in c.classification.criteria],
-        "qc_flags": c.qc_flags,
+        "qc_flags": c.qc_flags, "qc_hard_flags": c.hard_qc_flags,
         "qc_checks": [{"name": q.name, "outcome": q.outcome.value, "value": q.value, "threshold": q.threshold,
-                       "explanation": q.explanation} for q in c.qc],
+                       "explanation": q.explanation, "hard": q.hard} for q in c.qc],
         "genotypes": {g.sample: g.gt for g in av.genotypes},
         "phenotype_match": {"agree": list(c.phenotype[0]), "contradict": list(c.phenotype[1]),
                             "suspected_category": c.phenotype[2]},
         "diseases": [{"name": d.label, "moi": d.moi.value, "mechanism": d.mechanism.value, "iuis_table": d.iuis_table}
                      for d in c.gene.diseases],
     }  # fmt: skip
+
+
+def _scope(scope: Scope | None, record: StageRecord) -> dict[str, Any]:
+    """What could be assessed (decision.Scope), with its summary: `full` or `limited: ...`."""
+    if scope is None:
+        return {"summary": "not analysed", "limits": [], "assessable": False, **record.scope}
+    return {"summary": scope.summary(), "limits": scope.limits(), "assessable": scope.assessable,
+            "consequence_source": scope.consequence_source,
+            "records_in_panel_regions": scope.records_in_panel_regions,
+            "records_with_consequence": scope.records_with_consequence,
+            "clinvar": scope.clinvar, "clinvar_date": scope.clinvar_date, "population": scope.population,
+            "scores": list(scope.scores), "genes_not_assessable": list(scope.genes_not_assessable),
+            "low_quality_calls": list(scope.low_quality_calls)}  # fmt: skip
 
 
 def _qc_warnings(record: StageRecord) -> list[str]:
@@ -105,7 +120,7 @@ def _qc_warnings(record: StageRecord) -> list[str]:
 def build_triage_json(record: StageRecord, result: TriageResult | None, config: Config, panel: Panel,
                       *, sex_check: str, coverage: dict[str, Any] | None = None) -> dict[str, Any]:
     case = record.case
-    status = Status.FAILED if record.failure else (result.status if result else Status.FAILED)
+    status = case_status([], failure=record.failure) if record.failure or result is None else result.status
     reason = record.failure or (result.reason if result else "not analysed")
     coverage = coverage or {"provided": False, "source": case.coverage}
     below = [g["gene"] for g in coverage.get("genes_below", [])]
@@ -144,9 +159,12 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
              "level": f.level.value, "meets_inheritance": f.meets, "explanation": f.explanation,
              "variants": [f"{v.av.variant.key}" for v in f.variants],
              "classes": [v.classification.acmg_class for v in f.variants],
-             "diseases": [d.label for d in f.gene.diseases], "iuis_tables": list(f.gene.iuis_tables)}
+             "diseases": [d.label for d in f.gene.diseases], "iuis_tables": list(f.gene.iuis_tables),
+             "against": list(f.against)}
             for f in (result.findings if result else [])
         ],
+        "low_quality_calls": [_candidate(c) for c in (result.low_quality if result else [])],
+        "scope": _scope(result.scope if result else None, record),
         "oligogenic": result.oligogenic if result else [],
         "candidates": candidates,
         "n_candidates": len(candidates),

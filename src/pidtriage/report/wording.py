@@ -96,6 +96,11 @@ def result_sentence(doc: Mapping[str, Any]) -> str:
     if status == "failed":
         return f"The sample could not be analysed: {doc['reason']}"
     if status == "negative":
+        limits = (doc.get("scope") or {}).get("limits") or []
+        if limits:
+            return (f"Negative within a limited scope ({'; '.join(limits)}). No causative variant was identified in "
+                    f"the {n} genes analysed within that scope. This does not rule out a genetic cause: see what "
+                    "this test cannot see and the next steps below.")
         return (f"No causative variant was identified in the {n} genes analysed. This does not rule out a genetic "
                 "cause: see what this test cannot see and the next steps below.")
     top = doc["findings"][0] if doc["findings"] else None
@@ -104,6 +109,10 @@ def result_sentence(doc: Mapping[str, Any]) -> str:
     cand: Mapping[str, Any] = next((c for c in doc["candidates"] if c["gene"] == top["gene"]), {})
     classes = {"P": "pathogenic", "LP": "likely pathogenic", "VUS": "of uncertain significance"}
     cls = " and ".join(dict.fromkeys(classes.get(c, c) for c in top["classes"]))
+    if cand.get("reportable") and cand.get("acmg_class") not in ("P", "LP"):
+        cls = (f"reported as {cand.get('clinvar_significance', '').replace('_', ' ').lower()} in ClinVar "
+               f"(automated evidence: {classes.get(cand['acmg_class'], cand['acmg_class'])}; the laboratory is to "
+               "confirm the classification)")
     what = finding_words(top["finding"])
     if status == "positive":
         return (f"A genetic finding in {top['gene']}{_disease(cand)}: {what}; the variant(s) are {cls}. This can "
