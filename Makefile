@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test test-slurm bench lint clean
+.PHONY: demo test test-slurm bench validate lint clean
 
 $(BIN)/pidtriage: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test-slurm: $(BIN)/pidtriage
 
 bench: $(BIN)/pidtriage
 	$(BIN)/python tests/benchmarks/run_benchmarks.py
+
+# Real ClinVar variants spiked into real backgrounds, scored: writes tests/benchmarks/VALIDATION.md (~5 min)
+validate: $(BIN)/pidtriage
+	$(BIN)/python tests/benchmarks/validation.py
 
 lint: $(BIN)/pidtriage
 	$(BIN)/ruff check src tests scripts

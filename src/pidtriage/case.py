@@ -5,6 +5,8 @@ record that travels to triage.json, never a crash of the cohort."""
 from __future__ import annotations
 
 import dataclasses
+import sys
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -64,7 +66,7 @@ def write_stage(path: str | Path, record: StageRecord) -> None:
     write_json(path, record)
 
 
-def validate_stage(case: CaseInfo, config: Config) -> StageRecord:
+def _validate_stage(case: CaseInfo, config: Config) -> StageRecord:
     """The VCF opens, the sample is in it, the build matches, parents present where named."""
     try:
         header = read_header(case.vcf)
@@ -77,6 +79,9 @@ def validate_stage(case: CaseInfo, config: Config) -> StageRecord:
         shown = ", ".join(header.samples[:5]) + (" ..." if len(header.samples) > 5 else "")
         return StageRecord(case=case, failure=f"{case.vcf}: sample {case.vcf_sample!r} not in the VCF (it has {shown}); "
                            "fix sample_id or vcf_sample in the sample sheet")
+    if "GT" not in header.formats:
+        return StageRecord(case=case, failure=f"{case.vcf}: the VCF has no GT (genotype) FORMAT field, so no call can "
+                           "be judged; give the caller's VCF with genotypes")
     mixed = mixed_naming(header.contigs)
     if mixed:
         return StageRecord(case=case, failure=f"{case.vcf}: contig names mix styles ({mixed[0]} and {mixed[1]}); rename "
@@ -114,7 +119,8 @@ def validate_stage(case: CaseInfo, config: Config) -> StageRecord:
 
 
 def _resource_build_problem(config: Config) -> str:
-    """A configured resource whose build differs from genome_build (checked once per process)."""
+    """A configured resource whose build differs from genome_build, or a population INFO key the population
+    VCF does not declare (every variant would look absent from gnomAD); checked once per process."""
     for key in (("resources", "clinvar", "vcf"), ("resources", "population", "vcf"),
                 ("resources", "population", "second_vcf")):
         path = config.path(*key)
@@ -122,7 +128,15 @@ def _resource_build_problem(config: Config) -> str:
             problem = _resource_build(path, config.build)
             if problem:
                 return f"{problem}; set {'.'.join(key)} to a {config.build} file"
+    path = config.path("resources", "population", "vcf")
+    if path:
+        declared = read_header(path, check_compression=False).info_descriptions
+        af_field = config.get("resources", "population", "af_field")
+        if af_field not in declared:  # the other keys are optional: missing, their criteria say not evaluated
+            return (f"{path}: resources.population.af_field {af_field!r} is not an INFO key of the population VCF "
+                    f"(it has {', '.join(sorted(declared)[:8])}...); set af_field to its allele-frequency key")
     return ""
+
 
 
 @cache
@@ -150,7 +164,7 @@ def _parent_vcf_problem(vcf: str, name: str, config: Config) -> str:
     return ""
 
 
-def extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf: str | Path, workdir: str | Path,
+def _extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf: str | Path, workdir: str | Path,
                   jobs: int = 1) -> StageRecord:
     """Panel regions of the proband's VCF (with the parents in it), merged with the parents' own VCFs.
 
@@ -282,7 +296,7 @@ def family_of(record: StageRecord, config: Config) -> Family:
     )
 
 
-def annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRecord:
+def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRecord:
     """Sample QC on the whole extracted table, then annotation of the records that could become candidates
     (Annotator.screen); the others are counted, not annotated one by one."""
     from pidtriage import sampleqc
@@ -418,7 +432,7 @@ def _sample_qc(record: StageRecord, table: Any, config: Config) -> tuple[dict[st
     return doc, Sex(proband["sex"]), proband["sex_evidence"], failures
 
 
-def coverage_stage(record: StageRecord, config: Config, panel: Panel) -> dict[str, Any]:
+def _coverage_stage(record: StageRecord, config: Config, panel: Panel) -> dict[str, Any]:
     """Coverage of the panel genes from the sheet's `coverage` file; a file that cannot be read is a QC
     warning (coverage not assessed), not a failed case: the variant calls are still valid."""
     from pidtriage import coverage as cov
@@ -456,7 +470,7 @@ def sex_check(reported: Sex, inferred: str) -> str:
     return "match" if reported.value == inferred else "mismatch"
 
 
-def triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: dict[str, Any] | None = None
+def _triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: dict[str, Any] | None = None
                  ) -> tuple[dict[str, Any], str]:
     """The triage.json document of a case (failed cases included) and its variants.tsv text (every record in the
     panel regions with its fate; only the header for a failed case)."""
@@ -478,3 +492,64 @@ def triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: di
     variants = variants_tsv(record.extracted_vcf, list(record.samples_in_vcf), list(header.formats), result, config,
                             panel)
     return build_triage_json(record, result, config, panel, sex_check=check, coverage=coverage), variants
+
+
+# --- the case boundary ----------------------------------------------------------------------------------------------
+# Each stage below is the public entry of its step. A user error is already a failed record inside the step; any
+# other exception, whatever raised it (a library, a malformed value we did not foresee, a bug), is caught here,
+# once, and becomes this case's `failed` record with a one-line reason, its traceback printed to the step's log.
+# One case's failure never stops the cohort. Nothing else in the package catches `Exception`.
+
+
+def unexpected_failure(stage: str, record: StageRecord, exc: Exception) -> StageRecord:
+    """The case failed by an unexpected error in `stage`: the reason names the input file, the error and where
+    the traceback is; the traceback goes to stderr (the job's log)."""
+    traceback.print_exc(file=sys.stderr)
+    text = " ".join(str(exc).split())[:200] or "no message"
+    return dataclasses.replace(record, failure=(
+        f"{record.case.vcf}: unexpected error in the {stage} step ({type(exc).__name__}: {text}); check the file "
+        "(format, compression, FORMAT values); the traceback is in the step's log"))
+
+
+def validate_stage(case: CaseInfo, config: Config) -> StageRecord:
+    """The VCF opens, the sample is in it, the build matches, parents present where named."""
+    try:
+        return _validate_stage(case, config)
+    except Exception as exc:  # the case boundary (above)
+        return unexpected_failure("validate", StageRecord(case=case), exc)
+
+
+def extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf: str | Path, workdir: str | Path,
+                  jobs: int = 1) -> StageRecord:
+    """Panel regions of the proband's VCF (see _extract_stage); an empty extract when the case failed."""
+    try:
+        return _extract_stage(record, config, panel, out_vcf=out_vcf, workdir=workdir, jobs=jobs)
+    except Exception as exc:  # the case boundary (above)
+        ex.write_empty_vcf(out_vcf)
+        return dataclasses.replace(unexpected_failure("extract", record, exc), extracted_vcf=str(out_vcf))
+
+
+def annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRecord:
+    """Sample QC and annotation (see _annotate_stage)."""
+    try:
+        return _annotate_stage(record, config, panel)
+    except Exception as exc:  # the case boundary (above)
+        return unexpected_failure("annotate", record, exc)
+
+
+def coverage_stage(record: StageRecord, config: Config, panel: Panel) -> dict[str, Any]:
+    """Coverage of the panel genes (see _coverage_stage); an unexpected error is a coverage warning."""
+    try:
+        return _coverage_stage(record, config, panel)
+    except Exception as exc:  # the case boundary (above)
+        failed = unexpected_failure("coverage", record, exc)
+        return {"provided": True, "source": record.case.coverage, "error": failed.failure}
+
+
+def triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: dict[str, Any] | None = None
+                 ) -> tuple[dict[str, Any], str]:
+    """triage.json and variants.tsv of the case (see _triage_stage)."""
+    try:
+        return _triage_stage(record, config, panel, coverage)
+    except Exception as exc:  # the case boundary (above)
+        return _triage_stage(unexpected_failure("triage", record, exc), config, panel, coverage)

@@ -6,6 +6,7 @@ import copy
 import os
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,26 @@ def validate_config(raw: dict[str, Any], *, source: str = "<config>", base_dir: 
         raise ConfigError(
             f"{source}: {where}: {exc.message}; see workflow/schemas/config.schema.yaml"
         ) from None
+    _check_order(values, source)
     return Config(values=values, base_dir=Path(base_dir) if base_dir else Path.cwd())
+
+
+# thresholds that must keep their order (lower first): a range upside down would silently accept or drop everything
+_ORDERED = (
+    ("qc", ("hard_min_het_allele_balance", "min_het_allele_balance", "max_het_allele_balance",
+            "hard_max_het_allele_balance")),
+    ("qc", ("hard_min_gq", "min_gq")),
+    ("acmg", ("pm2_max_af", "bs1_min_af", "ba1_min_af")),
+)  # fmt: skip
+
+
+def _check_order(values: dict[str, Any], source: str) -> None:
+    for block, keys in _ORDERED:
+        for a, b in pairwise(keys):
+            x, y = values[block][a], values[block][b]
+            if x > y:
+                raise ConfigError(f"{source}: {block}.{a} ({x}) is above {block}.{b} ({y}); they must be in the order "
+                                  f"{' <= '.join(keys)}")
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

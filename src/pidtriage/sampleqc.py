@@ -22,6 +22,8 @@ import numpy as np
 import pysam.bcftools
 import pysam.utils
 
+from pidtriage.io.extract import samples_option
+from pidtriage.errors import VcfFormatError
 from pidtriage.genome import non_par, to_naming
 from pidtriage.models import Sex
 
@@ -110,16 +112,29 @@ def _gt_classes(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return dosage, diploid
 
 
-def _numbers(values: list[str]) -> np.ndarray:
-    """Numbers, NaN where missing ("." or empty)."""
+def _numbers(values: list[str], *, tag: str = "", vcf: str = "") -> np.ndarray:
+    """Numbers, NaN where missing ("." or empty); a value that is not a number is a VcfFormatError naming it."""
     try:
         return np.array(values, dtype=float)
     except ValueError:
         arr = np.array(values)
         out = np.full(len(arr), np.nan)
         ok = (arr != ".") & (arr != "")
-        out[ok] = arr[ok].astype(float)
+        try:
+            out[ok] = arr[ok].astype(float)
+        except ValueError:
+            bad = next(v for v in arr[ok] if not _is_number(v))
+            raise VcfFormatError(f"{vcf}: FORMAT/{tag} value {bad!r} is not a number (the header declares one number "
+                                 f"per sample); fix the {tag} values or the ##FORMAT line") from None
         return out
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 _TABLES: dict[tuple[Any, ...], GenotypeTable] = {}
@@ -149,7 +164,7 @@ def _table_key(vcf: str, samples: Sequence[str], formats: Sequence[str], regions
 def _query_table(vcf: str, samples: Sequence[str], *, formats: Sequence[str], regions: str) -> GenotypeTable:
     tags = [t for t in ("GT", "GQ", "DP") if t in formats]
     fmt = "%CHROM\t%POS\t%REF\t%ALT\t%FILTER[\t" + "\t".join(f"%{t}" for t in tags) + "]\n"
-    args = ["-f", fmt, "-s", ",".join(samples)]
+    args = ["-f", fmt, *samples_option(samples)]
     if regions:
         args += ["-r", regions]
     text = pysam.bcftools.query(*args, vcf) if "GT" in tags else ""
@@ -169,14 +184,15 @@ def _query_table(vcf: str, samples: Sequence[str], *, formats: Sequence[str], re
         base = 5 + i * width
         dosage[:, i], diploid[:, i] = _gt_classes(cols[base])
         if "GQ" in tags:
-            gq[:, i] = _numbers(cols[base + tags.index("GQ")])
+            gq[:, i] = _numbers(cols[base + tags.index("GQ")], tag="GQ", vcf=vcf)
         if "DP" in tags:
-            dp[:, i] = _numbers(cols[base + tags.index("DP")])
+            dp[:, i] = _numbers(cols[base + tags.index("DP")], tag="DP", vcf=vcf)
     filters = np.array(cols[4])
     passed = (filters == "PASS") | (filters == ".")
     pos = np.fromiter(map(int, cols[1]), dtype=np.int64, count=records)
-    return GenotypeTable(np.array(cols[0]), pos, np.array(cols[2], dtype=object),
-                         np.array(cols[3], dtype=object), passed, dosage, diploid, gq, dp)
+    # REF/ALT in upper case: the VCF spec allows lower-case bases, and ClinVar keys are upper case
+    return GenotypeTable(np.array(cols[0]), pos, np.array([a.upper() for a in cols[2]], dtype=object),
+                         np.array([a.upper() for a in cols[3]], dtype=object), passed, dosage, diploid, gq, dp)
 
 
 def _confident(t: GenotypeTable, min_gq: int) -> np.ndarray:

@@ -224,3 +224,42 @@ def test_classify_end_to_end_on_a_null_variant():
     every = {c.code.split("_")[0] for c in cls.criteria}
     assert {"PVS1", "PS1", "PS2", "PM1", "PM2", "PM4", "PM5", "PP3", "BA1", "BS1", "BS2", "BP4", "BP7"} <= every
     assert all(c.explanation for c in cls.criteria)
+
+
+# --- explanation texts at the thresholds (issue #15) -----------------------------------------------------------------
+
+def test_bs1_text_at_and_above_its_thresholds():
+    assert bs1(with_pop(af=0.01), general()).explanation == "population AF 0.01 <= 0.01"
+    assert bs1(with_pop(af=0.0101), general()).explanation == "population AF 0.0101 > 0.01"
+    # above BA1 the text says so instead of "AF 0.2 not > 0.01"
+    assert bs1(with_pop(af=0.2), general()).explanation == "population AF 0.2 > 0.05: BA1 applies instead"
+    il2rg = rules_for(genes()["IL2RG"].hgnc_id, ACMG)
+    assert bs1(with_pop(af=0.2, symbol="IL2RG"), il2rg).explanation.endswith(
+        "> 0.0111: BA1 applies instead (ClinGen SCID VCEP CSpec v1.0.0 (GN113-GN129), as transcribed by "
+        "bihealth/auto-acmg, IL2RG)")
+
+
+def test_il2rg_bs2_counts_hemizygotes_at_the_vcep_threshold():
+    """IL2RG is X-linked: BS2 counts hemizygotes, at the VCEP's > 5 (the general bs2_min_hemi is 2)."""
+    il2rg = genes()["IL2RG"]
+    rules = rules_for(il2rg.hgnc_id, ACMG)
+    five = bs2(with_pop(af=0.001, nhemi=5, symbol="IL2RG"), il2rg, rules)
+    six = bs2(with_pop(af=0.001, nhemi=6, symbol="IL2RG"), il2rg, rules)
+    assert five.outcome == Outcome.NOT_MET and five.explanation.startswith("5 hemizygotes in the population resource < 6")
+    assert six.outcome == Outcome.MET and "IL2RG)" in six.explanation
+
+
+def test_every_acmg_threshold_of_the_schema_can_be_set_per_gene():
+    from pidtriage.acmg.rules import overridable_keys
+
+    assert set(overridable_keys()) == set(ACMG)
+
+
+def test_missing_data_is_never_not_met():
+    """A criterion whose data are absent is not_evaluated: no ClinVar configured, no consequence."""
+    from pidtriage.acmg.clinvar import clinvar_evidence
+
+    v = replace(variant("NFKB1", 1000, [gt("kid", "0/1")]), clinvar=None, consequence=None)
+    assert clinvar_evidence(v, min_stars=1, points_by_stars=[1], configured=False).outcome == Outcome.NOT_EVALUATED
+    assert clinvar_evidence(v, min_stars=1, points_by_stars=[1]).explanation == "not in ClinVar"
+    assert pvs1(v, genes()["NFKB1"]).outcome == Outcome.NOT_EVALUATED

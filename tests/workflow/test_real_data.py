@@ -48,6 +48,9 @@ def test_real_vcfs_under_grch37(run_cohort, shared_data, tmp_path):
         assert "no variant could be assessed" in row["reason"] and "resources.clinvar.vcf" in row["reason"]
     assert rows["HG002"]["status"] in ("negative", "inconclusive")
     assert rows["HG002"]["scope"].startswith("limited: no ClinVar resource")
+    scope = json.loads((tmp_path / "results/cases/HG002/triage.json").read_text())["scope"]
+    assert scope["consequence_source"] == "input: bcftools BCSQ"
+    assert 0 < scope["records_with_consequence"] <= scope["records_in_panel_regions"]
     giab = json.loads((tmp_path / "results/cases/HG002/triage.json").read_text())["qc"]
     # The GIAB exome slice is chr1-2 only: no chrX/chrY, so sex is "not inferred" (never a false mismatch) and
     # the trio's Mendelian check runs on the panel's autosomal sites: a true trio has few errors.

@@ -7,6 +7,7 @@ queried like any indexed file. Never a whole-genome scan in Python.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -18,8 +19,8 @@ import pysam.utils
 from pidtriage.errors import VcfFormatError
 from pidtriage.io.vcf import OLD_REC_TAG, index_of, is_bgzf
 
-__all__ = ["concat_parts", "ensure_indexed", "extract_regions", "merge_family", "split_by_contig", "write_bed",
-           "write_empty_vcf"]
+__all__ = ["concat_parts", "ensure_indexed", "extract_regions", "merge_family", "samples_option", "split_by_contig",
+           "write_bed", "write_empty_vcf"]
 
 
 def _bcftools(*args: str, where: str) -> str:
@@ -29,6 +30,17 @@ def _bcftools(*args: str, where: str) -> str:
         raise VcfFormatError(f"{where}: bcftools {args[0]} failed ({_stderr_of(exc)}); check the file is a valid VCF "
                              f"(`bcftools view {where}` shows where it breaks)") from None
     return out or ""
+
+
+def samples_option(samples: Sequence[str]) -> list[str]:
+    """bcftools arguments selecting `samples` in this order: `-s a,b`, or `-S FILE` when a name holds a comma
+    (`Doe,Jane` is one sample; `-s` would split it)."""
+    if not any("," in s for s in samples):
+        return ["-s", ",".join(samples)]
+    fd, path = tempfile.mkstemp(prefix="pidtriage-samples-", suffix=".txt")
+    with os.fdopen(fd, "w") as fh:
+        fh.write("".join(f"{s}\n" for s in samples))
+    return ["-S", path]
 
 
 def _stderr_of(exc: Exception) -> str:
@@ -113,7 +125,7 @@ def extract_regions(
         norm += ["-f", reference_fasta, "--check-ref", "w"]
     if subset_samples:
         tmp = out.with_name(out.name + ".regions.bcf")
-        _bcftools("view", "--no-version", "-R", bed, "-Ou", "-o", str(tmp), "-s", ",".join(samples), vcf, where=vcf)
+        _bcftools("view", "--no-version", "-R", bed, "-Ou", "-o", str(tmp), *samples_option(samples), vcf, where=vcf)
         _bcftools(*norm, str(tmp), where=vcf)
         tmp.unlink(missing_ok=True)
     else:  # every sample of the file: one pass, the region query inside norm

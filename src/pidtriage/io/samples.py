@@ -7,6 +7,7 @@ Errors in the sheet itself (duplicate IDs, unknown sex, a parent not in the shee
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from pathlib import Path
 
@@ -14,9 +15,12 @@ from pidtriage.errors import ConfigError, PedigreeError
 from pidtriage.models import CaseInfo, Sex
 from pidtriage.panel.features import parse_features
 
-__all__ = ["SampleRow", "apply_pedigree", "cases_from_rows", "read_ped", "read_sample_sheet"]
+__all__ = ["SampleRow", "apply_pedigree", "cases_from_rows", "check_sample_id", "read_ped", "read_sample_sheet"]
 
-_ID = re.compile(r"^[A-Za-z0-9._-]+$")
+_ID = re.compile(r"^[A-Za-z0-9._-]+$", re.ASCII)
+_CATEGORY = re.compile(r"^[0-9]+$", re.ASCII)
+# columns DESIGN.md names for later versions: refused with a clear word rather than silently ignored
+NOT_YET = {"sv_vcf": "SV/CNV calls are not analysed yet", "phenopacket": "phenopackets are not read yet"}
 REQUIRED = ("sample_id", "vcf", "sex")
 OPTIONAL = (
     "vcf_sample", "family_id", "father_id", "mother_id", "affected", "suspected_category", "hpo_terms",
@@ -39,25 +43,22 @@ def read_sample_sheet(path: str | Path, *, pedigree: str | Path | None = None) -
 
 
 def _read_sheet(p: Path) -> list[SampleRow]:
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"{p}: cannot read the sample sheet ({exc.strerror}); check the `samples:` key") from exc
+    text = _sheet_text(p)
     lines = [line for line in text.replace("\r\n", "\n").split("\n") if line.strip() and not line.startswith("#")]
     if not lines:
         raise ConfigError(f"{p}: the sample sheet is empty; it needs a header and one row per individual")
-    reader = csv.DictReader(lines, delimiter="\t")
+    # a TSV, not a CSV: a quote is a character like any other (CSV quoting would swallow the following rows)
+    reader = csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
     header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise ConfigError(f"{p}: missing column(s) {', '.join(missing)} (tab-separated, see config/README.md)")
+    _check_header(header, p)
     rows: list[SampleRow] = []
     seen: dict[str, int] = {}
     for n, raw in enumerate(reader, start=2):
+        if None in raw:
+            raise ConfigError(f"{p} line {n}: more cells than header columns ({len(header)}); check the tabs")
         row = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
         sid = row.get("sample_id", "")
-        if not _ID.match(sid):
-            raise ConfigError(f"{p} line {n}: sample_id {sid!r} must use letters, digits, '.', '_' or '-'")
+        check_sample_id(sid, where=f"{p} line {n}")
         if sid in seen:
             raise ConfigError(f"{p} line {n}: duplicate sample_id {sid!r} (also line {seen[sid]}); IDs must be unique")
         seen[sid] = n
@@ -74,10 +75,56 @@ def _read_sheet(p: Path) -> list[SampleRow]:
             parse_features(row.get("immunophenotype", ""), where=f"{p} line {n} ({sid}): ")
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
+        bad = [c for c in row.get("suspected_category", "").split(";") if c.strip() and not _CATEGORY.match(c.strip())]
+        if bad:
+            raise ConfigError(f"{p} line {n} ({sid}): suspected_category {bad[0]!r} is not an IUIS table number "
+                              "(1-10, ';'-separated, ASCII digits)")
         for col in OPTIONAL:
             row.setdefault(col, "")
         rows.append(row)
     return rows
+
+
+def check_sample_id(sid: str, *, where: str) -> None:
+    """Letters, digits, '.', '_' and '-', and not '.' or '..' (a sample ID becomes a folder name)."""
+    if not _ID.match(sid) or sid in (".", ".."):
+        raise ConfigError(f"{where}: sample_id {sid!r} must use letters, digits, '.', '_' or '-' (and not be '.' or "
+                          "'..'); it names the case's folder")
+
+
+def _sheet_text(p: Path) -> str:
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read the sample sheet ({exc.strerror}); check the `samples:` key") from exc
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ConfigError(f"{p}: the sample sheet is UTF-16 text; save it as UTF-8 (tab-separated text)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{p}: the sample sheet is not UTF-8 text (byte {exc.start}); save it as UTF-8 "
+                          "(tab-separated text)") from None
+
+
+def _check_header(header: list[str], p: Path) -> None:
+    """Required columns present; no duplicated column; an unknown column is refused with the nearest known name
+    (a misspelled `Father_ID` would otherwise turn a trio into singletons without a word)."""
+    known = (*REQUIRED, *OPTIONAL)
+    if len(header) == 1 and "," in header[0]:
+        raise ConfigError(f"{p}: the sample sheet looks comma-separated; it must be tab-separated")
+    dup = sorted({h for h in header if header.count(h) > 1})
+    if dup:
+        raise ConfigError(f"{p}: column {dup[0]!r} appears more than once in the header")
+    for h in header:
+        if h in NOT_YET:
+            raise ConfigError(f"{p}: column {h!r}: {NOT_YET[h]} in this version; remove the column")
+        if h not in known:
+            near = difflib.get_close_matches(h.lower(), known, n=1, cutoff=0.6)
+            hint = f"; did you mean {near[0]!r}?" if near else f"; known columns: {', '.join(known)}"
+            raise ConfigError(f"{p}: unknown column {h!r}{hint}")
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ConfigError(f"{p}: missing column(s) {', '.join(missing)} (tab-separated, see config/README.md)")
 
 
 _PED_SEX = {"1": "male", "2": "female"}
@@ -132,12 +179,20 @@ def apply_pedigree(rows: list[SampleRow], ped: dict[str, dict[str, str]], *, she
 
 
 def _check_parents(rows: list[SampleRow], path: Path) -> None:
+    """Parents in the sheet, of the right sex, not the individual itself, and no one their own ancestor."""
     by_id = {r["sample_id"]: r for r in rows}
+    if not any(r["affected"] == "true" for r in rows):
+        raise ConfigError(f"{path}: no affected individual (affected = true) in the sheet: there is no case to "
+                          "analyse; mark the patients affected")
     for r in rows:
+        if r.get("father_id") and r.get("father_id") == r.get("mother_id"):
+            raise PedigreeError(f"{path}: {r['sample_id']} has {r['father_id']} as both father and mother")
         for col, sex in (("father_id", "male"), ("mother_id", "female")):
             parent = r.get(col, "")
             if not parent or parent == "0":
                 continue
+            if parent == r["sample_id"]:
+                raise PedigreeError(f"{path}: {r['sample_id']} is its own {col.removesuffix('_id')}; fix {col}")
             if parent not in by_id:
                 raise PedigreeError(
                     f"{path}: {r['sample_id']}'s {col} {parent!r} is not in the sheet; add a row for {parent} or "
@@ -145,6 +200,16 @@ def _check_parents(rows: list[SampleRow], path: Path) -> None:
                 )
             if by_id[parent]["sex"] not in (sex, "unknown"):
                 raise PedigreeError(f"{path}: {parent} is {r['sample_id']}'s {col} but its sex is {by_id[parent]['sex']}")
+    for r in rows:
+        seen, todo = set(), [p for p in (r.get("father_id"), r.get("mother_id")) if p]
+        while todo:
+            anc = todo.pop()
+            if anc == r["sample_id"]:
+                raise PedigreeError(f"{path}: {r['sample_id']} is its own ancestor (a loop in father_id/mother_id)")
+            if anc in seen or anc not in by_id:
+                continue
+            seen.add(anc)
+            todo += [p for p in (by_id[anc].get("father_id"), by_id[anc].get("mother_id")) if p]
 
 
 def cases_from_rows(rows: list[SampleRow], *, base_dir: Path | None = None) -> list[CaseInfo]:

@@ -24,7 +24,7 @@ from pidtriage.models import Genotype, Variant
 # the INFO key bcftools norm --old-rec-tag writes on records split from a multiallelic one (io/extract.py)
 OLD_REC_TAG = "OLD_REC"
 
-__all__ = ["OLD_REC_TAG", "RawRecord", "VcfHeader", "index_of", "is_bgzf", "read_header", "read_records"]
+__all__ = ["OLD_REC_TAG", "RawRecord", "VcfHeader", "check_file", "index_of", "is_bgzf", "read_header", "read_records"]
 
 ANNOTATION_KEYS = ("CSQ", "ANN", "EFF", "BCSQ")
 # INFO keys that carry in-silico scores in annotated inputs (Illumina SpliceAI, dbNSFP/vcfanno-style columns)
@@ -59,6 +59,33 @@ def is_bgzf(head: bytes) -> bool:
     return len(head) >= 14 and head[:2] == b"\x1f\x8b" and head[3] & 4 != 0 and head[12:14] == b"BC"
 
 
+# other compressions htslib cannot read (cyvcf2 aborts the whole process on some of them): recognised by magic
+_FOREIGN_MAGIC = ((b"\xfd7zXZ\x00", "xz", "xz -d FILE"), (b"\x28\xb5\x2f\xfd", "zstd", "zstd -d FILE"),
+                  (b"BZh", "bzip2", "bzip2 -d FILE"), (b"PK\x03\x04", "zip", "unzip FILE"))  # fmt: skip
+
+
+def check_file(path: str | Path, *, what: str = "VCF", column: str = "its path in the sample sheet or config") -> None:
+    """Before any library opens it: the file exists (a dangling link says so), is a regular readable file, is
+    not empty, and is not compressed in a way htslib cannot read (xz, zstd, bzip2, zip, whatever its name)."""
+    p = Path(path)
+    if not p.exists():
+        dangling = " (a symbolic link to a missing file)" if p.is_symlink() else ""
+        raise VcfFormatError(f"{p}: no such file{dangling}; check {column}")
+    if not p.is_file():
+        raise VcfFormatError(f"{p}: not a regular file (a directory?); give the {what} file itself in {column}")
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise VcfFormatError(f"{p}: cannot be read ({exc.strerror}); check its permissions") from None
+    if not head:
+        raise VcfFormatError(f"{p}: the file is empty; it needs at least a VCF header")
+    for magic, name, fix in _FOREIGN_MAGIC:
+        if head.startswith(magic):
+            raise VcfFormatError(f"{p}: the file is {name}-compressed, which htslib cannot read; decompress it "
+                                 f"({fix.replace('FILE', p.name)}) and compress it with bgzip")
+
+
 def _check_gzip(path: Path) -> None:
     """Reading a truncated gzip through htslib may just stop early; check the stream ends properly.
 
@@ -85,10 +112,7 @@ def _check_gzip(path: Path) -> None:
 
 def _open(path: str | Path) -> VCF:
     p = Path(path)
-    if not p.exists():
-        raise VcfFormatError(f"{p}: no such file; check the vcf column of the sample sheet")
-    if p.stat().st_size == 0:
-        raise VcfFormatError(f"{p}: the file is empty; it needs at least a VCF header")
+    check_file(p)
     try:
         return VCF(str(path), gts012=False, lazy=True, threads=1)
     except (OSError, ValueError, Exception) as exc:  # cyvcf2 raises bare Exception for unparsable headers
@@ -108,7 +132,8 @@ def read_header(path: str | Path, *, check_compression: bool = True) -> VcfHeade
     """The header of a VCF/BCF; parsed once per process for an unchanged file (htslib loads a bgzipped VCF's
     index to open it, ~20 ms for a genome's)."""
     p = Path(path)
-    if check_compression and p.exists() and p.stat().st_size < 2_000_000_000:
+    check_file(p)
+    if check_compression and p.stat().st_size < 2_000_000_000:
         _check_gzip(p)
     try:
         st = p.stat()
@@ -255,13 +280,14 @@ def read_records(path: str | Path, samples: Sequence[str], *, region: str | None
             alt = alts[0]
             if alt in SYMBOLIC_REF_BLOCK or alt.startswith("<") or alt == "*":
                 continue
-            if keys is not None and (bare(rec.CHROM), rec.POS, rec.REF, alt) not in keys:
+            ref, alt = rec.REF.upper(), alt.upper()  # lower-case bases are valid VCF
+            if keys is not None and (bare(rec.CHROM), rec.POS, ref, alt) not in keys:
                 continue
             filt = rec.FILTER
             variant = Variant(
                 chrom=rec.CHROM,
                 pos=int(rec.POS),
-                ref=rec.REF,
+                ref=ref,
                 alt=alt,
                 filters=tuple(filt.split(";")) if filt else (),
                 qual=float(rec.QUAL) if rec.QUAL is not None else None,
