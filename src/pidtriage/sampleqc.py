@@ -22,9 +22,9 @@ import numpy as np
 import pysam.bcftools
 import pysam.utils
 
-from pidtriage.io.extract import samples_option
 from pidtriage.errors import VcfFormatError
 from pidtriage.genome import non_par, to_naming
+from pidtriage.io.extract import samples_option
 from pidtriage.models import Sex
 
 __all__ = [

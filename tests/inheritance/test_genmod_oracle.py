@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from genmod_oracle import TRIOS, compare, table  # noqa: E402
+from genmod_oracle import TRIOS, compare, table
 
 pytestmark = pytest.mark.shared
 
