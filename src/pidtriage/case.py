@@ -5,6 +5,7 @@ record that travels to triage.json, never a crash of the cohort."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -17,12 +18,12 @@ import numpy as np
 
 from pidtriage.config import Config
 from pidtriage.errors import ConfigError, InputError, PidTriageError
-from pidtriage.genome import detect_build, mixed_naming, naming_of, non_par, to_naming
+from pidtriage.genome import bare, detect_build, mixed_naming, naming_of, non_par, to_naming
 from pidtriage.inheritance.family import Family
 from pidtriage.io import extract as ex
 from pidtriage.io.panel_tsv import Panel, read_panel
 from pidtriage.io.records import from_jsonable, read_json, write_json
-from pidtriage.io.vcf import VcfHeader, csq_format, read_header, read_records
+from pidtriage.io.vcf import VcfHeader, csq_format, read_header, read_records, record_contigs
 from pidtriage.models import AnnotatedVariant, CaseInfo, Sex
 from pidtriage.panel.ops import bed_regions
 from pidtriage.parallel import fork_call
@@ -38,6 +39,7 @@ class StageRecord:
     failure: str = ""
     build: str = ""
     build_evidence: str = ""
+    build_verified: bool = True  # False: no ##contig lengths or ##reference said which build; assumed
     naming: str = ""
     samples_in_vcf: tuple[str, ...] = ()  # proband first, then parents (after extraction: all in the family VCF)
     parent_vcfs: tuple[tuple[str, str], ...] = ()  # (sample, VCF) of parents in VCFs of their own
@@ -113,8 +115,8 @@ def _validate_stage(case: CaseInfo, config: Config) -> StageRecord:
             notes.append(f"QC warning: {role} {name}: {problem}; parental genotypes not used")
         else:
             parent_vcfs.append((name, vcf))
-    return StageRecord(case=case, build=build or config.build, build_evidence=evidence,
-                       naming=naming_of(header.contigs) if header.contigs else "bare",
+    return StageRecord(case=case, build=build or config.build, build_evidence=evidence, build_verified=bool(build),
+                       naming=naming_of(header.contigs or record_contigs(case.vcf)),
                        samples_in_vcf=tuple(samples), parent_vcfs=tuple(parent_vcfs), notes=tuple(notes))
 
 
@@ -142,7 +144,7 @@ def _resource_build_problem(config: Config) -> str:
 @cache
 def _resource_build(path: str, expected: str) -> str:
     try:
-        header = read_header(path, check_compression=False)
+        header = read_header(path)  # a truncated bgzip resource is named here, once, not in every annotation
     except InputError as exc:
         return str(exc)
     build, evidence = detect_build(header.contigs, header.reference)
@@ -180,7 +182,7 @@ def _extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf
         outputs, naming, whole_vcf, streamed = [], "", {}, False
         for i, (vcf, samples) in enumerate(parts):
             part_header = read_header(vcf, check_compression=False)
-            part_naming = naming_of(part_header.contigs)
+            part_naming = naming_of(part_header.contigs or record_contigs(vcf))
             naming = naming or part_naming
             regions = bed_regions(panel, build=config.build, padding=int(config.get("panel_padding")),
                                   chr_prefix=part_naming == "chr")
@@ -213,7 +215,8 @@ def _extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf
                     Path(f).unlink(missing_ok=True)
     except PidTriageError as exc:
         ex.write_empty_vcf(out_vcf)
-        return dataclasses.replace(record, failure=str(exc), extracted_vcf=str(out_vcf))
+        return dataclasses.replace(record, failure=_as_input(exc, record, work, Path(out_vcf).parent),
+                                   extracted_vcf=str(out_vcf))
     notes = list(record.notes)
     if streamed:
         notes.append("input not indexed and not bgzipped: read once in a stream (bcftools view -T) over the panel "
@@ -223,6 +226,16 @@ def _extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf
                      "reference for phasing, but not as confident enough to call a variant de novo")
     return dataclasses.replace(record, extracted_vcf=str(out_vcf), samples_in_vcf=tuple(whole_vcf),
                                whole_vcf=whole_vcf, notes=tuple(notes))
+
+
+def _as_input(exc: Exception, record: StageRecord, *work: Path) -> str:
+    """The reason with the case's own input file named where the error named a working copy of it (an index
+    link, a streamed copy, the extract) in one of the `work` folders: the user fixes the input, not our
+    intermediate file."""
+    text = str(exc)
+    for folder in work:
+        text = re.sub(re.escape(str(folder)) + r"/\S+?(?=: )", record.case.vcf, text)
+    return text
 
 
 def _extract_part(vcf: str, regions: Sequence[tuple[str, int, int, str]], target: str, *, samples: Sequence[str],
@@ -322,11 +335,12 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
         reported = record.case.sex
         sex = reported if reported != Sex.UNKNOWN else inferred
         annotator = Annotator(config, panel, csq_fields=csq_format(header, "CSQ"))
+        build_check = "" if record.build_verified else _build_from_clinvar(annotator, table, record, config)
         keep = annotator.screen(table, vcf, annotation_keys=list(header.info_descriptions))
         raw = list(read_records(vcf, record.samples_in_vcf, keys=keep)) if keep else []
         variants = annotator.annotate(raw, sex=sex)
     except PidTriageError as exc:
-        return dataclasses.replace(record, failure=str(exc))
+        return dataclasses.replace(record, failure=_as_input(exc, record, Path(record.extracted_vcf).parent))
     if reported == Sex.UNKNOWN:
         notes.append(f"reported sex unknown: inferred {inferred} used ({evidence})")
     blocks = int(np.isin(table.alt, ["<NON_REF>", "<*>", "."]).sum())
@@ -339,7 +353,10 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
                        "input annotates a protein-altering or splice consequence; no other record can qualify",
     }  # fmt: skip
     provenance = annotator.provenance()
+    if build_check.startswith("failed: "):
+        return dataclasses.replace(record, failure=build_check.removeprefix("failed: "))
     scope = {
+        "build_check": build_check,
         "consequence_source": _consequence_source(header, config, ran_csq),
         "records_in_panel_regions": len(table),
         "records_with_consequence": annotated_records(vcf, header, config),
@@ -354,6 +371,26 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
         provenance=tuple(sorted(provenance.items())), n_records_in_panel=len(table), notes=tuple(notes),
         sample_qc=sample_qc, failure="; ".join(failures), scope=scope,
     )
+
+
+def _build_from_clinvar(annotator: Any, table: Any, record: StageRecord, config: Config) -> str:
+    """For a VCF whose header does not say its build: do its REF alleles agree with ClinVar's at the positions
+    both have? "failed: ..." when most disagree (another build), else what was checked, for the scope."""
+    if annotator.clinvar is None or not len(table):
+        return f"genome build not verifiable from the header; assumed {config.build} (no ClinVar to check it against)"
+    known = annotator.clinvar.keys_at(table.chrom.tolist(), table.pos.tolist())
+    refs: dict[tuple[str, int], set[str]] = {}
+    for c, p, r, _ in known:
+        refs.setdefault((c, p), set()).add(r)
+    shared = [(r in refs[(bare(c), p)]) for c, p, r in zip(table.chrom.tolist(), table.pos.tolist(),
+                                                            table.ref.tolist(), strict=True) if (bare(c), p) in refs]
+    agree = sum(shared)
+    if len(shared) >= 10 and agree < 0.5 * len(shared):
+        return (f"failed: {record.case.vcf}: the header does not state the genome build, and the REF alleles disagree "
+                f"with {config.build} ClinVar at {len(shared) - agree} of {len(shared)} shared positions: the VCF is "
+                f"probably another build; give a {config.build} VCF (or set genome_build), with ##contig lines")
+    return (f"genome build not verifiable from the header; assumed {config.build}: REF alleles agree with ClinVar at "
+            f"{agree} of {len(shared)} shared positions")
 
 
 def _consequence_source(header: VcfHeader, config: Config, ran_csq: bool) -> str:

@@ -39,6 +39,7 @@ class Scope:
     genes_not_assessable: tuple[str, ...] = ()
     low_quality_calls: tuple[str, ...] = ()
     vcf: str = ""
+    build_check: str = ""  # set when the header did not state the genome build: how it was checked
 
     @property
     def has_consequences(self) -> bool:
@@ -60,6 +61,8 @@ class Scope:
     def limits(self) -> list[str]:
         """What could not be assessed, in words (empty for a full-scope analysis)."""
         out = []
+        if self.build_check:
+            out.append(self.build_check)
         if not self.has_consequences and self.clinvar:
             out.append("only ClinVar-known variants could be assessed (no consequence annotation in the VCF)")
         if not self.clinvar:

@@ -123,7 +123,7 @@ def _numbers(values: list[str], *, tag: str = "", vcf: str = "") -> np.ndarray:
         try:
             out[ok] = arr[ok].astype(float)
         except ValueError:
-            bad = next(v for v in arr[ok] if not _is_number(v))
+            bad = str(next(v for v in arr[ok] if not _is_number(v)))
             raise VcfFormatError(f"{vcf}: FORMAT/{tag} value {bad!r} is not a number (the header declares one number "
                                  f"per sample); fix the {tag} values or the ##FORMAT line") from None
         return out

@@ -20,7 +20,15 @@ EXPECTED = {
     "truncated.vcf.gz": "failed: truncated", "no_chrom_line.vcf": "failed: #CHROM", "malformed_record.vcf": "failed: parse",
     "missing_sample.vcf": "failed: fix sample_id or vcf_sample", "wrong_build.vcf": "failed: genome build GRCh37",
     "mixed_naming.vcf": "failed: rename", "not_a_vcf.txt": "failed: not a readable VCF", "empty.vcf": "failed: empty",
+    # issue #16
+    "lowercase_bases.vcf": "positive", "comma_in_sample_name.vcf": "positive", "formula_payload.vcf": "positive",
+    "build_not_stated.vcf": "positive", "half_call.vcf": "negative", "haploid_autosome.vcf": "negative",
+    "no_genotypes.vcf": "failed: no GT", "format_not_number.vcf": "failed: FORMAT/DP value '10,12' is not a number",
+    "undeclared_info.vcf": "failed: INFO key 'FOO'", "unsorted.vcf": "failed: not sorted",
+    "duplicate_samples.vcf": "failed: appears more than once", "corrupt_block.vcf.gz": "failed: corrupt",
+    "xz_named_gz.vcf.gz": "failed: xz-compressed",
 }  # fmt: skip
+SAMPLE = {"missing_sample.vcf": "S9", "comma_in_sample_name.vcf": "Doe,Jane"}
 HEADER = "sample_id\tvcf\tvcf_sample\tsex\tfather_id\tmother_id\taffected"
 
 
@@ -38,8 +46,7 @@ def test_corpus_is_complete():
 
 
 def test_bad_inputs_in_one_cohort(run_cohort, demo_data, tmp_path):
-    rows = [f"{name.split('.')[0]}\t{CORPUS / name}\t{'S9' if name.startswith('missing_sample') else 'S1'}\tmale\t\t\ttrue"
-            for name in EXPECTED]
+    rows = [f"{name.split('.')[0]}\t{CORPUS / name}\t{SAMPLE.get(name, 'S1')}\tmale\t\t\ttrue" for name in EXPECTED]
     summary = run_cohort(HEADER, rows, _config(demo_data))
     assert len(summary) == len(EXPECTED)  # nothing lost
     for name, expected in EXPECTED.items():
@@ -123,6 +130,77 @@ def test_config_files_merge_and_the_demo_config_never_leaks(repo, tool_env, tmp_
     assert effective["report"]["xlsx"] is False
 
 
+def test_adversarial_files_beside_good_cases(run_cohort, demo_data, tmp_path):
+    """Issue #16: inputs that used to stop the whole cohort or hide their cause, each in one cohort with good
+    cases: every good case finishes, every bad one fails alone with its reason, no traceback reaches a log, the
+    formula payload is inert in candidates.tsv, nothing is written outside the outdir."""
+    good = CORPUS / "unindexed.vcf.gz"
+    spaced = tmp_path / "dir with spaces"
+    spaced.mkdir()
+    (spaced / "good copy.vcf.gz").write_bytes(good.read_bytes())
+    folder = tmp_path / "a_folder.vcf"
+    folder.mkdir()
+    dangling = tmp_path / "dangling.vcf.gz"
+    dangling.symlink_to(tmp_path / "gone.vcf.gz")
+    rows = [f"good1\t{good}\tS1\tmale\t\t\ttrue",
+            f"spaces\t{spaced / 'good copy.vcf.gz'}\tS1\tmale\t\t\ttrue",
+            f"folder\t{folder}\tS1\tmale\t\t\ttrue",
+            f"dangling\t{dangling}\tS1\tmale\t\t\ttrue",
+            f"missing\t{tmp_path / 'never_written.vcf.gz'}\tS1\tmale\t\t\ttrue",
+            f"quote\t{good}\t\"S1\tmale\t\t\ttrue",  # an unbalanced quote: this row fails alone
+            f"formula\t{CORPUS / 'formula_payload.vcf'}\tS1\tmale\t\t\ttrue",
+            f"good2\t{CORPUS / 'windows_crlf.vcf'}\tS1\tmale\t\t\ttrue"]
+    before = set(tmp_path.iterdir())
+    summary = run_cohort(HEADER, rows, _config(demo_data))
+    assert set(summary) == {"good1", "spaces", "folder", "dangling", "missing", "quote", "formula", "good2"}
+    for sid in ("good1", "spaces", "formula", "good2"):
+        assert summary[sid]["status"] == "positive", summary[sid]
+    expected = {"folder": "not a regular file", "dangling": "a symbolic link to a missing file",
+                "missing": "no such file", "quote": "sample '\"S1' not in the VCF"}
+    for sid, words in expected.items():
+        assert summary[sid]["status"] == "failed" and words in summary[sid]["reason"], summary[sid]
+    tsv = (tmp_path / "results/cases/formula/candidates.tsv").read_text()
+    assert "\t'=2+5+HYPERLINK" in tsv and "\t'@SUM(A1)" in tsv and "\t=2+5" not in tsv
+    for log in (tmp_path / "results/logs").rglob("*.log"):
+        assert "Traceback" not in log.read_text(), log
+    assert set(tmp_path.iterdir()) - before <= {tmp_path / "results", tmp_path / "samples.tsv", tmp_path / "config.yaml"}
+
+
+@pytest.mark.parametrize(("sheet", "words"), [
+    ("sample_id\tvcf\tsex\tFather_ID\nA\ta.vcf\tmale\tB\n", "unknown column 'Father_ID'; did you mean 'father_id'?"),
+    ("sample_id\tvcf\tsex\tmother\nA\ta.vcf\tmale\tB\n", "unknown column 'mother'; did you mean 'mother_id'?"),
+    ("sample_id\tvcf\tsex\tsex\nA\ta.vcf\tmale\tmale\n", "column 'sex' appears more than once"),
+    ("sample_id\tvcf\tsex\tfather_id\nA\ta.vcf\tmale\tA\n", "A is its own father"),
+    ("sample_id\tvcf\tsex\tfather_id\taffected\nA\ta.vcf\tmale\tB\ttrue\nB\tb.vcf\tmale\tA\tfalse\n",
+     "its own ancestor"),
+    ("sample_id\tvcf\tsex\n..\ta.vcf\tmale\n", "must use letters, digits"),
+    ("sample_id\tvcf\tsex\taffected\nA\ta.vcf\tmale\tfalse\n", "no affected individual"),
+    ("sample_id\tvcf\tsex\tsuspected_category\nA\ta.vcf\tmale\t\u0663\n", "not an IUIS table number"),
+    ("sample_id,vcf,sex\nA,a.vcf,male\n", "looks comma-separated"),
+    ("sample_id\tvcf\tsex\tsv_vcf\nA\ta.vcf\tmale\tsv.vcf\n", "SV/CNV calls are not analysed yet"),
+])
+def test_sheet_errors_name_the_fix(tmp_path, sheet, words):
+    from pidtriage.errors import PidTriageError
+    from pidtriage.io.samples import read_sample_sheet
+
+    path = tmp_path / "s.tsv"
+    path.write_text(sheet)
+    with pytest.raises(PidTriageError, match=None) as err:
+        read_sample_sheet(path)
+    assert words in str(err.value) and str(path) in str(err.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "latin-1"])
+def test_sheet_in_another_encoding_is_named(tmp_path, encoding):
+    from pidtriage.errors import ConfigError
+    from pidtriage.io.samples import read_sample_sheet
+
+    path = tmp_path / "s.tsv"
+    path.write_bytes("sample_id\tvcf\tsex\nAndré\ta.vcf\tmale\n".encode(encoding))
+    with pytest.raises(ConfigError, match="save it as UTF-8"):
+        read_sample_sheet(path)
+
+
 def test_bad_inputs_through_the_forked_extraction(demo_data, tmp_path, tool_env, repo):
     """`pidtriage run --threads 2` (extraction in child processes) ends each corpus file as the one-process
     cohort above does: a failure in a child is the case's one-line reason, never a traceback or a lost case."""
@@ -135,7 +213,7 @@ def test_bad_inputs_through_the_forked_extraction(demo_data, tmp_path, tool_env,
     cfg.write_text(yaml.safe_dump({"panel": str(repo / "gene_panels/iuis_iei_2024.tsv"), **_config(demo_data)}))
     exe = str(Path(sys.executable).with_name("pidtriage"))
     for name, expected in EXPECTED.items():
-        sample = "S9" if name.startswith("missing_sample") else "S1"
+        sample = SAMPLE.get(name, "S1")
         out = tmp_path / name
         result = subprocess.run([exe, "run", "--configfile", str(cfg), "--vcf", str(CORPUS / name), "--sample-id", "S",
                                  "--vcf-sample", sample, "--sex", "male", "--threads", "2", "--outdir", str(out)],

@@ -15,4 +15,4 @@ rule annotate:
     conda:
         "../envs/pidtriage.yaml"
     shell:
-        "pidtriage annotate --configfile {params.configfile} --record {input.record} --out {output} > {log} 2>&1"
+        "pidtriage annotate --configfile {params.configfile:q} --record {input.record:q} --out {output:q} > {log:q} 2>&1"

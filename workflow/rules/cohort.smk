@@ -18,4 +18,4 @@ rule cohort:
     conda:
         "../envs/pidtriage.yaml"
     shell:
-        "pidtriage cohort {input} --outdir {params.outdir} {params.flags} > {log} 2>&1"
+        "pidtriage cohort {input:q} --outdir {params.outdir:q} {params.flags} > {log:q} 2>&1"

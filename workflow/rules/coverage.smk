@@ -16,4 +16,4 @@ rule coverage:
     conda:
         "../envs/pidtriage.yaml"
     shell:
-        "pidtriage coverage --configfile {params.configfile} --record {input.record} --out {output} > {log} 2>&1"
+        "pidtriage coverage --configfile {params.configfile:q} --record {input.record:q} --out {output:q} > {log:q} 2>&1"

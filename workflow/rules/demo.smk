@@ -12,4 +12,4 @@ rule make_demo_data:
     conda:
         "../envs/pidtriage.yaml"
     shell:
-        "python scripts/make_demo_data.py --outdir demo/data > {log} 2>&1"
+        "python scripts/make_demo_data.py --outdir demo/data > {log:q} 2>&1"

@@ -22,5 +22,5 @@ rule extract:
     conda:
         "../envs/pidtriage.yaml"
     shell:
-        "pidtriage extract --configfile {params.configfile} --record {input.record} --out-vcf {output.vcf} "
-        "--out {output.record} --workdir {params.workdir} --threads {threads} > {log} 2>&1"
+        "pidtriage extract --configfile {params.configfile:q} --record {input.record:q} --out-vcf {output.vcf:q} "
+        "--out {output.record:q} --workdir {params.workdir:q} --threads {threads} > {log:q} 2>&1"

@@ -32,4 +32,4 @@ rule report:
     conda:
         "../envs/pidtriage.yaml"
     shell:
-        "pidtriage report {input.json} --outdir {params.outdir} {params.flags} > {log} 2>&1"
+        "pidtriage report {input.json:q} --outdir {params.outdir:q} {params.flags} > {log:q} 2>&1"

@@ -16,4 +16,4 @@ rule triage:
     conda:
         "../envs/pidtriage.yaml"
     shell:
-        "pidtriage triage --configfile {params.configfile} --record {input.record} --coverage {input.coverage} --out {output.json} > {log} 2>&1"
+        "pidtriage triage --configfile {params.configfile:q} --record {input.record:q} --coverage {input.coverage:q} --out {output.json:q} > {log:q} 2>&1"

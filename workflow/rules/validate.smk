@@ -17,5 +17,5 @@ rule validate:
     conda:
         "../envs/pidtriage.yaml"
     shell:
-        "pidtriage validate --configfile {params.configfile} --samples {params.samples} "
-        "--sample-id {wildcards.sample} --out {output} > {log} 2>&1"
+        "pidtriage validate --configfile {params.configfile:q} --samples {params.samples:q} "
+        "--sample-id {wildcards.sample:q} --out {output:q} > {log:q} 2>&1"

@@ -219,8 +219,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         validate_stage,
     )
     from pidtriage.io.records import write_json, write_text
+    from pidtriage.io.samples import check_case_fields
     from pidtriage.models import CaseInfo, Sex
 
+    check_case_fields(args.sample_id, args.suspected_category, args.immunophenotype, where="pidtriage run")
     config = _config(args)
     panel = load_panel(config)
     case = CaseInfo(sample_id=args.sample_id, vcf=args.vcf, vcf_sample=args.vcf_sample or args.sample_id,

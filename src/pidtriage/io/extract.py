@@ -17,6 +17,7 @@ import pysam.bcftools
 import pysam.utils
 
 from pidtriage.errors import VcfFormatError
+from pidtriage.io.diagnose import diagnose
 from pidtriage.io.vcf import OLD_REC_TAG, index_of, is_bgzf
 
 __all__ = ["concat_parts", "ensure_indexed", "extract_regions", "merge_family", "samples_option", "split_by_contig",
@@ -27,6 +28,9 @@ def _bcftools(*args: str, where: str) -> str:
     try:
         out: str = getattr(pysam.bcftools, args[0])(*args[1:], catch_stdout=False)
     except pysam.utils.SamtoolsError as exc:
+        cause = diagnose(where) if Path(where).is_file() else ""
+        if cause:
+            raise VcfFormatError(f"{where}: {cause}") from None
         raise VcfFormatError(f"{where}: bcftools {args[0]} failed ({_stderr_of(exc)}); check the file is a valid VCF "
                              f"(`bcftools view {where}` shows where it breaks)") from None
     return out or ""

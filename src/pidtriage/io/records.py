@@ -47,11 +47,16 @@ def from_jsonable(cls: Any, data: Any) -> Any:
     return data
 
 
+def _tmp_name(p: Path) -> Path:
+    """A temporary name beside `p`, unique to this process: two runs writing into one directory never share it."""
+    return p.with_name(f".{p.name}.{os.getpid()}.tmp")
+
+
 def write_json(path: str | Path, data: Any) -> None:
     """Write atomically (temporary file, then rename): no half-written outputs after a kill."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(p.name + ".tmp")
+    tmp = _tmp_name(p)
     tmp.write_text(json.dumps(to_jsonable(data), indent=2, sort_keys=False, ensure_ascii=False) + "\n")
     os.replace(tmp, p)
 
@@ -64,6 +69,6 @@ def write_text(path: str | Path, text: str) -> None:
     """Write atomically (temporary file, then rename)."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(p.name + ".tmp")
+    tmp = _tmp_name(p)
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, p)

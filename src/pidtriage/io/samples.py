@@ -15,7 +15,8 @@ from pidtriage.errors import ConfigError, PedigreeError
 from pidtriage.models import CaseInfo, Sex
 from pidtriage.panel.features import parse_features
 
-__all__ = ["SampleRow", "apply_pedigree", "cases_from_rows", "check_sample_id", "read_ped", "read_sample_sheet"]
+__all__ = ["SampleRow", "apply_pedigree", "cases_from_rows", "check_case_fields", "check_sample_id", "read_ped",
+           "read_sample_sheet"]
 
 _ID = re.compile(r"^[A-Za-z0-9._-]+$", re.ASCII)
 _CATEGORY = re.compile(r"^[0-9]+$", re.ASCII)
@@ -59,6 +60,8 @@ def _read_sheet(p: Path) -> list[SampleRow]:
         row = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
         sid = row.get("sample_id", "")
         check_sample_id(sid, where=f"{p} line {n}")
+        check_case_fields("", row.get("suspected_category", ""), row.get("immunophenotype", ""),
+                          where=f"{p} line {n} ({sid})")
         if sid in seen:
             raise ConfigError(f"{p} line {n}: duplicate sample_id {sid!r} (also line {seen[sid]}); IDs must be unique")
         seen[sid] = n
@@ -71,14 +74,6 @@ def _read_sheet(p: Path) -> list[SampleRow]:
         if affected not in ("", "true", "false", "unknown"):
             raise ConfigError(f"{p} line {n} ({sid}): affected {row.get('affected')!r} must be true, false or unknown")
         row["affected"] = affected
-        try:
-            parse_features(row.get("immunophenotype", ""), where=f"{p} line {n} ({sid}): ")
-        except ValueError as exc:
-            raise ConfigError(str(exc)) from None
-        bad = [c for c in row.get("suspected_category", "").split(";") if c.strip() and not _CATEGORY.match(c.strip())]
-        if bad:
-            raise ConfigError(f"{p} line {n} ({sid}): suspected_category {bad[0]!r} is not an IUIS table number "
-                              "(1-10, ';'-separated, ASCII digits)")
         for col in OPTIONAL:
             row.setdefault(col, "")
         rows.append(row)
@@ -90,6 +85,20 @@ def check_sample_id(sid: str, *, where: str) -> None:
     if not _ID.match(sid) or sid in (".", ".."):
         raise ConfigError(f"{where}: sample_id {sid!r} must use letters, digits, '.', '_' or '-' (and not be '.' or "
                           "'..'); it names the case's folder")
+
+
+def check_case_fields(sample_id: str, suspected_category: str, immunophenotype: str, *, where: str) -> None:
+    """The fields a case carries, held to the same rules in the sheet and on `pidtriage run`'s command line."""
+    if sample_id:
+        check_sample_id(sample_id, where=where)
+    bad = [c for c in suspected_category.split(";") if c.strip() and not _CATEGORY.match(c.strip())]
+    if bad:
+        raise ConfigError(f"{where}: suspected_category {bad[0]!r} is not an IUIS table number (1-10, ';'-separated, "
+                          "ASCII digits)")
+    try:
+        parse_features(immunophenotype, where=f"{where}: ")
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _sheet_text(p: Path) -> str:

@@ -24,7 +24,8 @@ from pidtriage.models import Genotype, Variant
 # the INFO key bcftools norm --old-rec-tag writes on records split from a multiallelic one (io/extract.py)
 OLD_REC_TAG = "OLD_REC"
 
-__all__ = ["OLD_REC_TAG", "RawRecord", "VcfHeader", "check_file", "index_of", "is_bgzf", "read_header", "read_records"]
+__all__ = ["OLD_REC_TAG", "RawRecord", "VcfHeader", "check_file", "index_of", "is_bgzf", "read_header", "read_records",
+           "record_contigs"]
 
 ANNOTATION_KEYS = ("CSQ", "ANN", "EFF", "BCSQ")
 # INFO keys that carry in-silico scores in annotated inputs (Illumina SpliceAI, dbNSFP/vcfanno-style columns)
@@ -118,10 +119,21 @@ def _open(path: str | Path) -> VCF:
     except (OSError, ValueError, Exception) as exc:  # cyvcf2 raises bare Exception for unparsable headers
         with p.open("rb") as fh:
             head = fh.read(65536)
+        if head[:2] == b"\x1f\x8b":  # compressed: look at the text inside
+            try:
+                with gzip.open(p, "rb") as gz:
+                    head = gz.read(65536)
+            except (OSError, EOFError, zlib.error):
+                pass
         looks_like_vcf = head.startswith(b"#CHROM") or b"\n#CHROM\t" in head
         if looks_like_vcf and not head.startswith(b"##fileformat="):
             raise VcfFormatError(f"{p}: the first line is not ##fileformat=VCFv4.x (htslib requires it); add "
                                  "'##fileformat=VCFv4.2' as the first line") from None
+        from pidtriage.io.diagnose import diagnose  # only on this failure path
+
+        cause = diagnose(p)
+        if cause:
+            raise VcfFormatError(f"{p}: {cause}") from None
         raise VcfFormatError(f"{p}: not a readable VCF/BCF ({exc}); check the file is a VCF with a #CHROM line") from None
 
 
@@ -181,6 +193,24 @@ def _read_header(p: Path) -> VcfHeader:
             or ("END" in info and any(k.startswith("BLOCKAVG") for k in info)),
             formats=tuple(formats),
         )
+    finally:
+        vcf.close()
+
+
+def record_contigs(path: str | Path, *, records: int = 1000) -> list[str]:
+    """Contig names used by the first records, for a header without ##contig lines (their naming, chr or bare,
+    decides how the panel regions are named)."""
+    vcf = _open(path)
+    try:
+        names: list[str] = []
+        for i, rec in enumerate(vcf):
+            if rec.CHROM not in names:
+                names.append(rec.CHROM)
+            if i >= records:
+                break
+        return names
+    except OSError:
+        return []
     finally:
         vcf.close()
 

@@ -4,6 +4,7 @@ tests/benchmarks/RESULTS.md). The page makes no request: any URL fetch is refuse
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 __all__ = ["write_pdf"]
@@ -17,6 +18,6 @@ def write_pdf(html: str, path: str | Path) -> None:
     import weasyprint  # heavy import, only when PDFs are enabled
 
     p = Path(path)
-    tmp = p.with_name(p.name + ".tmp")
+    tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")  # unique to this process
     weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf(str(tmp))
     tmp.replace(p)

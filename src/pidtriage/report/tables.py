@@ -26,22 +26,38 @@ SUMMARY_COLUMNS = ("sample_id", "status", "no_known_defect", "genes", "top_varia
 NO_KNOWN_DEFECT_COLUMNS = ("sample_id", "status", "reason", "suspected_category", "next_steps")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\r")
+
+
 def _cell(value: Any) -> str:
+    """One TSV cell. Text that a spreadsheet would run as a formula (starting with = + - @ or a carriage return,
+    and not a number) gets a leading apostrophe, as spreadsheets themselves mark text (OWASP CSV injection)."""
     if value is None:
         return "."
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value) or "."
     if isinstance(value, float):
         return f"{value:.6g}"
-    text = str(value).replace("\t", " ").replace("\n", " ")
+    if isinstance(value, int):
+        return str(value)
+    text = (",".join(str(v) for v in value) if isinstance(value, list) else str(value))
+    text = text.replace("\t", " ").replace("\n", " ")
+    if text.startswith(_FORMULA_START) and not _is_number(text):
+        text = "'" + text
     return text if text else "."
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def tsv(columns: Iterable[str], rows: Iterable[Mapping[str, Any]]) -> str:
     out = io.StringIO()
-    w = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\")
+    w = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, quotechar=None, escapechar="\\")
     cols = list(columns)
     w.writerow(cols)
     for r in rows:

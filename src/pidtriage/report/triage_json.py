@@ -103,12 +103,14 @@ def _scope(scope: Scope | None, record: StageRecord) -> dict[str, Any]:
             "records_with_consequence": scope.records_with_consequence,
             "clinvar": scope.clinvar, "clinvar_date": scope.clinvar_date, "population": scope.population,
             "scores": list(scope.scores), "genes_not_assessable": list(scope.genes_not_assessable),
-            "low_quality_calls": list(scope.low_quality_calls)}  # fmt: skip
+            "low_quality_calls": list(scope.low_quality_calls), "build_check": scope.build_check}  # fmt: skip
 
 
 def _qc_warnings(record: StageRecord) -> list[str]:
     """What the report states first: sex mismatches of any individual, parents missing from the data."""
     out = [n.removeprefix("QC warning: ") for n in record.notes if n.startswith("QC warning: ")]
+    if record.scope.get("build_check"):
+        out.append(record.scope["build_check"])
     for ind in record.sample_qc.get("individuals", []):
         if ind["sex_check"] == "mismatch":
             out.append(f"{ind['role']} {ind['sample']}: reported {ind['sex_reported']} but the data suggest "

@@ -41,7 +41,7 @@ def _value(text: str) -> Any:
 def tsv_sheets_to_xlsx(path: str | Path, sheets: Mapping[str, str]) -> None:
     """Write {sheet name: TSV text} as one workbook, atomically."""
     p = Path(path)
-    tmp = p.with_name(p.name + ".tmp")
+    tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")  # unique to this process
     wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
                                         "strings_to_formulas": False, "strings_to_urls": False})
     bold = wb.add_format({"bold": True})

@@ -104,7 +104,50 @@ def main() -> None:
     write("mixed_naming.vcf", [*mixed, RAG1.format(c="chr"), BACKGROUND.format(c="")])
     (HERE / "not_a_vcf.txt").write_text("sample\tgene\tresult\nS1\tRAG1\tc.322C>T\n")
     (HERE / "empty.vcf").write_bytes(b"")
+    adversarial(base)
     print(f"bad-input corpus written to {HERE}")
+
+
+def adversarial(base) -> None:  # type: ignore[no-untyped-def]
+    """Issue #16: faults that used to stop the cohort, or end as a silent negative."""
+    import lzma
+
+    # read correctly despite the form
+    write("lowercase_bases.vcf", [*header("valid; lower-case REF/ALT bases (allowed by the VCF spec)"),
+                                  BACKGROUND.format(c="chr"), RAG1.format(c="chr").replace("\tC\tT\t", "\tc\tt\t")])
+    write("comma_in_sample_name.vcf", [*header("valid; a sample name with a comma", samples=("Doe,Jane",)),
+                                       BACKGROUND.format(c="chr"), RAG1.format(c="chr")])
+    csq = ('##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. '
+           'Format: Allele|Consequence|IMPACT|SYMBOL|Feature|HGVSc|HGVSp|HGNC_ID">')
+    payload = RAG1.format(c="chr").replace(
+        "\tPASS\t.\t", "\tPASS\tCSQ=T|stop_gained|HIGH|RAG1|ENST00000299440|=2+5+HYPERLINK(\"x\")|@SUM(A1)|HGNC:9831\t")
+    write("formula_payload.vcf", [*header("valid; spreadsheet formula payloads in the VEP annotation", extra=(csq,)),
+                                  BACKGROUND.format(c="chr"), payload])
+    # no silent negative: half and haploid calls, no genotypes, a build the header does not state
+    write("half_call.vcf", [*header("low quality; a half call ./1 on an autosome: never a homozygous finding"),
+                            RAG1.format(c="chr").replace("1/1:0,34", "./1:0,34")])
+    write("haploid_autosome.vcf", [*header("low quality; a haploid call 1 on an autosome"),
+                                   RAG1.format(c="chr").replace("1/1:0,34", "1:0,34")])
+    no_gt = [h for h in header("broken; no GT FORMAT field (depths only)") if "ID=GT" not in h]
+    write("no_genotypes.vcf", [*no_gt, "chr11\t36573626\t.\tC\tT\t900\tPASS\t.\tAD:DP:GQ\t0,34:34:99"])
+    unstated = [h for h in header("unverifiable build; no ##contig or ##reference line") if not h.startswith("##contig")]
+    write("build_not_stated.vcf", [*unstated, BACKGROUND.format(c="chr"), RAG1.format(c="chr")])
+    # broken in ways htslib reports badly: each must be named
+    write("format_not_number.vcf", [*header("broken; FORMAT DP is 10,12 where the header says Number=1"),
+                                    RAG1.format(c="chr").replace(":34:99", ":10,12:99")])
+    write("undeclared_info.vcf", [*header("broken; INFO key FOO used but not declared"),
+                                  RAG1.format(c="chr").replace("\tPASS\t.\t", "\tPASS\tFOO=1\t")])
+    write("unsorted.vcf", [*header("broken; records out of order"), RAG1.format(c="chr"),
+                           RAG1.format(c="chr").replace("36573626", "36570000")])
+    write("duplicate_samples.vcf", [*header("broken; the same sample name twice", samples=("S1", "S1")),
+                                    RAG1.format(c="chr") + "\t0/1:15,14:29:99"])
+    good = bgzip(write("corrupt_block.vcf", base("broken; a corrupted compressed block")), index=False)
+    data = bytearray(good.read_bytes())
+    for i in range(40, min(len(data) - 40, 200)):
+        data[i] ^= 0x5A
+    good.write_bytes(bytes(data))
+    (HERE / "xz_named_gz.vcf.gz").write_bytes(lzma.compress(("\n".join(base("broken; xz-compressed, named .gz"))
+                                                             + "\n").encode()))
 
 
 if __name__ == "__main__":
