@@ -123,18 +123,14 @@ def _numbers(values: list[str], *, tag: str = "", vcf: str = "") -> np.ndarray:
         try:
             out[ok] = arr[ok].astype(float)
         except ValueError:
-            bad = str(next(v for v in arr[ok] if not _is_number(v)))
-            raise VcfFormatError(f"{vcf}: FORMAT/{tag} value {bad!r} is not a number (the header declares one number "
-                                 f"per sample); fix the {tag} values or the ##FORMAT line") from None
+            for value in arr[ok].tolist():  # only on this failure path: name the first value that is not a number
+                try:
+                    float(value)
+                except ValueError:
+                    raise VcfFormatError(f"{vcf}: FORMAT/{tag} value {value!r} is not a number (the header declares "
+                                         f"one number per sample); fix the {tag} values or the ##FORMAT line") from None
+            raise
         return out
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 _TABLES: dict[tuple[Any, ...], GenotypeTable] = {}
