@@ -9,13 +9,13 @@ import os
 import numpy as np
 import pytest
 
-from pidtriage.case import annotate_stage, extract_stage, load_panel, validate_stage
 from pidtriage.config import load_config
 from pidtriage.errors import VcfFormatError
 from pidtriage.io.extract import split_by_contig
 from pidtriage.models import CaseInfo, Sex
 from pidtriage.parallel import fork_call
 from pidtriage.sampleqc import GenotypeTable, _query_table
+from pidtriage.stages import annotate_stage, extract_stage, load_panel, validate_stage
 
 
 def _boom(message: str) -> None:
@@ -118,12 +118,12 @@ def test_failure_beside_the_child_stops_it(shared_data, tmp_path, monkeypatch):
     case was reported failed (the failed case keeps its header-only VCF)."""
     import time
 
-    import pidtriage.case
+    import pidtriage.stages.extract
 
     def broken(*_args, **_kwargs):
         raise VcfFormatError("x.vcf: broken chrX")
 
-    monkeypatch.setattr(pidtriage.case, "_whole_vcf_qc", broken)
+    monkeypatch.setattr(pidtriage.stages.extract, "_whole_vcf_qc", broken)
     config = load_config(None, overrides={"genome_build": "GRCh37"})
     path = str(shared_data / "vcf/exomiser_Pfeiffer_exome.GRCh37.vcf.gz")
     case = CaseInfo(sample_id="manuel", vcf=path, vcf_sample="manuel", sex=Sex.MALE)

@@ -9,10 +9,10 @@ import dataclasses
 import pytest
 
 from pidtriage.annotate.pipeline import Annotator
-from pidtriage.case import annotate_stage, extract_stage, family_of, load_panel, validate_stage
 from pidtriage.config import load_config
 from pidtriage.io.vcf import csq_format, read_header, read_records
 from pidtriage.models import CaseInfo, Sex
+from pidtriage.stages import annotate_stage, extract_stage, family_of, load_panel, validate_stage
 from pidtriage.triage import triage_case
 
 

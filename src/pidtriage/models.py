@@ -6,7 +6,7 @@ Positions are 1-based as in VCF (`pos`). `chrom` is written as in the input VCF.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = [
     "AcmgClass",
@@ -321,4 +321,3 @@ class CaseInfo:
     hpo_terms: tuple[str, ...] = ()
     immunophenotype: str = ""
     coverage: str = ""  # BAM/CRAM or mosdepth per-base.bed.gz ("" = none)
-    extra: tuple[tuple[str, str], ...] = field(default=())

@@ -319,7 +319,7 @@ def triage_case(
         cls = c.classification if diseases is None else classify(
             c.av, c.gene, acmg, min_stars=min_stars, family=family, de_novo=is_de_novo(c.av, family),
             diseases=diseases, clinvar_configured=clinvar_configured)
-        cls = with_criteria(cls, extra)
+        cls = with_criteria(cls, extra, acmg["class_min_points"])
         return replace(c, classification=cls, reportable=_reportable(c.av, cls, min_stars))
 
     per_gene: dict[str, list[Candidate]] = defaultdict(list)

@@ -194,7 +194,7 @@ def _met(*pairs):
 @pytest.mark.parametrize(("points", "cls"), [(10, "P"), (9, "LP"), (6, "LP"), (5, "VUS"), (0, "VUS"), (-1, "LB"),
                                              (-6, "LB"), (-7, "B")])
 def test_class_boundaries(points, cls):
-    assert class_of(points) == cls
+    assert class_of(points, ACMG["class_min_points"]) == cls
 
 
 @pytest.mark.parametrize(("criteria", "cls"), [
@@ -208,12 +208,12 @@ def test_class_boundaries(points, cls):
     ((("PVS1", 8), ("BS1", -4)), "VUS"),            # conflicting evidence sums, 4 points
 ])
 def test_worked_examples(criteria, cls):
-    assert combine(_met(*criteria)).acmg_class == cls
+    assert combine(_met(*criteria), ACMG["class_min_points"]).acmg_class == cls
 
 
 def test_ba1_alone_is_benign_and_pp3_is_not_added_to_pvs1():
-    assert combine(_met(("BA1", -8), ("PVS1", 8), ("PS2", 4))).acmg_class == "B"
-    combined = combine(_met(("PVS1", 8), ("PP3", 1), ("PM2_Supporting", 1)))
+    assert combine(_met(("BA1", -8), ("PVS1", 8), ("PS2", 4)), ACMG["class_min_points"]).acmg_class == "B"
+    combined = combine(_met(("PVS1", 8), ("PP3", 1), ("PM2_Supporting", 1)), ACMG["class_min_points"])
     assert combined.points == 9 and "PP3" not in combined.codes
 
 

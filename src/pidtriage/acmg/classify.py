@@ -43,15 +43,11 @@ class Classification:
         return ",".join(c.code for c in self.met)
 
 
-def class_of(points: int) -> AcmgClass:
-    if points >= 10:
-        return AcmgClass.P
-    if points >= 6:
-        return AcmgClass.LP
-    if points >= 0:
-        return AcmgClass.VUS
-    if points >= -6:
-        return AcmgClass.LB
+def class_of(points: int, cutoffs: Mapping[str, int]) -> AcmgClass:
+    """The class of a point total, with the schema's `acmg.class_min_points` (Tavtigian 2020)."""
+    for cls in (AcmgClass.P, AcmgClass.LP, AcmgClass.VUS, AcmgClass.LB):
+        if points >= cutoffs[cls.value]:
+            return cls
     return AcmgClass.B
 
 
@@ -64,7 +60,7 @@ def _base(code: str) -> str:
     return code.split("_")[0]
 
 
-def combine(criteria: Iterable[Criterion], rules_source: str = "") -> Classification:
+def combine(criteria: Iterable[Criterion], cutoffs: Mapping[str, int], rules_source: str = "") -> Classification:
     crits = list(criteria)
     met = {_base(c.code) for c in crits if c.outcome == Outcome.MET}
     for keep, drop, why in _EXCLUSIONS:
@@ -74,7 +70,7 @@ def combine(criteria: Iterable[Criterion], rules_source: str = "") -> Classifica
     points = sum(c.points for c in crits if c.outcome == Outcome.MET)
     if any(c.code == "BA1" and c.outcome == Outcome.MET for c in crits):
         return Classification(AcmgClass.B, min(points, -8), tuple(crits), rules_source)
-    return Classification(class_of(points), points, tuple(crits), rules_source)
+    return Classification(class_of(points, cutoffs), points, tuple(crits), rules_source)
 
 
 def classify(av: AnnotatedVariant, gene: PanelGene, thresholds: Mapping[str, Any], *, min_stars: int,
@@ -85,19 +81,19 @@ def classify(av: AnnotatedVariant, gene: PanelGene, thresholds: Mapping[str, Any
     rules: GeneRules = rules_for(gene.hgnc_id, thresholds)
     ps1, pm5 = ps1_pm5(av, min_stars=min_stars)
     criteria = [
-        pvs1(av, gene, diseases), ps1, ps2_pm6(de_novo, family), pm1(av, rules), pm2(av, rules), pm4(av), pm5,
+        pvs1(av, gene, diseases, min_removed=float(thresholds["pvs1_min_removed_fraction"])), ps1, ps2_pm6(de_novo, family), pm1(av, rules), pm2(av, rules), pm4(av), pm5,
         pp3(av, rules), ba1(av, rules), bs1(av, rules), bs2(av, gene, rules), bp4(av, rules), bp7(av, rules),
         clinvar_evidence(av, min_stars=min_stars, points_by_stars=thresholds["clinvar_points_by_stars"],
                          configured=clinvar_configured),
     ]  # fmt: skip
-    return combine(criteria, rules.source)
+    return combine(criteria, thresholds["class_min_points"], rules.source)
 
 
-def with_criteria(cls: Classification, extra: Sequence[Criterion]) -> Classification:
+def with_criteria(cls: Classification, extra: Sequence[Criterion], cutoffs: Mapping[str, int]) -> Classification:
     """The classification with criteria found later (PM3 from the pair a variant is in), recombined."""
     if not extra:
         return cls
     codes = {_base(c.code) for c in extra}
     kept = [c for c in cls.criteria if _base(c.code) not in codes]
-    return dataclasses.replace(combine([*kept, *extra], cls.rules_source))
+    return dataclasses.replace(combine([*kept, *extra], cutoffs, cls.rules_source))
 

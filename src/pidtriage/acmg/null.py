@@ -2,7 +2,8 @@
 decision tree (Abou Tayoun et al. 2018) gives for what can be judged from the annotation:
 
 - nonsense / frameshift predicted to undergo NMD (not in the last exon): very strong;
-- in the last exon (NMD escape): strong when it removes >= 10 % of the protein, moderate below (and moderate
+- in the last exon (NMD escape): strong when it removes >= `acmg.pvs1_min_removed_fraction` (10 %) of the
+  protein, moderate below (and moderate
   when the protein length is unknown);
 - canonical +/-1,2 splice sites: strong (whether exon skipping keeps the reading frame is not assessed here;
   the tree gives very strong only when it does not);
@@ -36,7 +37,8 @@ def _met(strength: str, text: str) -> Criterion:
     return crit(scaled("PVS1", "very_strong", strength), Outcome.MET, strength, POINTS[strength], text)
 
 
-def pvs1(av: AnnotatedVariant, gene: PanelGene, diseases: Sequence[Disease] | None = None) -> Criterion:
+def pvs1(av: AnnotatedVariant, gene: PanelGene, diseases: Sequence[Disease] | None = None, *,
+         min_removed: float = 0.1) -> Criterion:
     """PVS1 for the gene's disease entries under judgement (`diseases`, default all of them): a gene with an AD
     gain-of-function entry and an AR loss-of-function entry (UNC93B1, STAT1...) gets PVS1 only for the latter."""
     c = av.consequence
@@ -62,9 +64,9 @@ def pvs1(av: AnnotatedVariant, gene: PanelGene, diseases: Sequence[Disease] | No
             where = f"in the last exon ({c.exon}) of {gene.symbol}: may escape NMD"
             if frac is None:
                 return _met("moderate", f"{term} {where}; the share of the protein removed is unknown")
-            strength = "strong" if frac >= 0.10 else "moderate"
+            strength = "strong" if frac >= min_removed else "moderate"
             return _met(strength, f"{term} {where}, removing {frac:.0%} of the protein "
-                                  f"({'>=' if frac >= 0.10 else '<'} 10%)")
+                                  f"({'>=' if frac >= min_removed else '<'} {min_removed:.0%})")
         where = f"exon {c.exon}" if c.exon else "exon not given, NMD assumed"
         return _met("very_strong", f"{term} in {gene.symbol} ({where}): predicted to undergo NMD in a gene where "
                                    "loss of function causes disease")

@@ -31,7 +31,7 @@ class GeneRules:
     bp4: bool = True
     bs2: bool = True
     pm1: Mapping[str, Any] = field(default_factory=dict)
-    bp7_intron_offset: Mapping[str, int] = field(default_factory=lambda: {"donor": 7, "acceptor": 21})
+    bp7_intron_offset: Mapping[str, int] = field(default_factory=dict)  # from the schema's acmg.bp7_intron_offset
     note: str = ""
 
     def cite(self, key: str) -> str:
@@ -53,12 +53,12 @@ def rules_for(hgnc_id: str, acmg: Mapping[str, Any]) -> GeneRules:
     table = _table()
     entry = table["genes"].get(hgnc_id)
     if not entry:
-        return GeneRules(thresholds=acmg)
+        return GeneRules(thresholds=acmg, bp7_intron_offset=acmg["bp7_intron_offset"])
     overridden = [k for k in overridable_keys() if k in entry]
     merged = {**acmg, **{k: entry[k] for k in overridden}, "_overridden": tuple(overridden)}
     return GeneRules(
         thresholds=merged, source=f"{table['source']}, {entry['symbol']}",
         pp3_missense=entry.get("pp3_missense", True), bp4=entry.get("bp4", True), bs2=entry.get("bs2", True),
-        pm1=entry.get("pm1", {}), bp7_intron_offset=entry.get("bp7_intron_offset", {"donor": 7, "acceptor": 21}),
+        pm1=entry.get("pm1", {}), bp7_intron_offset=entry.get("bp7_intron_offset", acmg["bp7_intron_offset"]),
         note=entry.get("note", ""),
     )

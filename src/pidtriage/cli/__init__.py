@@ -16,13 +16,13 @@ __all__ = ["main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from pidtriage.cli import case, panel, resources
+    from pidtriage.cli import panel, resources, stages
 
     parser = argparse.ArgumentParser(prog="pidtriage", description="Triage of PID patients' germline variants.")
     parser.add_argument("--version", action="version", version=f"pidtriage {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     panel.add_parser(sub)
-    case.add_parsers(sub)
+    stages.add_parsers(sub)
     resources.add_parser(sub)
     return parser
 

@@ -24,11 +24,11 @@ def add_parser(sub: Any) -> None:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from pidtriage.case import load_panel
     from pidtriage.config import load_config
     from pidtriage.io import extract as ex
     from pidtriage.panel.ops import bed_regions
     from pidtriage.resources import fetch_resources
+    from pidtriage.stages import load_panel
 
     config = load_config(args.configfile)
     out = Path(args.outdir)

@@ -109,8 +109,6 @@ class SitesVcf:
                 out.add((b, int(p), r, a))
         return out
 
-    def covers(self, variant: Variant) -> bool:
-        return to_naming(variant.chrom, self.naming) in self.contigs
 
     def close(self) -> None:
         self._tabix.close()

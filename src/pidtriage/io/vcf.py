@@ -41,7 +41,6 @@ class VcfHeader:
     contigs: dict[str, int | None]
     reference: str
     info_descriptions: dict[str, str]
-    is_gvcf: bool
     formats: tuple[str, ...] = ()
 
 
@@ -163,7 +162,7 @@ def _read_header(p: Path) -> VcfHeader:
     vcf = _open(p)
     try:
         contigs: dict[str, int | None] = {}
-        reference, info, is_gvcf, formats = "", {}, False, []
+        reference, info, formats = "", {}, []
         for rec in vcf.header_iter():
             kind = rec.type
             raw = rec.info(extra=True) if kind in ("CONTIG", "INFO", "GENERIC", "ALT", "FORMAT") else {}
@@ -176,8 +175,6 @@ def _read_header(p: Path) -> VcfHeader:
                 info[fields.get("ID", "")] = str(fields.get("Description", "")).strip('"')
             elif kind == "FORMAT":
                 formats.append(str(fields.get("ID", "")))
-            elif kind == "ALT" and fields.get("ID") in ("NON_REF", "*"):
-                is_gvcf = True
             elif kind == "GENERIC" and fields.get("reference"):
                 reference = str(fields["reference"])
         if not contigs:
@@ -188,9 +185,6 @@ def _read_header(p: Path) -> VcfHeader:
             contigs=contigs,
             reference=reference or _raw_reference(vcf.raw_header),
             info_descriptions=info,
-            # GATK: <NON_REF> ALT and ##GVCFBlock lines; Isaac/Strelka: ALT "." blocks flagged BLOCKAVG_*
-            is_gvcf=is_gvcf or "##GVCFBlock" in vcf.raw_header
-            or ("END" in info and any(k.startswith("BLOCKAVG") for k in info)),
             formats=tuple(formats),
         )
     finally:

@@ -7,7 +7,7 @@ Ensembl and MANE.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = [
     "Disease",
@@ -34,14 +34,6 @@ class Moi(enum.StrEnum):
     @property
     def is_x_linked(self) -> bool:
         return self in (Moi.XL, Moi.XLR, Moi.XLD)
-
-    @property
-    def allows_dominant(self) -> bool:
-        return self in (Moi.AD, Moi.AD_AR, Moi.XLD)
-
-    @property
-    def allows_recessive(self) -> bool:
-        return self in (Moi.AR, Moi.AD_AR)
 
 
 class Mechanism(enum.StrEnum):
@@ -102,7 +94,6 @@ class PanelGene:
     # PanelApp's penetrance ("Complete", "Incomplete"), "" when not stated: with "Complete", an unaffected
     # heterozygous parent argues against a variant in a dominant gene (inheritance/dominant.py)
     penetrance: str = ""
-    extra: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def iuis_tables(self) -> tuple[str, ...]:
@@ -114,9 +105,6 @@ class PanelGene:
 
     def location(self, build: str) -> GeneLocation | None:
         return self.grch38 if build == "GRCh38" else self.grch37
-
-    def diseases_with(self, moi: Moi) -> tuple[Disease, ...]:
-        return tuple(d for d in self.diseases if d.moi == moi)
 
 
 def _table_key(table: str) -> tuple[int, str]:

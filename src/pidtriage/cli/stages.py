@@ -102,9 +102,9 @@ def _config(args: argparse.Namespace) -> Any:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from pidtriage.case import validate_stage, write_stage
     from pidtriage.errors import SampleError
     from pidtriage.io.samples import cases_from_rows, read_sample_sheet
+    from pidtriage.stages import validate_stage, write_stage
 
     config = _config(args)
     cases = {c.sample_id: c for c in cases_from_rows(read_sample_sheet(args.samples, pedigree=config.path("pedigree") or None),
@@ -116,7 +116,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from pidtriage.case import extract_stage, load_panel, read_stage, write_stage
+    from pidtriage.stages import extract_stage, load_panel, read_stage, write_stage
 
     config = _config(args)
     record = extract_stage(read_stage(args.record), config, load_panel(config), out_vcf=args.out_vcf,
@@ -126,7 +126,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    from pidtriage.case import annotate_stage, load_panel, read_stage, write_stage
+    from pidtriage.stages import annotate_stage, load_panel, read_stage, write_stage
 
     config = _config(args)
     write_stage(args.out, annotate_stage(read_stage(args.record), config, load_panel(config)))
@@ -134,8 +134,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from pidtriage.case import coverage_stage, load_panel, read_stage
     from pidtriage.io.records import write_json
+    from pidtriage.stages import coverage_stage, load_panel, read_stage
 
     config = _config(args)
     write_json(args.out, coverage_stage(read_stage(args.record), config, load_panel(config)))
@@ -143,8 +143,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_triage(args: argparse.Namespace) -> int:
-    from pidtriage.case import load_panel, read_stage, triage_stage
     from pidtriage.io.records import read_json, write_json, write_text
+    from pidtriage.stages import load_panel, read_stage, triage_stage
 
     config = _config(args)
     coverage = read_json(args.coverage) if args.coverage else None
@@ -210,7 +210,10 @@ def cmd_cohort(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pidtriage.case import (
+    from pidtriage.io.records import write_json, write_text
+    from pidtriage.io.samples import check_case_fields
+    from pidtriage.models import CaseInfo, Sex
+    from pidtriage.stages import (
         annotate_stage,
         coverage_stage,
         extract_stage,
@@ -218,9 +221,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         triage_stage,
         validate_stage,
     )
-    from pidtriage.io.records import write_json, write_text
-    from pidtriage.io.samples import check_case_fields
-    from pidtriage.models import CaseInfo, Sex
 
     check_case_fields(args.sample_id, args.suspected_category, args.immunophenotype, where="pidtriage run")
     config = _config(args)

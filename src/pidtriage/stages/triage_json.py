@@ -10,11 +10,11 @@ from typing import Any
 import jsonschema
 
 from pidtriage import __version__
-from pidtriage.case import StageRecord
 from pidtriage.config import Config
 from pidtriage.decision import Scope, case_status
 from pidtriage.io.panel_tsv import Panel
 from pidtriage.models import Status
+from pidtriage.stages.record import StageRecord
 from pidtriage.triage import Candidate, TriageResult
 
 __all__ = ["SCHEMA_VERSION", "build_triage_json", "validate_triage_json"]

@@ -1,0 +1,21 @@
+"""One case through the stages, one module per stage, each doing what its name says:
+
+    validate  ─▶ extract ─▶ annotate (with sample_qc) ─▶ triage (writes triage.json: triage_json; variants.tsv)
+    coverage (beside them, from the sheet's BAM/CRAM or mosdepth file)
+
+The Snakemake rules call each stage through the CLI (`pidtriage validate|extract|annotate|coverage|triage`);
+`pidtriage run` chains them in one process. A `StageRecord` (stages/record.py) passes from stage to stage. A
+user error at any stage becomes a `failed` record that travels to triage.json; any other error is caught once,
+at each stage's entry (the case boundary, record.unexpected_failure): never a crash of the cohort. The reports
+(pidtriage.report) read triage.json only.
+"""
+
+from pidtriage.stages.annotate import annotate_stage
+from pidtriage.stages.coverage import coverage_stage
+from pidtriage.stages.extract import extract_stage
+from pidtriage.stages.record import StageRecord, family_of, load_panel, read_stage, write_stage
+from pidtriage.stages.triage import triage_stage
+from pidtriage.stages.validate import validate_stage
+
+__all__ = ["StageRecord", "annotate_stage", "coverage_stage", "extract_stage", "family_of", "load_panel",
+           "read_stage", "triage_stage", "validate_stage", "write_stage"]

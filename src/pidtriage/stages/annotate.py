@@ -1,0 +1,155 @@
+"""The annotate stage: consequences (input annotation, or bcftools csq), then gene, ClinVar, population
+frequency and scores of the records that could become candidates; what could be assessed (the scope)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pidtriage.config import Config
+from pidtriage.errors import ConfigError, PidTriageError
+from pidtriage.genome import bare
+from pidtriage.io.panel_tsv import Panel
+from pidtriage.io.vcf import VcfHeader, csq_format, read_header, read_records
+from pidtriage.models import Sex
+from pidtriage.stages.record import StageRecord, input_named, unexpected_failure
+from pidtriage.stages.sample_qc import sample_qc as run_sample_qc
+
+__all__ = ["annotate_stage", "annotated_records"]
+
+
+def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRecord:
+    """Sample QC on the whole extracted table, then annotation of the records that could become candidates
+    (Annotator.screen); the others are counted, not annotated one by one."""
+    from pidtriage import sampleqc
+    from pidtriage.annotate.pipeline import Annotator
+
+    if record.failure:
+        return record
+    notes = list(record.notes)
+    try:
+        vcf = record.extracted_vcf
+        header = read_header(vcf, check_compression=False)
+        ran_csq = _wants_csq(header, config)
+        if ran_csq:
+            from pidtriage.annotate.csq import run_csq
+
+            vcf = run_csq(vcf, config.path("annotation", "reference_fasta"), config.path("annotation", "gff3"),
+                          str(vcf).replace(".vcf.gz", "") + ".csq.vcf.gz")
+            header = read_header(vcf, check_compression=False)
+            notes.append("consequences computed with bcftools csq (haplotype-aware; unphased heterozygous variants "
+                         "in one codon are read as on one haplotype)")
+        table = sampleqc.genotype_table(vcf, record.samples_in_vcf, formats=header.formats)
+        sample_qc, inferred, evidence, failures = run_sample_qc(record, table, config)
+        reported = record.case.sex
+        sex = reported if reported != Sex.UNKNOWN else inferred
+        annotator = Annotator(config, panel, csq_fields=csq_format(header, "CSQ"))
+        build_check = "" if record.build_verified else _build_from_clinvar(annotator, table, record, config)
+        keep = annotator.screen(table, vcf, annotation_keys=list(header.info_descriptions))
+        raw = list(read_records(vcf, record.samples_in_vcf, keys=keep)) if keep else []
+        variants = annotator.annotate(raw, sex=sex)
+    except PidTriageError as exc:
+        return dataclasses.replace(record, failure=input_named(exc, record, Path(record.extracted_vcf).parent))
+    if reported == Sex.UNKNOWN:
+        notes.append(f"reported sex unknown: inferred {inferred} used ({evidence})")
+    blocks = int(np.isin(table.alt, ["<NON_REF>", "<*>", "."]).sum())
+    if blocks:  # judged from the records: joint-called VCFs often keep gVCF header lines
+        notes.append(f"gVCF: {blocks} reference-block or <NON_REF> record(s) in the panel regions skipped, "
+                     "variant calls kept")
+    sample_qc["screening"] = {
+        "records_in_panel_regions": len(table), "records_annotated": len(raw),
+        "explanation": "records annotated one by one: the proband carries the allele and it is in ClinVar or the "
+                       "input annotates a protein-altering or splice consequence; no other record can qualify",
+    }  # fmt: skip
+    provenance = annotator.provenance()
+    if build_check.startswith("failed: "):
+        return dataclasses.replace(record, failure=build_check.removeprefix("failed: "))
+    scope = {
+        "build_check": build_check,
+        "consequence_source": _consequence_source(header, config, ran_csq),
+        "records_in_panel_regions": len(table),
+        "records_with_consequence": annotated_records(vcf, header, config),
+        "clinvar": provenance.get("clinvar", ""), "clinvar_date": provenance.get("clinvar_date", ""),
+        "population": provenance.get("population", ""),
+        "scores": sorted({t["name"] for t in config.get("resources", "scores")}
+                         | set((config.get("resources", "population", "score_fields") or {}) if provenance.get("population") else ())),
+        "vcf": record.case.vcf,
+    }  # fmt: skip
+    return dataclasses.replace(
+        record, variants=tuple(variants), sex_inferred=inferred.value, sex_evidence=evidence,
+        provenance=tuple(sorted(provenance.items())), n_records_in_panel=len(table), notes=tuple(notes),
+        sample_qc=sample_qc, failure="; ".join(failures), scope=scope,
+    )
+
+
+def _build_from_clinvar(annotator: Any, table: Any, record: StageRecord, config: Config) -> str:
+    """For a VCF whose header does not say its build: do its REF alleles agree with ClinVar's at the positions
+    both have? "failed: ..." when most disagree (another build), else what was checked, for the scope."""
+    if annotator.clinvar is None or not len(table):
+        return f"genome build not verifiable from the header; assumed {config.build} (no ClinVar to check it against)"
+    known = annotator.clinvar.keys_at(table.chrom.tolist(), table.pos.tolist())
+    refs: dict[tuple[str, int], set[str]] = {}
+    for c, p, r, _ in known:
+        refs.setdefault((c, p), set()).add(r)
+    shared = [(r in refs[(bare(c), p)]) for c, p, r in zip(table.chrom.tolist(), table.pos.tolist(),
+                                                            table.ref.tolist(), strict=True) if (bare(c), p) in refs]
+    agree = sum(shared)
+    if len(shared) >= 10 and agree < 0.5 * len(shared):
+        return (f"failed: {record.case.vcf}: the header does not state the genome build, and the REF alleles disagree "
+                f"with {config.build} ClinVar at {len(shared) - agree} of {len(shared)} shared positions: the VCF is "
+                f"probably another build; give a {config.build} VCF (or set genome_build), with ##contig lines")
+    return (f"genome build not verifiable from the header; assumed {config.build}: REF alleles agree with ClinVar at "
+            f"{agree} of {len(shared)} shared positions")
+
+
+def _consequence_source(header: VcfHeader, config: Config, ran_csq: bool) -> str:
+    """Where the consequences come from, in words (decision.Scope.consequence_source)."""
+    from pidtriage.io.vcf import ANNOTATION_KEYS
+
+    if config.get("annotation", "consequence_source") == "none":
+        return "none (annotation.consequence_source: none)"
+    if ran_csq:
+        return "bcftools csq"
+    names = {"CSQ": "VEP CSQ", "ANN": "snpEff ANN", "EFF": "snpEff EFF", "BCSQ": "bcftools BCSQ"}
+    keys = [names.get(k, k) for k in ANNOTATION_KEYS if k in header.info_descriptions]
+    return "input: " + ", ".join(keys) if keys else "none in the input"
+
+
+def annotated_records(vcf: str, header: VcfHeader, config: Config) -> int:
+    """Records of the panel extract that carry a consequence annotation (CSQ/ANN/EFF/BCSQ); 0 when annotation
+    is switched off. One bcftools pass over the (small) extract."""
+    import pysam.bcftools
+
+    from pidtriage.io.vcf import ANNOTATION_KEYS
+
+    keys = [k for k in ANNOTATION_KEYS if k in header.info_descriptions]
+    if not keys or config.get("annotation", "consequence_source") == "none":
+        return 0
+    expr = " || ".join(f'INFO/{k}!="."' for k in keys)
+    return len(pysam.bcftools.query("-i", expr, "-f", "\n", vcf))
+
+
+def _wants_csq(header: VcfHeader, config: Config) -> bool:
+    """bcftools csq runs when asked (consequence_source: bcftools_csq), or under `auto` when a reference and a
+    GFF3 are configured and the input carries no consequences of its own."""
+    from pidtriage.io.vcf import ANNOTATION_KEYS
+
+    source = config.get("annotation", "consequence_source")
+    has_inputs = bool(config.path("annotation", "reference_fasta") and config.path("annotation", "gff3"))
+    if source == "bcftools_csq":
+        if not has_inputs:
+            raise ConfigError("annotation.consequence_source is bcftools_csq but annotation.reference_fasta or "
+                              "annotation.gff3 is not set; set both")
+        return True
+    return source == "auto" and has_inputs and not any(k in header.info_descriptions for k in ANNOTATION_KEYS)
+
+
+def annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRecord:
+    """Sample QC and annotation (see _annotate_stage)."""
+    try:
+        return _annotate_stage(record, config, panel)
+    except Exception as exc:  # the case boundary (above)
+        return unexpected_failure("annotate", record, exc)

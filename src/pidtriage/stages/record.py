@@ -1,0 +1,115 @@
+"""What one stage knows of a case (`StageRecord`, passed from stage to stage as JSON), and what every stage
+needs of it: the case's family, the panel, the reported-against-inferred sex check, and the case boundary that
+turns any unexpected error into the case's `failed` record."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pidtriage.config import Config
+from pidtriage.inheritance.family import Family
+from pidtriage.io.panel_tsv import Panel, read_panel
+from pidtriage.io.records import from_jsonable, read_json, write_json
+from pidtriage.models import AnnotatedVariant, CaseInfo, Sex
+
+__all__ = ["StageRecord", "family_of", "input_named", "load_panel", "read_stage", "sex_check", "unexpected_failure",
+           "write_stage"]
+
+
+@dataclass(frozen=True, slots=True)
+class StageRecord:
+    """What one stage knows of a case; `failure` set means the case has failed (with a one-line reason)."""
+
+    case: CaseInfo
+    failure: str = ""
+    build: str = ""
+    build_evidence: str = ""
+    build_verified: bool = True  # False: no ##contig lengths or ##reference said which build; assumed
+    naming: str = ""
+    samples_in_vcf: tuple[str, ...] = ()  # proband first, then parents (after extraction: all in the family VCF)
+    parent_vcfs: tuple[tuple[str, str], ...] = ()  # (sample, VCF) of parents in VCFs of their own
+    # per sample, what the whole input VCF says (read through its index in the extract stage): inferred sex,
+    # its evidence, and the VCF's record count
+    whole_vcf: dict[str, dict[str, Any]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    extracted_vcf: str = ""
+    sex_inferred: str = "unknown"
+    sex_evidence: str = ""
+    variants: tuple[AnnotatedVariant, ...] = ()
+    provenance: tuple[tuple[str, str], ...] = ()
+    n_records_in_panel: int = 0
+    sample_qc: dict[str, Any] = field(default_factory=dict)
+    # what could be assessed (decision.Scope's fields, from the annotate stage)
+    scope: dict[str, Any] = field(default_factory=dict)
+
+
+def read_stage(path: str | Path) -> StageRecord:
+    record: StageRecord = from_jsonable(StageRecord, read_json(path))
+    return record
+
+
+def write_stage(path: str | Path, record: StageRecord) -> None:
+    write_json(path, record)
+
+
+def family_of(record: StageRecord, config: Config) -> Family:
+    names = record.samples_in_vcf
+    case = record.case
+    mendel = record.sample_qc.get("mendelian") or {}
+    return Family(
+        proband=case.vcf_sample,
+        father=case.father_vcf_sample if case.father_vcf_sample in names else "",
+        mother=case.mother_vcf_sample if case.mother_vcf_sample in names else "",
+        min_parent_gq=int(config.get("qc", "min_gq")),
+        min_parent_dp=int(config.get("qc", "min_dp")),
+        father_status=case.father_status,
+        mother_status=case.mother_status,
+        parentage_checked=bool(mendel.get("evaluated")) and not record.sample_qc.get("hard_failures"),
+        require_parent_gq=bool(record.parent_vcfs),
+    )
+
+
+def load_panel(config: Config) -> Panel:
+    return read_panel(config.path("panel"))
+
+
+def sex_check(reported: Sex, inferred: str) -> str:
+    if inferred == Sex.UNKNOWN.value:
+        return "not_inferred"
+    if reported == Sex.UNKNOWN:
+        return "reported_unknown"
+    return "match" if reported.value == inferred else "mismatch"
+
+
+def input_named(exc: Exception, record: StageRecord, *work: Path) -> str:
+    """The reason with the case's own input file named where the error named a working copy of it (an index
+    link, a streamed copy, the extract) in one of the `work` folders: the user fixes the input, not our
+    intermediate file."""
+    text = str(exc)
+    for folder in work:
+        text = re.sub(re.escape(str(folder)) + r"/\S+?(?=: )", record.case.vcf, text)
+    return text
+
+
+# --- the case boundary ----------------------------------------------------------------------------------------------
+# Each stage below is the public entry of its step. A user error is already a failed record inside the step; any
+# other exception, whatever raised it (a library, a malformed value we did not foresee, a bug), is caught here,
+# once, and becomes this case's `failed` record with a one-line reason, its traceback printed to the step's log.
+# One case's failure never stops the cohort. Nothing else in the package catches `Exception`.
+
+
+
+def unexpected_failure(stage: str, record: StageRecord, exc: Exception) -> StageRecord:
+    """The case failed by an unexpected error in `stage`: the reason names the input file, the error and where
+    the traceback is; the traceback goes to stderr (the job's log)."""
+    traceback.print_exc(file=sys.stderr)
+    text = " ".join(str(exc).split())[:200] or "no message"
+    return dataclasses.replace(record, failure=(
+        f"{record.case.vcf}: unexpected error in the {stage} step ({type(exc).__name__}: {text}); check the file "
+        "(format, compression, FORMAT values); the traceback is in the step's log"))

@@ -1,0 +1,47 @@
+"""The triage stage: the case's candidates, findings and status (pidtriage.triage, pidtriage.decision), written
+as triage.json (stages/triage_json.py) with variants.tsv (stages/variants.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pidtriage.config import Config
+from pidtriage.io.panel_tsv import Panel
+from pidtriage.io.vcf import read_header
+from pidtriage.models import Sex
+from pidtriage.stages.record import StageRecord, family_of, sex_check, unexpected_failure
+
+__all__ = ["triage_stage"]
+
+
+def _triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: dict[str, Any] | None = None
+                 ) -> tuple[dict[str, Any], str]:
+    """The triage.json document of a case (failed cases included) and its variants.tsv text (every record in the
+    panel regions with its fate; only the header for a failed case)."""
+    from pidtriage.decision import Scope
+    from pidtriage.stages.triage_json import build_triage_json
+    from pidtriage.stages.variants import VARIANT_COLUMNS, variants_tsv
+    from pidtriage.triage import triage_case
+
+    check = sex_check(record.case.sex, record.sex_inferred)
+    if record.failure:
+        return (build_triage_json(record, None, config, panel, sex_check=check, coverage=coverage),
+                "\t".join(VARIANT_COLUMNS) + "\n")
+    sex = record.case.sex if record.case.sex != Sex.UNKNOWN else Sex(record.sex_inferred)
+    below = tuple(g["gene"] for g in (coverage or {}).get("genes_below", []))
+    scope = Scope(**{"consequence_source": "not recorded", **record.scope, "scores": tuple(record.scope.get("scores", ())), "genes_not_assessable": below})
+    result = triage_case(record.variants, case=record.case, family=family_of(record, config), sex=sex,
+                         panel_genes=panel.by_hgnc_id(), thresholds=config.values, scope=scope)
+    header = read_header(record.extracted_vcf, check_compression=False)
+    variants = variants_tsv(record.extracted_vcf, list(record.samples_in_vcf), list(header.formats), result, config,
+                            panel)
+    return build_triage_json(record, result, config, panel, sex_check=check, coverage=coverage), variants
+
+
+def triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: dict[str, Any] | None = None
+                 ) -> tuple[dict[str, Any], str]:
+    """triage.json and variants.tsv of the case (see _triage_stage)."""
+    try:
+        return _triage_stage(record, config, panel, coverage)
+    except Exception as exc:  # the case boundary (above)
+        return _triage_stage(unexpected_failure("triage", record, exc), config, panel, coverage)

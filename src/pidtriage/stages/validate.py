@@ -1,0 +1,121 @@
+"""The validate stage: the VCF opens, the sample is in it, the build matches, parents are present where named,
+the configured resources are of the same build."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pidtriage.config import Config
+from pidtriage.errors import InputError
+from pidtriage.genome import detect_build, mixed_naming, naming_of
+from pidtriage.io.vcf import read_header, record_contigs
+from pidtriage.models import CaseInfo
+from pidtriage.stages.record import StageRecord, unexpected_failure
+
+__all__ = ["validate_stage"]
+
+
+def _validate_stage(case: CaseInfo, config: Config) -> StageRecord:
+    """The VCF opens, the sample is in it, the build matches, parents present where named."""
+    try:
+        header = read_header(case.vcf)
+    except InputError as exc:
+        return StageRecord(case=case, failure=str(exc))
+    if not header.samples:
+        return StageRecord(case=case, failure=f"{case.vcf}: the VCF has no sample columns (sites-only); "
+                           "give a VCF with genotypes")
+    if case.vcf_sample not in header.samples:
+        shown = ", ".join(header.samples[:5]) + (" ..." if len(header.samples) > 5 else "")
+        return StageRecord(case=case, failure=f"{case.vcf}: sample {case.vcf_sample!r} not in the VCF (it has {shown}); "
+                           "fix sample_id or vcf_sample in the sample sheet")
+    if "GT" not in header.formats:
+        return StageRecord(case=case, failure=f"{case.vcf}: the VCF has no GT (genotype) FORMAT field, so no call can "
+                           "be judged; give the caller's VCF with genotypes")
+    mixed = mixed_naming(header.contigs)
+    if mixed:
+        return StageRecord(case=case, failure=f"{case.vcf}: contig names mix styles ({mixed[0]} and {mixed[1]}); rename "
+                           "them to one style with `bcftools annotate --rename-chrs`")
+    build, evidence = detect_build(header.contigs, header.reference)
+    if build and build != config.build:
+        return StageRecord(case=case, failure=f"{case.vcf}: genome build {build} ({evidence}) but the config says "
+                           f"{config.build}; run it with genome_build: {build} or give a {config.build} VCF (nothing is lifted over)")
+    resource_problem = _resource_build_problem(config)
+    if resource_problem:
+        return StageRecord(case=case, failure=resource_problem)
+    notes = []
+    if not build:
+        notes.append(f"genome build not verifiable ({evidence}); assumed {config.build}")
+    samples = [case.vcf_sample]
+    parent_vcfs = []
+    for role, name, vcf in (("father", case.father_vcf_sample, case.father_vcf), ("mother", case.mother_vcf_sample, case.mother_vcf)):
+        if not name:
+            continue
+        if vcf == case.vcf:
+            if name in header.samples:
+                samples.append(name)
+            else:
+                notes.append(f"QC warning: {role} {name} is not in {Path(vcf).name}: parental genotypes not used; "
+                             "fix vcf_sample of the parent's row")
+            continue
+        problem = _parent_vcf_problem(vcf, name, config)
+        if problem:
+            notes.append(f"QC warning: {role} {name}: {problem}; parental genotypes not used")
+        else:
+            parent_vcfs.append((name, vcf))
+    return StageRecord(case=case, build=build or config.build, build_evidence=evidence, build_verified=bool(build),
+                       naming=naming_of(header.contigs or record_contigs(case.vcf)),
+                       samples_in_vcf=tuple(samples), parent_vcfs=tuple(parent_vcfs), notes=tuple(notes))
+
+
+def _resource_build_problem(config: Config) -> str:
+    """A configured resource whose build differs from genome_build, or a population INFO key the population
+    VCF does not declare (every variant would look absent from gnomAD); checked once per process."""
+    for key in (("resources", "clinvar", "vcf"), ("resources", "population", "vcf"),
+                ("resources", "population", "second_vcf")):
+        path = config.path(*key)
+        if path:
+            problem = _resource_build(path, config.build)
+            if problem:
+                return f"{problem}; set {'.'.join(key)} to a {config.build} file"
+    path = config.path("resources", "population", "vcf")
+    if path:
+        declared = read_header(path, check_compression=False).info_descriptions
+        af_field = config.get("resources", "population", "af_field")
+        if af_field not in declared:  # the other keys are optional: missing, their criteria say not evaluated
+            return (f"{path}: resources.population.af_field {af_field!r} is not an INFO key of the population VCF "
+                    f"(it has {', '.join(sorted(declared)[:8])}...); set af_field to its allele-frequency key")
+    return ""
+
+
+@cache
+def _resource_build(path: str, expected: str) -> str:
+    try:
+        header = read_header(path)  # a truncated bgzip resource is named here, once, not in every annotation
+    except InputError as exc:
+        return str(exc)
+    build, evidence = detect_build(header.contigs, header.reference)
+    if build and build != expected:
+        return f"resource {path} is {build} ({evidence}) but genome_build is {expected}"
+    return ""
+
+
+def _parent_vcf_problem(vcf: str, name: str, config: Config) -> str:
+    try:
+        header = read_header(vcf)
+    except InputError as exc:
+        return str(exc)
+    if name not in header.samples:
+        return f"sample {name!r} not in {Path(vcf).name}"
+    build, evidence = detect_build(header.contigs, header.reference)
+    if build and build != config.build:
+        return f"{Path(vcf).name} is {build} ({evidence}), not {config.build}"
+    return ""
+
+
+def validate_stage(case: CaseInfo, config: Config) -> StageRecord:
+    """The VCF opens, the sample is in it, the build matches, parents present where named."""
+    try:
+        return _validate_stage(case, config)
+    except Exception as exc:  # the case boundary (above)
+        return unexpected_failure("validate", StageRecord(case=case), exc)
