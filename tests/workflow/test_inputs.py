@@ -26,7 +26,7 @@ EXPECTED = {
     "no_genotypes.vcf": "failed: no GT", "format_not_number.vcf": "failed: FORMAT/DP value '10,12' is not a number",
     "undeclared_info.vcf": "failed: INFO key 'FOO'", "unsorted.vcf": "failed: not sorted",
     "duplicate_samples.vcf": "failed: appears more than once", "corrupt_block.vcf.gz": "failed: corrupt",
-    "xz_named_gz.vcf.gz": "failed: xz-compressed",
+    "xz_named_gz.vcf.gz": "failed: xz-compressed", "foreign_index.vcf.gz": "positive",
 }  # fmt: skip
 SAMPLE = {"missing_sample.vcf": "S9", "comma_in_sample_name.vcf": "Doe,Jane"}
 HEADER = "sample_id\tvcf\tvcf_sample\tsex\tfather_id\tmother_id\taffected"

@@ -29,6 +29,10 @@ def _bcftools(*args: str, where: str) -> str:
         out: str = getattr(pysam.bcftools, args[0])(*args[1:], catch_stdout=False)
     except pysam.utils.SamtoolsError as exc:
         cause = diagnose(where) if Path(where).is_file() else ""
+        idx = index_of(where) if Path(where).is_file() else None
+        if not cause and idx is not None:  # the text reads cleanly, but a region query failed: its index
+            cause = (f"the file reads cleanly but its index {idx.name} seems not to match it (made for another file, "
+                     "or stale); delete the index and rerun (pidtriage indexes a copy of an unindexed file)")
         if cause:
             raise VcfFormatError(f"{where}: {cause}") from None
         raise VcfFormatError(f"{where}: bcftools {args[0]} failed ({_stderr_of(exc)}); check the file is a valid VCF "
@@ -75,7 +79,7 @@ def ensure_indexed(path: str | Path, workdir: str | Path, *, targets_bed: str = 
     idx = index_of(p)
     fresh = idx is not None and idx.stat().st_mtime >= p.stat().st_mtime - 1
     bgzf = _is_bgzf_or_bcf(p)
-    if fresh and bgzf:
+    if fresh and bgzf and _index_finds_first_record(p):
         return str(p), "indexed"
     work = Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
@@ -100,6 +104,19 @@ def ensure_indexed(path: str | Path, workdir: str | Path, *, targets_bed: str = 
     os.replace(str(tmp) + ".tbi", str(copy) + ".tbi")
     os.replace(tmp, copy)
     return str(copy), "streamed"
+
+
+def _index_finds_first_record(path: Path) -> bool:
+    """The index beside the file finds the file's first record: an index made for another file (or from an
+    older version of it) would make every region query come back empty, a silent negative. One record read."""
+    try:
+        with pysam.VariantFile(str(path)) as vf:
+            first = next(iter(vf), None)
+            if first is None:
+                return True
+            return any(r.pos == first.pos for r in vf.fetch(first.chrom, first.pos - 1, first.pos))
+    except (OSError, ValueError, StopIteration):
+        return False
 
 
 def write_bed(regions: Sequence[tuple[str, int, int, str]], path: str | Path) -> str:

@@ -236,7 +236,7 @@ def _int_or_none(value: object) -> int | None:
 def _format_array(rec: object, key: str) -> np.ndarray | None:
     try:
         arr = rec.format(key)  # type: ignore[attr-defined]
-    except (KeyError, ValueError, Exception):
+    except (KeyError, ValueError):  # cyvcf2: KeyError for a key the header does not declare
         return None
     return None if arr is None else np.array(arr, copy=True)
 

@@ -141,6 +141,11 @@ def adversarial(base) -> None:  # type: ignore[no-untyped-def]
                            RAG1.format(c="chr").replace("36573626", "36570000")])
     write("duplicate_samples.vcf", [*header("broken; the same sample name twice", samples=("S1", "S1")),
                                     RAG1.format(c="chr") + "\t0/1:15,14:29:99"])
+    foreign = bgzip(write("foreign_index.vcf", base("broken; its .tbi was made for another file")), index=False)
+    other = bgzip(write("other_for_index.vcf", [*header("the file whose index is borrowed"),
+                                                 RAG1.format(c="chr").replace("chr11", "chr4")]), index=True)
+    Path(str(other) + ".tbi").replace(str(foreign) + ".tbi")
+    other.unlink()
     good = bgzip(write("corrupt_block.vcf", base("broken; a corrupted compressed block")), index=False)
     data = bytearray(good.read_bytes())
     for i in range(40, min(len(data) - 40, 200)):
