@@ -55,3 +55,25 @@ def test_golden_files_are_deterministic(demo_results, repo, tool_env, tmp_path):
                             str(tmp_path / f"{case}_{n}")], check=True, env=tool_env)
         for f in ("candidates.tsv", "report.html"):
             assert (tmp_path / f"{case}_1" / f).read_bytes() == (tmp_path / f"{case}_2" / f).read_bytes()
+
+
+def test_triage_json_without_snakemake_matches_the_golden_file(demo_data, repo, tmp_path, capsys):
+    """`pidtriage run` (the same stages in one process, no Snakemake) gives the demo's golden triage.json."""
+    import shutil
+
+    from pidtriage.cli import main
+
+    data = tmp_path / "demo" / "data"
+    shutil.copytree(demo_data, data)
+    (tmp_path / "gene_panels").mkdir()
+    shutil.copy(repo / "gene_panels/iuis_iei_2024.tsv", tmp_path / "gene_panels")
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text((repo / "config/config.yaml").read_text())
+    code = main(["run", "--configfile", str(cfg), "--config-base", str(tmp_path), "--vcf", str(data / "P06.vcf.gz"),
+                 "--sample-id", "P06", "--sex", "male", "--suspected-category", "3", "--outdir",
+                 str(tmp_path / "results")])
+    assert code == 0, capsys.readouterr().err
+    got = _normalised(tmp_path / "results/cases/P06/triage.json", tmp_path, tmp_path / "results")
+    want = (GOLDEN / "cases/P06/triage.json").read_text()
+    diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True), "golden", "run", n=1))
+    assert got == want, diff[:3000]

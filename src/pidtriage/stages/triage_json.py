@@ -52,6 +52,10 @@ def _validator() -> Any:
     return jsonschema.validators.validator_for(_schema())(_schema())
 
 
+def _sorted(value: Any) -> Any:
+    return {k: _sorted(value[k]) for k in sorted(value)} if isinstance(value, dict) else value
+
+
 def validate_triage_json(doc: dict[str, Any]) -> None:
     error = jsonschema.exceptions.best_match(_validator().iter_errors(doc))
     if error is not None:
@@ -177,8 +181,9 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
             "panel_name": panel.name, "panel_version": panel.version, "panel_genes": len(panel.genes),
             "panel_path": config.get("panel"), **dict(record.provenance),
         },
-        "thresholds": {k: config.values[k] for k in ("qc", "acmg", "triage", "panel_padding")}
-        | {"clinvar_min_review_stars": config.get("resources", "clinvar", "min_review_stars")},
+        # sorted keys: the same document whether the config came through Snakemake or `pidtriage run`
+        "thresholds": _sorted({k: config.values[k] for k in ("qc", "acmg", "triage", "panel_padding")}
+                              | {"clinvar_min_review_stars": config.get("resources", "clinvar", "min_review_stars")}),
     }
     validate_triage_json(doc)
     return doc
