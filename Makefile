@@ -32,6 +32,7 @@ validate: $(BIN)/pidtriage
 
 lint: $(BIN)/pidtriage
 	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy
 	$(BIN)/snakemake -s workflow/Snakefile --lint
 
 clean:

@@ -16,9 +16,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from pidtriage.io.panel_sources import md5sum, read_gencode_transcripts
-from pidtriage.io.panel_tsv import read_panel
-from pidtriage.io.records import write_text
+from pidtriage.io.jsonio import write_text
+from pidtriage.panel.sources import md5sum, read_gencode_transcripts
+from pidtriage.panel.tsv import read_panel
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data" / "genes"

@@ -22,7 +22,10 @@ import sys
 from pathlib import Path
 
 from pidtriage.errors import PidTriageError
-from pidtriage.io.panel_sources import (
+from pidtriage.panel.build import build_genes, make_resolver, resolve_symbols
+from pidtriage.panel.ops import validate_panel
+from pidtriage.panel.release import changelog_entry, finalize_panel, render_report, splice_generated
+from pidtriage.panel.sources import (
     md5sum,
     read_gencode_canonical,
     read_hgnc,
@@ -30,10 +33,7 @@ from pidtriage.io.panel_sources import (
     read_mane,
     read_panelapp_json,
 )
-from pidtriage.io.panel_tsv import read_panel, write_panel
-from pidtriage.panel.build import build_genes, make_resolver, resolve_symbols
-from pidtriage.panel.ops import validate_panel
-from pidtriage.panel.release import changelog_entry, finalize_panel, render_report, splice_generated
+from pidtriage.panel.tsv import read_panel, write_panel
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data"

@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from genmod import case, family_from_ped, genes, gt, variant
+from builders import case, family_from_ped, genes, gt, variant
 from pidtriage.config import load_config
 from pidtriage.decision import Scope, VariantEvidence, case_status, finding_level
 from pidtriage.models import AcmgClass, ClinVarRecord, Finding, PopulationFrequency, Status
@@ -116,7 +116,7 @@ def test_soft_qc_failure_makes_a_finding_need_confirmation(tmp_path):
 
 
 def test_qc_explanations_at_their_thresholds(tmp_path):
-    from pidtriage.qc import genotype_checks
+    from pidtriage.genotype_qc import genotype_checks
 
     qc = load_config().values["qc"]
     checks = {c.name: c for c in genotype_checks(variant("NFKB1", 1, []).variant,

@@ -99,8 +99,8 @@ def test_fetch_slices_the_population_to_the_panel_and_check_verifies(served, tmp
     # the slice holds exactly the records a local region query over the panel gives
     panel_bed = tmp_path / "panel.bed"
     from pidtriage.config import load_config
-    from pidtriage.io.panel_tsv import read_panel
     from pidtriage.panel.ops import bed_regions
+    from pidtriage.panel.tsv import read_panel
 
     regions = bed_regions(read_panel(repo / "gene_panels/iuis_iei_2024.tsv"), build="GRCh38", padding=0, chr_prefix=True)
     panel_bed.write_text("".join(f"{c}\t{s}\t{e}\n" for c, s, e, *_ in regions))

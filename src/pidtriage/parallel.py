@@ -14,7 +14,7 @@ import pickle
 import signal
 import traceback
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 __all__ = ["Forked", "fork_call"]
 
@@ -62,7 +62,7 @@ class Forked(Generic[T]):
                 self._done = True
         if self._error is not None:
             raise self._error
-        return self._value
+        return cast(T, self._value)
 
     def cancel(self) -> None:
         """Stop the child if it still runs and reap it (the caller failed and will not use the result), so that it
@@ -90,7 +90,7 @@ class Forked(Generic[T]):
         ok, value = pickle.loads(data)  # our own child's output
         if not ok:
             raise value
-        return value
+        return cast(T, value)
 
 
 def _error_payload(exc: BaseException) -> bytes:

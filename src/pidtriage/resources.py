@@ -9,6 +9,7 @@ files: source URL, date fetched, version from the file's header, md5, size, buil
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import json
 import os
@@ -62,7 +63,7 @@ def download(url: str, dest: Path, *, session: Any = None, md5: str = "", timeou
     """Fetch `url` to `dest`, resuming a `.part` left by an interrupted run (HTTP Range), then verify it against
     `md5` ("auto": the source's `.md5` file): a mismatch is refused (the file is kept as `.corrupt`, `dest` is
     not written). Returns (md5, size)."""
-    import requests
+    import requests  # here: only `resources fetch` uses the network
 
     session = session or requests.Session()
     dest = Path(dest)
@@ -118,7 +119,6 @@ def slice_remote_vcf(url: str, regions_bed: Path, dest: Path, *, session: Any = 
 
 def _version_of(path: Path) -> str:
     """What the file says of its version: ClinVar's fileDate, gnomAD's/other ##source or ##reference lines."""
-    import gzip
 
     if not path.name.endswith((".vcf.gz", ".vcf.bgz", ".vcf")):
         return ""

@@ -86,7 +86,8 @@ class GenotypeTable:
         """Records whose REF and every ALT are one base (bcftools' TYPE="snp" for a biallelic record)."""
         ref_len, alt_len = _lengths(self.ref), _lengths(self.alt)
         n_alts = np.fromiter((a.count(",") + 1 for a in self.alt.tolist()), dtype=np.int64, count=len(self.alt))
-        return (ref_len == 1) & (alt_len == 2 * n_alts - 1) & ~np.isin(self.alt, [".", "*"])
+        mask: np.ndarray = (ref_len == 1) & (alt_len == 2 * n_alts - 1) & ~np.isin(self.alt, [".", "*"])
+        return mask
 
 
 def _lengths(alleles: np.ndarray) -> np.ndarray:
@@ -163,7 +164,7 @@ def _query_table(vcf: str, samples: Sequence[str], *, formats: Sequence[str], re
     args = ["-f", fmt, *samples_option(samples)]
     if regions:
         args += ["-r", regions]
-    text = pysam.bcftools.query(*args, vcf) if "GT" in tags else ""
+    text = str(pysam.bcftools.query(*args, vcf)) if "GT" in tags else ""
     width, n = len(tags), len(samples)
     # every field bcftools prints here is free of whitespace ("." when missing): one split, then one list per
     # column (a slice), each made an array of its own width; alleles stay Python strings (object arrays), so
@@ -194,7 +195,8 @@ def _query_table(vcf: str, samples: Sequence[str], *, formats: Sequence[str], re
 def _confident(t: GenotypeTable, min_gq: int) -> np.ndarray:
     """(records, samples): a PASS non-reference call with GQ >= min_gq (or no GQ)."""
     gq_ok = np.isnan(t.gq) | (t.gq >= min_gq)
-    return (t.dosage > 0) & gq_ok & t.passed[:, None]
+    confident: np.ndarray = (t.dosage > 0) & gq_ok & t.passed[:, None]
+    return confident
 
 
 def _x_regions(vcf: str, contig: str, region: str, thresholds: Mapping[str, Any]) -> str:

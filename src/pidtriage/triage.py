@@ -18,6 +18,7 @@ from pidtriage.acmg.clinvar import clinvar_reportable
 from pidtriage.acmg.segregation import bs2_family, pm3
 from pidtriage.decision import Scope, VariantEvidence, case_status, finding_level
 from pidtriage.genome import in_par
+from pidtriage.genotype_qc import failed_checks, genotype_checks, hard_failures
 from pidtriage.inheritance.dominant import dominant_finding
 from pidtriage.inheritance.family import Family, ModelResult, is_de_novo, phase_of_pair
 from pidtriage.inheritance.recessive import recessive_findings
@@ -36,7 +37,6 @@ from pidtriage.models import (
 )
 from pidtriage.panel.features import match_features, parse_features
 from pidtriage.panel.model import Disease, Moi, PanelGene
-from pidtriage.qc import failed_checks, genotype_checks, hard_failures
 
 __all__ = ["Candidate", "GeneFinding", "TriageResult", "triage_case"]
 

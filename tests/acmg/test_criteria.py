@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from genmod import genes, gt, variant
+from builders import genes, gt, variant
 from pidtriage.acmg.base import crit
 from pidtriage.acmg.classify import class_of, classify, combine
 from pidtriage.acmg.computational import bp4, bp7, pp3

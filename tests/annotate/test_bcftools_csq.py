@@ -14,8 +14,8 @@ from pathlib import Path
 import pysam
 import pytest
 
+from pidtriage.annotate.bcftools_csq import TranscriptModels, hgvs_p_from_bcsq, run_csq
 from pidtriage.annotate.consequence import bcsq_references, parse_bcsq
-from pidtriage.annotate.csq import TranscriptModels, hgvs_p_from_bcsq, run_csq
 
 COMP = str.maketrans("ACGT", "TGCA")
 CODONS = ["GCT", "GAA", "CGT", "TGG", "AAA", "CTG", "TCT", "GGC"]  # none is a stop

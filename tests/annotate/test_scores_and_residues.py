@@ -13,9 +13,9 @@ from pidtriage.annotate.pipeline import Annotator
 from pidtriage.annotate.scores import ScoreTable
 from pidtriage.config import load_config
 from pidtriage.inheritance.family import Family
-from pidtriage.io.panel_tsv import read_panel
 from pidtriage.io.vcf import RawRecord
 from pidtriage.models import Genotype, Sex, Variant
+from pidtriage.panel.tsv import read_panel
 
 CSQ_FIELDS = ["Allele", "Consequence", "IMPACT", "SYMBOL", "Feature", "HGVSc", "HGVSp", "HGNC_ID", "MANE_SELECT"]
 

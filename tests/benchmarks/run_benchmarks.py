@@ -101,8 +101,8 @@ def ensure_data(cache: Path) -> Path:
 
 def bench_panel(data: Path, work: Path) -> Path:
     """The synthetic panel.bed as a pidtriage panel TSV (1-based spans, every gene AR, LOF)."""
-    from pidtriage.io.panel_tsv import Panel, write_panel
     from pidtriage.panel.model import Disease, GeneLocation, Mechanism, Moi, PanelGene
+    from pidtriage.panel.tsv import Panel, write_panel
 
     out = work / "bench_panel.tsv"
     if out.exists():

@@ -50,9 +50,9 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
 from real_negatives import GRCH38, lift  # noqa: E402
 
-from pidtriage.io.panel_tsv import read_panel  # noqa: E402
 from pidtriage.panel.model import Moi  # noqa: E402
 from pidtriage.panel.ops import bed_regions  # noqa: E402
+from pidtriage.panel.tsv import read_panel  # noqa: E402
 
 PLP = ("Pathogenic", "Likely_pathogenic", "Pathogenic/Likely_pathogenic")
 BENIGN = ("Benign", "Likely_benign", "Benign/Likely_benign")

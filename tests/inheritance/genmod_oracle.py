@@ -30,12 +30,12 @@ from pidtriage.inheritance.family import UNAFFECTED, Family, alt_origin
 from pidtriage.inheritance.recessive import recessive_findings
 from pidtriage.inheritance.xlinked import xlinked_finding
 from pidtriage.io import extract as ex
-from pidtriage.io.panel_tsv import Panel, read_panel
 from pidtriage.io.samples import read_ped
 from pidtriage.io.vcf import read_records
 from pidtriage.models import AnnotatedVariant, Finding, Sex, Zygosity
 from pidtriage.panel.model import Moi, PanelGene
 from pidtriage.panel.ops import bed_regions
+from pidtriage.panel.tsv import Panel, read_panel
 
 REPO = Path(__file__).resolve().parents[2]
 STATUS = {"true": "affected", "false": "unaffected", "unknown": "unknown"}

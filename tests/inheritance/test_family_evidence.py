@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from genmod import case, family_from_ped, genes, gt, variant
+from builders import case, family_from_ped, genes, gt, variant
 from pidtriage.config import load_config
 from pidtriage.inheritance.family import Phase, alt_origin, is_de_novo, phase_of_pair
 from pidtriage.models import Finding, Sex, Status, Variant

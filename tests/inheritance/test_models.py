@@ -3,7 +3,7 @@ judged by `triage_case` with the real panel's genes and the schema's default thr
 
 from __future__ import annotations
 
-from genmod import case, family_from_ped, genes, gt, variant
+from builders import case, family_from_ped, genes, gt, variant
 from pidtriage.config import load_config
 from pidtriage.models import Finding, Sex, Status
 from pidtriage.triage import triage_case

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pidtriage.io.panel_sources import read_mane
-from pidtriage.io.panel_tsv import read_panel
 from pidtriage.panel.model import Moi
 from pidtriage.panel.ops import bed_regions, diff_panels, resolve_gene_list, subset_panel, validate_panel
+from pidtriage.panel.sources import read_mane
+from pidtriage.panel.tsv import read_panel
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +82,8 @@ def test_grch38_spans_agree_with_mane(panel, shared_data):
 
 
 def test_every_resolvable_iuis_symbol_is_present(panel, shared_data):
-    from pidtriage.io.panel_sources import read_hgnc, read_iuis
     from pidtriage.panel.build import make_resolver, resolve_symbols
+    from pidtriage.panel.sources import read_hgnc, read_iuis
 
     hgnc = read_hgnc(shared_data / "genes/hgnc_complete_set_2018-11.txt.gz")
     mane = read_mane(shared_data / "genes/MANE.GRCh38.v1.0.summary.txt.gz")

@@ -9,10 +9,10 @@ import pytest
 
 from pidtriage.cli import main
 from pidtriage.errors import ResourceError
-from pidtriage.io.panel_tsv import read_panel
 from pidtriage.panel.model import Moi
 from pidtriage.panel.ops import validate_panel
 from pidtriage.panel.panelapp import PanelAppClient, map_mode_of_inheritance, panel_from_panelapp
+from pidtriage.panel.tsv import read_panel
 
 
 @pytest.fixture(scope="module")

@@ -13,17 +13,10 @@ import re
 
 from pidtriage.acmg.base import POINTS, crit, scaled
 from pidtriage.acmg.rules import GeneRules
+from pidtriage.annotate.consequence import protein_residue
 from pidtriage.models import AnnotatedVariant, Criterion, Outcome
 
-__all__ = ["pm1", "pm4", "protein_residue", "ps1_pm5"]
-
-_RESIDUE = re.compile(r"^p\.\(?([A-Z][a-z]{2})(\d+)([A-Z][a-z]{2}|=)\)?$")
-
-
-def protein_residue(hgvs_p: str) -> tuple[str, int, str] | None:
-    """(reference amino acid, position, new amino acid) of a three-letter missense HGVS p., else None."""
-    m = _RESIDUE.match((hgvs_p or "").split(":")[-1])
-    return (m.group(1), int(m.group(2)), m.group(3)) if m else None
+__all__ = ["pm1", "pm4", "ps1_pm5"]
 
 
 def _is_plp(significance: str) -> str:

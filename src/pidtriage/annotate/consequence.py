@@ -25,6 +25,7 @@ __all__ = [
     "parse_eff",
     "parse_vep_json",
     "pick_consequence",
+    "protein_residue",
 ]
 
 # Most severe first (Ensembl's ordering of SO terms).
@@ -329,3 +330,12 @@ def pick_consequence(
 
         chosen = replace(chosen, is_mane_select=True)
     return chosen
+
+
+_RESIDUE = re.compile(r"^p\.\(?([A-Z][a-z]{2})(\d+)([A-Z][a-z]{2}|=)\)?$")
+
+
+def protein_residue(hgvs_p: str) -> tuple[str, int, str] | None:
+    """(reference amino acid, position, new amino acid) of a three-letter missense HGVS p., else None."""
+    m = _RESIDUE.match((hgvs_p or "").split(":")[-1])
+    return (m.group(1), int(m.group(2)), m.group(3)) if m else None

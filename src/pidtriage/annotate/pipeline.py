@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pysam.bcftools
 
 from pidtriage.annotate.clinvar import clinvar_record
@@ -21,16 +22,17 @@ from pidtriage.annotate.consequence import (
     parse_csq,
     parse_eff,
     pick_consequence,
+    protein_residue,
 )
 from pidtriage.annotate.population import combine_frequencies, population_frequency
 from pidtriage.annotate.scores import ScoreTable, merge_scores, scores_from_csq, scores_from_info
 from pidtriage.config import Config
 from pidtriage.genome import bare, is_haploid_in_male
-from pidtriage.io.panel_tsv import Panel
 from pidtriage.io.tabix import SitesVcf
 from pidtriage.io.vcf import ANNOTATION_KEYS, RawRecord
 from pidtriage.models import AnnotatedVariant, Consequence, Sex
 from pidtriage.panel.model import PanelGene
+from pidtriage.panel.tsv import Panel
 from pidtriage.sampleqc import GenotypeTable
 
 __all__ = ["Annotator", "GeneIndex"]
@@ -52,7 +54,6 @@ class GeneIndex:
     def symbols_at(self, chroms: Sequence[str], positions: Sequence[int]) -> list[list[str]]:
         """Gene symbols at many records (chroms/positions as in a VCF, sorted by position within a chromosome),
         one pass over the gene spans with binary searches instead of a lookup per record."""
-        import numpy as np
 
         out: list[list[str]] = [[] for _ in positions]
         chrom_arr, pos_arr = np.asarray(chroms), np.asarray(positions)
@@ -100,7 +101,7 @@ class Annotator:
         """Transcript models of annotation.gff3 (for HGVS c. of bcftools csq consequences), read once."""
         gff3 = self.config.path("annotation", "gff3")
         if self._tx_models is None and gff3:
-            from pidtriage.annotate.csq import TranscriptModels
+            from pidtriage.annotate.bcftools_csq import TranscriptModels
 
             self._tx_models = TranscriptModels.from_gff3(gff3)
         return self._tx_models
@@ -108,7 +109,7 @@ class Annotator:
     def _with_hgvs(self, rec: RawRecord, consequences: list[Consequence]) -> list[Consequence]:
         """HGVS for bcftools csq consequences: p. in three-letter form from its amino-acid change, c. from the
         transcript model of the same GFF3 (when configured)."""
-        from pidtriage.annotate.csq import hgvs_p_from_bcsq
+        from pidtriage.annotate.bcftools_csq import hgvs_p_from_bcsq
 
         out = []
         v = rec.variant
@@ -123,7 +124,6 @@ class Annotator:
 
     def _clinvar_residues(self, gene: PanelGene) -> dict[int, list[tuple[str, str, str, int | None]]]:
         """ClinVar P/LP-or-not missense records of a gene by residue: (key, HGVS p., significance, stars)."""
-        from pidtriage.acmg.protein import protein_residue
         from pidtriage.annotate.clinvar import stars_of
 
         if gene.hgnc_id in self._residue_cache:
@@ -140,8 +140,6 @@ class Annotator:
         return by_residue
 
     def _residue_hits(self, rec: RawRecord, gene: PanelGene, chosen: Consequence | None) -> tuple[tuple[str, str, int | None], ...] | None:
-        from pidtriage.acmg.protein import protein_residue
-
         if not self.clinvar_has_protein:
             return None
         res = protein_residue(chosen.hgvs_p) if chosen else None
@@ -188,7 +186,7 @@ class Annotator:
         fields = [k for k in annotation_keys if k in ANNOTATION_KEYS]
         if fields and self.source in ("auto", "input", "bcftools_csq"):
             expr = " || ".join(f'INFO/{k}~"{word}"' for k in fields for word in SCREEN_WORDS)
-            text = pysam.bcftools.query("-i", expr, "-f", "%CHROM\t%POS\t%REF\t%ALT\n", vcf)
+            text = str(pysam.bcftools.query("-i", expr, "-f", "%CHROM\t%POS\t%REF\t%ALT\n", vcf))
             for line in text.splitlines():
                 c, p, r, a = line.split("\t")
                 key = (bare(c), int(p), r, a)

@@ -59,7 +59,7 @@ def add_parser(sub: Any) -> None:
 
 
 def _read(path: str) -> Any:
-    from pidtriage.io.panel_tsv import read_panel
+    from pidtriage.panel.tsv import read_panel
 
     return read_panel(path)
 
@@ -120,8 +120,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_subset(args: argparse.Namespace) -> int:
-    from pidtriage.io.panel_tsv import format_panel
     from pidtriage.panel.ops import subset_panel
+    from pidtriage.panel.tsv import format_panel
 
     panel = _read(args.panel)
     ids = _gene_list(args.genes, panel) if args.genes else []
@@ -146,10 +146,10 @@ def cmd_genes(args: argparse.Namespace) -> int:
 
 
 def cmd_panelapp(args: argparse.Namespace) -> int:
-    from pidtriage.io.panel_sources import read_panelapp_json
-    from pidtriage.io.panel_tsv import write_panel
     from pidtriage.panel.ops import validate_panel
     from pidtriage.panel.panelapp import CONFIDENCE, PanelAppClient, panel_from_panelapp
+    from pidtriage.panel.sources import read_panelapp_json
+    from pidtriage.panel.tsv import write_panel
 
     if args.from_json:
         data, url = read_panelapp_json(args.from_json), args.from_json

@@ -134,7 +134,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from pidtriage.io.records import write_json
+    from pidtriage.io.jsonio import write_json
     from pidtriage.stages import coverage_stage, load_panel, read_stage
 
     config = _config(args)
@@ -143,7 +143,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_triage(args: argparse.Namespace) -> int:
-    from pidtriage.io.records import read_json, write_json, write_text
+    from pidtriage.io.jsonio import read_json, write_json, write_text
     from pidtriage.stages import load_panel, read_stage, triage_stage
 
     config = _config(args)
@@ -158,7 +158,7 @@ def write_case_reports(doc: dict[str, Any], outdir: str | Path, *, xlsx: bool = 
                        pdf: bool = False) -> None:
     """candidates.tsv, report.html, and (when asked) candidates.xlsx, variants.xlsx and report.pdf, all
     rendered from triage.json (variants.xlsx from the variants.tsv the triage stage wrote beside it)."""
-    from pidtriage.io.records import write_text
+    from pidtriage.io.jsonio import write_text
     from pidtriage.report.html import render_case
     from pidtriage.report.tables import candidates_tsv
 
@@ -181,7 +181,7 @@ def write_case_reports(doc: dict[str, Any], outdir: str | Path, *, xlsx: bool = 
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from pidtriage.io.records import read_json
+    from pidtriage.io.jsonio import read_json
 
     write_case_reports(read_json(args.triage_json), args.outdir, xlsx=args.xlsx, variants_xlsx=args.variants_xlsx,
                        pdf=args.pdf)
@@ -189,7 +189,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_cohort(args: argparse.Namespace) -> int:
-    from pidtriage.io.records import read_json, write_text
+    from pidtriage.io.jsonio import read_json, write_text
     from pidtriage.report.html import render_cohort
     from pidtriage.report.tables import no_known_defect_tsv, summary_row, summary_tsv
 
@@ -210,7 +210,7 @@ def cmd_cohort(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pidtriage.io.records import write_json, write_text
+    from pidtriage.io.jsonio import write_json, write_text
     from pidtriage.io.samples import check_case_fields
     from pidtriage.models import CaseInfo, Sex
     from pidtriage.stages import (

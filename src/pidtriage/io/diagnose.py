@@ -33,7 +33,7 @@ def _lines(p: Path):  # type: ignore[no-untyped-def]
     with p.open("rb") as fh:
         gz = fh.read(2) == b"\x1f\x8b"
     opener = gzip.open if gz else open
-    with opener(p, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+    with opener(p, "rt", encoding="utf-8") as fh:
         for n, line in enumerate(fh):
             if n >= _MAX_LINES:
                 return

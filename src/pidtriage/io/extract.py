@@ -17,6 +17,7 @@ import pysam.bcftools
 import pysam.utils
 
 from pidtriage.errors import VcfFormatError
+from pidtriage.genome import to_naming
 from pidtriage.io.diagnose import diagnose
 from pidtriage.io.vcf import OLD_REC_TAG, index_of, is_bgzf
 
@@ -196,14 +197,13 @@ def merge_family(parts: Sequence[str], out: str | Path, *, naming: str) -> str:
 
     Sites absent from a parent's VCF become 0/0 (`--missing-to-ref`) with no GQ: enough to phase a pair from
     the parents, never enough to call a variant de novo (that needs a confident parental genotype)."""
-    from pidtriage.genome import to_naming
 
     out = Path(out)
     renamed = []
     for i, part in enumerate(parts):
         with pysam.VariantFile(part) as vf:
             contigs = list(vf.header.contigs)
-        mapping = {c: to_naming(c, naming) for c in contigs}
+        mapping = {str(c): to_naming(str(c), naming) for c in contigs}
         if all(a == b for a, b in mapping.items()):
             renamed.append(part)
             continue
@@ -227,7 +227,7 @@ def write_empty_vcf(out: str | Path) -> str:
     """A header-only VCF, for a case that failed before extraction (keeps Snakemake's outputs complete)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with pysam.BGZFile(str(out), "wb") as fh:
+    with pysam.BGZFile(str(out), "wb", index=None) as fh:
         fh.write(b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
     pysam.tabix_index(str(out), preset="vcf", force=True)
     return str(out)

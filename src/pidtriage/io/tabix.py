@@ -97,7 +97,7 @@ class SitesVcf:
         with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as fh:
             fh.write("".join(f"{c}\t{p}\n" for c, p in wanted))
         try:
-            text = pysam.bcftools.query("-R", fh.name, "-f", "%CHROM\t%POS\t%REF\t%ALT\n", self.path)
+            text = str(pysam.bcftools.query("-R", fh.name, "-f", "%CHROM\t%POS\t%REF\t%ALT\n", self.path))
         finally:
             Path(fh.name).unlink()
         out = set()

@@ -18,7 +18,7 @@ import numpy as np
 from cyvcf2 import VCF
 
 from pidtriage.errors import VcfFormatError
-from pidtriage.genome import bare
+from pidtriage.genome import bare, naming_of, to_naming
 from pidtriage.models import Genotype, Variant
 
 # the INFO key bcftools norm --old-rec-tag writes on records split from a multiallelic one (io/extract.py)
@@ -335,7 +335,6 @@ KEYED_QUERY_LIMIT = 2000
 
 def _records_at(vcf: VCF, keys: set[tuple[str, int, str, str]]) -> Iterator[Any]:
     """Each record at the keys' positions once, in position order, through the index."""
-    from pidtriage.genome import naming_of, to_naming
 
     naming = naming_of(vcf.seqnames)
     seen: set[tuple[Any, ...]] = set()

@@ -1,6 +1,6 @@
 """Building the curated panel from parsed sources: IUIS rows → genes keyed by HGNC ID.
 
-`build_genes` is pure: it takes the records the readers in `io.panel_sources` return and gives the
+`build_genes` is pure: it takes the records the readers in `panel.sources` return and gives the
 genes plus a `BuildReport` (what was read, merged and left unresolved, and why). Nothing is dropped
 silently: every IUIS row either contributes to a gene or is listed in the report.
 """
@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pidtriage.io.panel_sources import HgncRecord, IuisRow, ManeRecord
 from pidtriage.panel.features import parse_iuis_features
 from pidtriage.panel.iuis import (
     parse_inheritance,
@@ -28,6 +27,7 @@ from pidtriage.panel.model import (
     combine_mechanisms,
     combine_mois,
 )
+from pidtriage.panel.sources import HgncRecord, IuisRow, ManeRecord
 from pidtriage.panel.symbols import Resolution, SymbolResolver
 
 __all__ = ["BuildReport", "Unresolved", "build_genes", "make_resolver", "panelapp_locations"]

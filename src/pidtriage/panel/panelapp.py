@@ -15,9 +15,9 @@ from typing import Any
 import requests
 
 from pidtriage.errors import ResourceError
-from pidtriage.io.panel_tsv import Panel
 from pidtriage.panel.build import panelapp_locations
 from pidtriage.panel.model import Disease, Mechanism, Moi, PanelGene
+from pidtriage.panel.tsv import Panel
 
 __all__ = [
     "BASE_URLS",

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from pidtriage.io.panel_tsv import Panel, format_panel
 from pidtriage.panel.build import BuildReport
 from pidtriage.panel.model import PanelGene
 from pidtriage.panel.ops import PanelDiff, diff_panels, moi_counts
+from pidtriage.panel.tsv import Panel, format_panel
 
 __all__ = ["bump_version", "changelog_entry", "finalize_panel", "render_report"]
 
@@ -100,7 +100,7 @@ def render_report(
     out += [*_table(sorted(report.resolution_methods.items()), ["method", "rows"]), ""]
     tables: Counter[str] = Counter(t for g in panel.genes for t in g.iuis_tables)
     out += ["Genes by IUIS table (a gene can sit in several):", ""]
-    out += [*_table(sorted(tables.items(), key=lambda kv: int(kv[0])), ["IUIS table", "genes"]), ""]
+    out += [*_table(sorted(tables.items(), key=lambda kv: int(str(kv[0]))), ["IUIS table", "genes"]), ""]
     out += ["Genes by inheritance:", ""]
     out += [*_table(sorted(moi_counts(panel.genes).items()), ["moi", "genes"]), ""]
     out += ["IUIS rows that name no resolvable gene (kept out of the panel, listed here so nothing is silent):", ""]

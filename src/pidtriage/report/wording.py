@@ -105,7 +105,7 @@ def result_sentence(doc: Mapping[str, Any]) -> str:
                 "cause: see what this test cannot see and the next steps below.")
     top = doc["findings"][0] if doc["findings"] else None
     if top is None:
-        return doc["reason"]
+        return str(doc["reason"])
     cand: Mapping[str, Any] = next((c for c in doc["candidates"] if c["gene"] == top["gene"]), {})
     classes = {"P": "pathogenic", "LP": "likely pathogenic", "VUS": "of uncertain significance"}
     cls = " and ".join(dict.fromkeys(classes.get(c, c) for c in top["classes"]))

@@ -12,9 +12,9 @@ import numpy as np
 from pidtriage.config import Config
 from pidtriage.errors import ConfigError, PidTriageError
 from pidtriage.genome import bare
-from pidtriage.io.panel_tsv import Panel
 from pidtriage.io.vcf import VcfHeader, csq_format, read_header, read_records
 from pidtriage.models import Sex
+from pidtriage.panel.tsv import Panel
 from pidtriage.stages.record import StageRecord, input_named, unexpected_failure
 from pidtriage.stages.sample_qc import sample_qc as run_sample_qc
 
@@ -24,7 +24,7 @@ __all__ = ["annotate_stage", "annotated_records"]
 def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRecord:
     """Sample QC on the whole extracted table, then annotation of the records that could become candidates
     (Annotator.screen); the others are counted, not annotated one by one."""
-    from pidtriage import sampleqc
+    from pidtriage import sampleqc  # here: each stage command imports only what it runs (start-up time)
     from pidtriage.annotate.pipeline import Annotator
 
     if record.failure:
@@ -35,7 +35,7 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
         header = read_header(vcf, check_compression=False)
         ran_csq = _wants_csq(header, config)
         if ran_csq:
-            from pidtriage.annotate.csq import run_csq
+            from pidtriage.annotate.bcftools_csq import run_csq
 
             vcf = run_csq(vcf, config.path("annotation", "reference_fasta"), config.path("annotation", "gff3"),
                           str(vcf).replace(".vcf.gz", "") + ".csq.vcf.gz")
@@ -107,7 +107,9 @@ def _build_from_clinvar(annotator: Any, table: Any, record: StageRecord, config:
 
 def _consequence_source(header: VcfHeader, config: Config, ran_csq: bool) -> str:
     """Where the consequences come from, in words (decision.Scope.consequence_source)."""
-    from pidtriage.io.vcf import ANNOTATION_KEYS
+    from pidtriage.io.vcf import (
+        ANNOTATION_KEYS,  # here: each stage command imports only what it runs (start-up time)
+    )
 
     if config.get("annotation", "consequence_source") == "none":
         return "none (annotation.consequence_source: none)"
@@ -121,7 +123,7 @@ def _consequence_source(header: VcfHeader, config: Config, ran_csq: bool) -> str
 def annotated_records(vcf: str, header: VcfHeader, config: Config) -> int:
     """Records of the panel extract that carry a consequence annotation (CSQ/ANN/EFF/BCSQ); 0 when annotation
     is switched off. One bcftools pass over the (small) extract."""
-    import pysam.bcftools
+    import pysam.bcftools  # here: each stage command imports only what it runs (start-up time)
 
     from pidtriage.io.vcf import ANNOTATION_KEYS
 
@@ -135,7 +137,9 @@ def annotated_records(vcf: str, header: VcfHeader, config: Config) -> int:
 def _wants_csq(header: VcfHeader, config: Config) -> bool:
     """bcftools csq runs when asked (consequence_source: bcftools_csq), or under `auto` when a reference and a
     GFF3 are configured and the input carries no consequences of its own."""
-    from pidtriage.io.vcf import ANNOTATION_KEYS
+    from pidtriage.io.vcf import (
+        ANNOTATION_KEYS,  # here: each stage command imports only what it runs (start-up time)
+    )
 
     source = config.get("annotation", "consequence_source")
     has_inputs = bool(config.path("annotation", "reference_fasta") and config.path("annotation", "gff3"))

@@ -6,7 +6,7 @@ from typing import Any
 
 from pidtriage.config import Config
 from pidtriage.errors import InputError, PidTriageError
-from pidtriage.io.panel_tsv import Panel
+from pidtriage.panel.tsv import Panel
 from pidtriage.stages.record import StageRecord, unexpected_failure
 
 __all__ = ["coverage_stage"]
@@ -15,7 +15,9 @@ __all__ = ["coverage_stage"]
 def _coverage_stage(record: StageRecord, config: Config, panel: Panel) -> dict[str, Any]:
     """Coverage of the panel genes from the sheet's `coverage` file; a file that cannot be read is a QC
     warning (coverage not assessed), not a failed case: the variant calls are still valid."""
-    from pidtriage import coverage as cov
+    from pidtriage import (
+        coverage as cov,  # here: each stage command imports only what it runs (start-up time)
+    )
 
     source = record.case.coverage
     if record.failure or not source:

@@ -13,9 +13,9 @@ from pidtriage.config import Config
 from pidtriage.errors import PidTriageError
 from pidtriage.genome import naming_of, non_par, to_naming
 from pidtriage.io import extract as ex
-from pidtriage.io.panel_tsv import Panel
 from pidtriage.io.vcf import VcfHeader, read_header, record_contigs
 from pidtriage.panel.ops import bed_regions
+from pidtriage.panel.tsv import Panel
 from pidtriage.parallel import fork_call
 from pidtriage.stages.record import StageRecord, input_named, unexpected_failure
 
@@ -89,7 +89,10 @@ def _extract_part(vcf: str, regions: Sequence[tuple[str, int, int, str]], target
     """extract_regions into `target`, then (`read_table`) the genotype table of what it wrote, for the
     annotate stage. With `jobs` > 1 the regions are split into groups of whole contigs, extracted (and read)
     side by side, and the extracts concatenated (bcftools concat --naive: no recompression)."""
-    from pidtriage.sampleqc import GenotypeTable, genotype_table
+    from pidtriage.sampleqc import (  # here: each stage command imports only what it runs (start-up time)
+        GenotypeTable,
+        genotype_table,
+    )
 
     def one(group: Sequence[tuple[str, int, int, str]], out: str) -> GenotypeTable | None:
         # not "<out>.bed": htslib looks for a BED's tabix index as "<out>.tbi" too, and a stale one of `out`
@@ -121,7 +124,7 @@ def _whole_vcf_qc(query: str, samples: Sequence[str], header: VcfHeader, config:
                   counted: bool) -> dict[str, dict[str, Any]]:
     """Sex (chrX/chrY through the index) and the record count (from the index) of the samples of one input
     VCF; `counted` False for a streamed copy that holds only the targets."""
-    from pidtriage import sampleqc
+    from pidtriage import sampleqc  # here: each stage command imports only what it runs (start-up time)
 
     if not header.contigs:  # no ##contig lines: the names come from the index just made
         header = read_header(query, check_compression=False)

@@ -14,9 +14,9 @@ from typing import Any
 
 from pidtriage.config import Config
 from pidtriage.inheritance.family import Family
-from pidtriage.io.panel_tsv import Panel, read_panel
-from pidtriage.io.records import from_jsonable, read_json, write_json
+from pidtriage.io.jsonio import from_jsonable, read_json, write_json
 from pidtriage.models import AnnotatedVariant, CaseInfo, Sex
+from pidtriage.panel.tsv import Panel, read_panel
 
 __all__ = ["StageRecord", "family_of", "input_named", "load_panel", "read_stage", "sex_check", "unexpected_failure",
            "write_stage"]

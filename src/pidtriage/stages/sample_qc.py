@@ -15,7 +15,7 @@ __all__ = ["sample_qc"]
 def sample_qc(record: StageRecord, table: Any, config: Config) -> tuple[dict[str, Any], Sex, str, list[str]]:
     """Per-individual QC (sex from the extract stage, panel call statistics, the Mendelian check), the proband's
     inferred sex and its evidence, and the hard-QC failures."""
-    from pidtriage import sampleqc
+    from pidtriage import sampleqc  # here: each stage command imports only what it runs (start-up time)
 
     thresholds = config.get("qc")
     samples = record.samples_in_vcf

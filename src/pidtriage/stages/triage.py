@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from pidtriage.config import Config
-from pidtriage.io.panel_tsv import Panel
 from pidtriage.io.vcf import read_header
 from pidtriage.models import Sex
+from pidtriage.panel.tsv import Panel
 from pidtriage.stages.record import StageRecord, family_of, sex_check, unexpected_failure
 
 __all__ = ["triage_stage"]
@@ -18,7 +18,7 @@ def _triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: d
                  ) -> tuple[dict[str, Any], str]:
     """The triage.json document of a case (failed cases included) and its variants.tsv text (every record in the
     panel regions with its fate; only the header for a failed case)."""
-    from pidtriage.decision import Scope
+    from pidtriage.decision import Scope  # here: each stage command imports only what it runs (start-up time)
     from pidtriage.stages.triage_json import build_triage_json
     from pidtriage.stages.variants import VARIANT_COLUMNS, variants_tsv
     from pidtriage.triage import triage_case

@@ -12,8 +12,8 @@ import jsonschema
 from pidtriage import __version__
 from pidtriage.config import Config
 from pidtriage.decision import Scope, case_status
-from pidtriage.io.panel_tsv import Panel
 from pidtriage.models import Status
+from pidtriage.panel.tsv import Panel
 from pidtriage.stages.record import StageRecord
 from pidtriage.triage import Candidate, TriageResult
 

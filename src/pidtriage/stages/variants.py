@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pidtriage.annotate.pipeline import GeneIndex
 from pidtriage.config import Config
-from pidtriage.io.panel_tsv import Panel
+from pidtriage.panel.tsv import Panel
 from pidtriage.sampleqc import genotype_table
 from pidtriage.triage import TriageResult
 

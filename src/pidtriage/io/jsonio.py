@@ -32,8 +32,8 @@ def from_jsonable(cls: Any, data: Any) -> Any:
         return None
     origin = typing.get_origin(cls)
     if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(cls) if a is not type(None)]
-        return from_jsonable(args[0], data)
+        members = [a for a in typing.get_args(cls) if a is not type(None)]
+        return from_jsonable(members[0], data)
     if origin is tuple:
         args = typing.get_args(cls)
         if len(args) == 2 and args[1] is Ellipsis:
@@ -43,7 +43,7 @@ def from_jsonable(cls: Any, data: Any) -> Any:
         return cls(data)
     if dataclasses.is_dataclass(cls):
         hints = typing.get_type_hints(cls)
-        return cls(**{f.name: from_jsonable(hints[f.name], data[f.name]) for f in dataclasses.fields(cls) if f.name in data})
+        return typing.cast(Any, cls)(**{f.name: from_jsonable(hints[f.name], data[f.name]) for f in dataclasses.fields(cls) if f.name in data})
     return data
 
 

@@ -10,7 +10,6 @@ from functools import cache
 from pathlib import Path
 
 from pidtriage.inheritance.family import Family
-from pidtriage.io.panel_tsv import read_panel
 from pidtriage.io.samples import read_ped
 from pidtriage.models import (
     AnnotatedVariant,
@@ -22,6 +21,7 @@ from pidtriage.models import (
     Variant,
 )
 from pidtriage.panel.model import PanelGene
+from pidtriage.panel.tsv import read_panel
 
 REPO = Path(__file__).resolve().parents[1]
 STATUS = {"true": "affected", "false": "unaffected", "unknown": "unknown"}
