@@ -11,10 +11,10 @@ import pytest
 
 from pidtriage.config import load_config
 from pidtriage.errors import VcfFormatError
+from pidtriage.genotype_table import GenotypeTable, _query_table
 from pidtriage.io.extract import split_by_contig
 from pidtriage.models import CaseInfo, Sex
 from pidtriage.parallel import fork_call
-from pidtriage.sampleqc import GenotypeTable, _query_table
 from pidtriage.stages import annotate_stage, extract_stage, load_panel, validate_stage
 
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pidtriage.acmg.classify import Classification, classify, with_criteria
 from pidtriage.acmg.clinvar import clinvar_reportable
 from pidtriage.acmg.segregation import bs2_family, pm3
-from pidtriage.decision import Scope, VariantEvidence, case_status, finding_level
+from pidtriage.decision import Scope, case_status, finding_level
+from pidtriage.findings import Candidate, GeneFinding, TriageResult, population_unchecked
 from pidtriage.genome import in_par
-from pidtriage.genotype_qc import failed_checks, genotype_checks, hard_failures
+from pidtriage.genotype_qc import genotype_checks
 from pidtriage.inheritance.dominant import dominant_finding
 from pidtriage.inheritance.family import Family, ModelResult, is_de_novo, phase_of_pair
 from pidtriage.inheritance.recessive import recessive_findings
@@ -30,69 +31,14 @@ from pidtriage.models import (
     Criterion,
     Finding,
     Outcome,
-    QcCheck,
     Sex,
     Status,
     Zygosity,
 )
-from pidtriage.panel.features import match_features, parse_features
 from pidtriage.panel.model import Disease, Moi, PanelGene
+from pidtriage.ranking import finding_key, phenotype_match, rank_candidates
 
-__all__ = ["Candidate", "GeneFinding", "TriageResult", "triage_case"]
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    av: AnnotatedVariant
-    gene: PanelGene
-    classification: Classification
-    qc: tuple[QcCheck, ...]
-    finding: Finding
-    moi: str
-    meets: bool
-    note: str
-    phenotype: tuple[tuple[str, ...], tuple[str, ...], bool]  # agreeing features, contradicting, category match
-    rank: int = 0
-    # why the variant is reportable (P/LP automated, or ClinVar P/LP: acmg.clinvar.clinvar_reportable); "" if not
-    reportable: str = ""
-
-    @property
-    def qc_flags(self) -> list[str]:
-        return failed_checks(self.qc)
-
-    @property
-    def hard_qc_flags(self) -> list[str]:
-        return hard_failures(self.qc)
-
-    def evidence(self) -> VariantEvidence:
-        return VariantEvidence(self.classification.acmg_class, bool(self.reportable), not self.qc_flags,
-                               not _population_unchecked(self))
-
-
-@dataclass(frozen=True, slots=True)
-class GeneFinding:
-    gene: PanelGene
-    finding: Finding
-    moi: str
-    variants: tuple[Candidate, ...]
-    meets: bool
-    level: Status  # what this finding alone would make the case (decision.finding_level)
-    explanation: str
-    against: tuple[str, ...] = ()  # relatives whose genotype argues against (BS2-type)
-
-
-@dataclass
-class TriageResult:
-    status: Status
-    reason: str
-    findings: list[GeneFinding] = field(default_factory=list)
-    candidates: list[Candidate] = field(default_factory=list)
-    oligogenic: list[dict[str, Any]] = field(default_factory=list)
-    # qualifying calls that failed hard genotype QC: never findings, listed to confirm by another method
-    low_quality: list[Candidate] = field(default_factory=list)
-    scope: Scope | None = None
-    # every annotated variant the proband carries, by "chrom:pos:ref:alt:GENE": class, points, kept or why not
-    assessed: dict[str, dict[str, Any]] = field(default_factory=dict)
+__all__ = ["triage_case"]
 
 
 def _qualifies(av: AnnotatedVariant, cls: Classification, min_vus_points: int = 1, reportable: str = "") -> bool:
@@ -119,22 +65,6 @@ def _not_qualifying_reason(av: AnnotatedVariant, cls: Classification, min_vus_po
     if cls.acmg_class == "VUS" and cls.points < min_vus_points:
         return f"dropped: VUS with {cls.points} point(s) < triage.min_vus_points {min_vus_points}"
     return f"dropped: VUS with a {'&'.join(av.consequence.so_terms)} consequence (not protein-altering, no splice prediction)"
-
-
-def _phenotype(case: CaseInfo, gene: PanelGene) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
-    patient = parse_features(case.immunophenotype) if case.immunophenotype else {}
-    best: tuple[list[str], list[str]] = ([], [])
-    for d in gene.diseases:
-        if patient and d.immunophenotype:
-            agree, contra = match_features(patient, parse_features(d.immunophenotype))
-            if len(agree) - len(contra) > len(best[0]) - len(best[1]) or (not best[0] and not best[1]):
-                best = (agree, contra)
-    category = bool(set(case.suspected_category) & set(gene.iuis_tables))
-    return tuple(best[0]), tuple(best[1]), category
-
-
-def _population_unchecked(c: Candidate) -> bool:
-    return any(x.code == "PM2_Supporting" and x.outcome == Outcome.NOT_EVALUATED for x in c.classification.criteria)
 
 
 def _reportable(av: AnnotatedVariant, cls: Classification, min_stars: int) -> str:
@@ -246,7 +176,7 @@ def _gene_findings(gene: PanelGene, cands: list[Candidate], family: Family, sex:
                 flags = sorted({x for v in vs for x in v.qc_flags})
                 if flags:
                     note += "; calls fail QC (" + ",".join(flags) + "): confirm first"
-                if any(_population_unchecked(v) for v in vs):
+                if any(population_unchecked(v) for v in vs):
                     note += "; population frequency not checked (no population resource configured): check it first"
             fit = _diseases_for(gene, moi)
             if fit and r.finding != Finding.NONE:
@@ -257,29 +187,6 @@ def _gene_findings(gene: PanelGene, cands: list[Candidate], family: Family, sex:
 
 def _met(c: Candidate, code: str) -> bool:
     return any(x.code.split("_")[0] == code and x.outcome == Outcome.MET for x in c.classification.criteria)
-
-
-_LEVEL_ORDER = {Status.POSITIVE: 0, Status.INCONCLUSIVE: 1, Status.NEGATIVE: 2}
-_FINDING_ORDER = {f: i for i, f in enumerate((Finding.DE_NOVO, Finding.AR_COMPOUND_HET, Finding.AR_HOM, Finding.XL_HEMI,
-                                              Finding.AD_HET, Finding.XL_HET_FEMALE, Finding.AR_POSSIBLE_COMPOUND_HET,
-                                              Finding.AR_SINGLE_HET, Finding.NONE))}  # fmt: skip
-
-
-def _finding_key(f: GeneFinding) -> tuple[Any, ...]:
-    """Ranking: level, then how well the genotype meets the inheritance, the classification points, the
-    patient's clinical picture (immunology features agreeing minus contradicting, suspected IUIS category),
-    ClinVar stars; ties by gene symbol and position."""
-    points = sum(v.classification.points for v in f.variants)
-    pheno = max(_phenotype_score(v) for v in f.variants)
-    stars = max((v.av.clinvar.stars or 0) if v.av.clinvar else 0 for v in f.variants)
-    first = f.variants[0].av.variant
-    return (_LEVEL_ORDER[f.level], 0 if f.meets else 1, _FINDING_ORDER[f.finding], -points, -pheno, -stars,
-            f.gene.symbol, first.pos, first.alt)
-
-
-def _phenotype_score(c: Candidate) -> int:
-    agree, contra, category = c.phenotype
-    return len(agree) - len(contra) + (2 if category else 0)
 
 
 def _oligogenic(findings: Sequence[GeneFinding], proband: str) -> list[dict[str, Any]]:
@@ -298,6 +205,28 @@ def _oligogenic(findings: Sequence[GeneFinding], proband: str) -> list[dict[str,
             for sub, genes in sorted(by_sub.items()) if len(genes) >= 2]
 
 
+@dataclass(frozen=True)
+class _Judge:
+    """How the variants of one case are classified: the ACMG thresholds, the ClinVar stars and the family."""
+
+    acmg: Mapping[str, Any]
+    min_stars: int
+    family: Family
+    clinvar_configured: bool
+
+    def classify(self, av: AnnotatedVariant, gene: PanelGene, diseases: tuple[Disease, ...] | None = None
+                 ) -> Classification:
+        return classify(av, gene, self.acmg, min_stars=self.min_stars, family=self.family,
+                        de_novo=is_de_novo(av, self.family), diseases=diseases,
+                        clinvar_configured=self.clinvar_configured)
+
+    def reclassify(self, c: Candidate, extra: Sequence[Criterion], diseases: tuple[Disease, ...] | None) -> Candidate:
+        """The candidate judged for some disease entries only, and/or with criteria found later (PM3, BS2)."""
+        cls = c.classification if diseases is None else self.classify(c.av, c.gene, diseases)
+        cls = with_criteria(cls, extra, self.acmg["class_min_points"])
+        return replace(c, classification=cls, reportable=_reportable(c.av, cls, self.min_stars))
+
+
 def triage_case(
     variants: Sequence[AnnotatedVariant],
     *,
@@ -309,62 +238,61 @@ def triage_case(
     scope: Scope | None = None,
 ) -> TriageResult:
     """Candidates, findings and status of one case. `scope` (what could be assessed) defaults to a full one."""
-    acmg, qc_t = thresholds["acmg"], thresholds["qc"]
     build = str(thresholds.get("genome_build", "GRCh38"))
-    min_stars = int(thresholds["resources"]["clinvar"]["min_review_stars"])
-    min_vus = int(thresholds["triage"]["min_vus_points"])
-    clinvar_configured = scope is None or bool(scope.clinvar)
-
-    def reclassify(c: Candidate, extra: Sequence[Criterion], diseases: tuple[Disease, ...] | None) -> Candidate:
-        cls = c.classification if diseases is None else classify(
-            c.av, c.gene, acmg, min_stars=min_stars, family=family, de_novo=is_de_novo(c.av, family),
-            diseases=diseases, clinvar_configured=clinvar_configured)
-        cls = with_criteria(cls, extra, acmg["class_min_points"])
-        return replace(c, classification=cls, reportable=_reportable(c.av, cls, min_stars))
-
-    per_gene: dict[str, list[Candidate]] = defaultdict(list)
-    assessed: dict[str, dict[str, Any]] = {}
-    low_quality: list[Candidate] = []
-    for av in variants:
-        gt = av.genotype_of(family.proband)
-        if gt is None or gt.alt_count == 0:
-            continue
-        gene = panel_genes[av.hgnc_id]
-        cls = classify(av, gene, acmg, min_stars=min_stars, family=family, de_novo=is_de_novo(av, family),
-                       clinvar_configured=clinvar_configured)
-        reportable = _reportable(av, cls, min_stars)
-        assessed[f"{av.variant.key}:{gene.symbol}"] = {
-            "gene": gene.symbol, "acmg_class": cls.acmg_class, "acmg_points": cls.points, "criteria": cls.codes,
-            "consequence": "&".join(av.consequence.so_terms) if av.consequence else "",
-            "reason": _not_qualifying_reason(av, cls, min_vus)}  # fmt: skip
-        if not _qualifies(av, cls, min_vus, reportable):
-            continue
-        qc = tuple(genotype_checks(av.variant, gt, qc_t, haploid=av.haploid_region))
-        cand = Candidate(av, gene, cls, qc, Finding.NONE, gene.moi.value, False, "", _phenotype(case, gene),
-                         reportable=reportable)
-        if cand.hard_qc_flags:
-            low_quality.append(cand)
-            assessed[f"{av.variant.key}:{gene.symbol}"]["reason"] = (
-                f"low-quality call ({','.join(cand.hard_qc_flags)}): not a finding; confirm by another method")
-            continue
-        per_gene[av.hgnc_id].append(cand)
+    judge = _Judge(thresholds["acmg"], int(thresholds["resources"]["clinvar"]["min_review_stars"]), family,
+                   scope is None or bool(scope.clinvar))
+    per_gene, assessed, low_quality = _candidates(variants, judge, case, panel_genes, thresholds)
     findings = [f for hgnc, cands in sorted(per_gene.items())
-                for f in _gene_findings(panel_genes[hgnc], cands, family, sex, build, reclassify)]  # fmt: skip
-    findings.sort(key=_finding_key)
-    candidates = _rank_candidates(findings)
+                for f in _gene_findings(panel_genes[hgnc], cands, family, sex, build, judge.reclassify)]  # fmt: skip
+    findings.sort(key=finding_key)
+    candidates = rank_candidates(findings)
     reportable_findings = [f for f in findings if f.level != Status.NEGATIVE]
     lq_keys = tuple(f"{c.gene.symbol} {c.av.variant.key} ({','.join(c.hard_qc_flags)})" for c in low_quality)
     scope = replace(scope or Scope("assumed", clinvar="assumed", population="assumed"), low_quality_calls=lq_keys)
     status = case_status([f.level for f in reportable_findings], scope=scope)
     oligo = _oligogenic([f for f in reportable_findings if f.level == Status.INCONCLUSIVE], family.proband)
     reason = _reason(status, reportable_findings, oligo, scope, len(panel_genes))
-    if status == Status.POSITIVE:
-        oligo = []
     for c in candidates:
-        assessed[f"{c.av.variant.key}:{c.gene.symbol}"]["reason"] = (
+        assessed[(c.av.variant.key, c.gene.symbol)]["reason"] = (
             f"kept: candidate {c.rank}, {c.finding} ({'meets' if c.meets else 'does not meet'} {c.moi})")
-    return TriageResult(status, reason, reportable_findings, candidates, oligogenic=oligo, assessed=assessed,
+    return TriageResult(status, reason, reportable_findings, candidates,
+                        oligogenic=[] if status == Status.POSITIVE else oligo, assessed=assessed,
                         low_quality=low_quality, scope=scope)
+
+
+def _candidates(variants: Sequence[AnnotatedVariant], judge: _Judge, case: CaseInfo,
+                panel_genes: Mapping[str, PanelGene], thresholds: Mapping[str, Any]
+                ) -> tuple[dict[str, list[Candidate]], dict[tuple[str, str], dict[str, Any]], list[Candidate]]:
+    """The proband's qualifying variants by gene (`_qualifies`), what was assessed of every variant, and the
+    qualifying calls that fail hard genotype QC (never findings)."""
+    min_vus = int(thresholds["triage"]["min_vus_points"])
+    per_gene: dict[str, list[Candidate]] = defaultdict(list)
+    assessed: dict[tuple[str, str], dict[str, Any]] = {}
+    low_quality: list[Candidate] = []
+    for av in variants:
+        gt = av.genotype_of(judge.family.proband)
+        if gt is None or gt.alt_count == 0:
+            continue
+        gene = panel_genes[av.hgnc_id]
+        cls = judge.classify(av, gene)
+        reportable = _reportable(av, cls, judge.min_stars)
+        key = (av.variant.key, gene.symbol)
+        assessed[key] = {
+            "gene": gene.symbol, "acmg_class": cls.acmg_class, "acmg_points": cls.points, "criteria": cls.codes,
+            "consequence": "&".join(av.consequence.so_terms) if av.consequence else "",
+            "reason": _not_qualifying_reason(av, cls, min_vus)}  # fmt: skip
+        if not _qualifies(av, cls, min_vus, reportable):
+            continue
+        qc = tuple(genotype_checks(av.variant, gt, thresholds["qc"], haploid=av.haploid_region))
+        cand = Candidate(av, gene, cls, qc, Finding.NONE, gene.moi.value, False, "", phenotype_match(case, gene),
+                         reportable=reportable)
+        if cand.hard_qc_flags:
+            low_quality.append(cand)
+            assessed[key]["reason"] = (f"low-quality call ({','.join(cand.hard_qc_flags)}): not a finding; confirm "
+                                       "by another method")
+            continue
+        per_gene[av.hgnc_id].append(cand)
+    return per_gene, assessed, low_quality
 
 
 def _reason(status: Status, findings: Sequence[GeneFinding], oligo: list[dict[str, Any]], scope: Scope,
@@ -396,13 +324,3 @@ def _class_text(c: Candidate) -> str:
         return f"{cls}; {c.reportable}"
     return cls
 
-
-def _rank_candidates(findings: Sequence[GeneFinding]) -> list[Candidate]:
-    """One row per variant, with its best finding, in finding order; rank 1 first."""
-    seen: dict[str, Candidate] = {}
-    for f in findings:
-        for v in f.variants:
-            key = f"{v.av.variant.key}:{v.gene.hgnc_id}"
-            if key not in seen:
-                seen[key] = replace(v, finding=f.finding, moi=f.moi, meets=f.meets, note=f.explanation)
-    return [replace(c, rank=i) for i, c in enumerate(seen.values(), start=1)]

@@ -217,11 +217,11 @@ def bench_annotation(b: Bench, data: Path, work: Path, panel: Path) -> None:
 
 def bench_qc(b: Bench, data: Path, work: Path) -> None:
     """Sample QC on the WGS: the chrX/chrY index query (sex) and the index record count."""
-    code = ("import sys; from pidtriage.io.vcf import read_header; from pidtriage import sampleqc; "
+    code = ("import sys; from pidtriage.io.vcf import read_header; from pidtriage import genotype_table, sex; "
             "from pidtriage.config import load_config; c = load_config(None); h = read_header(sys.argv[1]); "
-            "print(sampleqc.infer_sex(sys.argv[1], h.samples[:1], contigs=h.contigs, formats=h.formats, build='GRCh38', "
-            "thresholds=c.get('qc'))); print(sampleqc.records_in_index(sys.argv[1]))")
-    b.run("qc", "python start-up + import (baseline)", [sys.executable, "-c", "import pidtriage.sampleqc, pidtriage.config"])
+            "print(sex.infer_sex(sys.argv[1], h.samples[:1], contigs=h.contigs, formats=h.formats, build='GRCh38', "
+            "thresholds=c.get('qc'))); print(genotype_table.records_in_index(sys.argv[1]))")
+    b.run("qc", "python start-up + import (baseline)", [sys.executable, "-c", "import pidtriage.sex, pidtriage.config"])
     b.run("qc", "sample QC: sex (chrX/chrY index query) + record count", [sys.executable, "-c", code, str(data / "wgs.vcf.gz")],
           reference="wgs:bcftools view -R panel.bed (reference)")
 

@@ -33,14 +33,11 @@ class GeneRules:
     pm1: Mapping[str, Any] = field(default_factory=dict)
     bp7_intron_offset: Mapping[str, int] = field(default_factory=dict)  # from the schema's acmg.bp7_intron_offset
     note: str = ""
+    overridden: frozenset[str] = frozenset()  # the threshold keys the gene's own rule set
 
     def cite(self, key: str) -> str:
         """' (source)' when the gene's own rule set the value of `key`, else ''."""
         return f" ({self.source})" if self.source and key in self.overridden else ""
-
-    @property
-    def overridden(self) -> frozenset[str]:
-        return frozenset(self.thresholds.get("_overridden", ()))
 
 
 @cache
@@ -55,10 +52,10 @@ def rules_for(hgnc_id: str, acmg: Mapping[str, Any]) -> GeneRules:
     if not entry:
         return GeneRules(thresholds=acmg, bp7_intron_offset=acmg["bp7_intron_offset"])
     overridden = [k for k in overridable_keys() if k in entry]
-    merged = {**acmg, **{k: entry[k] for k in overridden}, "_overridden": tuple(overridden)}
+    merged = {**acmg, **{k: entry[k] for k in overridden}}
     return GeneRules(
         thresholds=merged, source=f"{table['source']}, {entry['symbol']}",
         pp3_missense=entry.get("pp3_missense", True), bp4=entry.get("bp4", True), bs2=entry.get("bs2", True),
         pm1=entry.get("pm1", {}), bp7_intron_offset=entry.get("bp7_intron_offset", acmg["bp7_intron_offset"]),
-        note=entry.get("note", ""),
+        note=entry.get("note", ""), overridden=frozenset(overridden),
     )

@@ -28,12 +28,12 @@ from pidtriage.annotate.population import combine_frequencies, population_freque
 from pidtriage.annotate.scores import ScoreTable, merge_scores, scores_from_csq, scores_from_info
 from pidtriage.config import Config
 from pidtriage.genome import bare, is_haploid_in_male
+from pidtriage.genotype_table import GenotypeTable
 from pidtriage.io.tabix import SitesVcf
 from pidtriage.io.vcf import ANNOTATION_KEYS, RawRecord
 from pidtriage.models import AnnotatedVariant, Consequence, Sex
 from pidtriage.panel.model import PanelGene
 from pidtriage.panel.tsv import Panel
-from pidtriage.sampleqc import GenotypeTable
 
 __all__ = ["Annotator", "GeneIndex"]
 

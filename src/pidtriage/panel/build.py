@@ -142,31 +142,41 @@ def build_genes(
     panelapp: Mapping[str, Any] | None,
     corrections: Mapping[str, str] | None = None,
 ) -> tuple[list[PanelGene], BuildReport]:
+    """The panel's genes from the IUIS rows (each symbol resolved to an HGNC ID; rows of one gene merged) and
+    the report of what was read, merged and left unresolved."""
     report = BuildReport(rows_read=len(rows))
-    resolver = make_resolver(hgnc, mane, panelapp)
-    by_id = {r.hgnc_id: r for r in hgnc}
-    mane_select = {m.hgnc_id: m for m in mane if m.status == "MANE Select"}
-    pa_loc = panelapp_locations(panelapp)
-    pa_conf = {
-        g["gene_data"]["hgnc_id"]: str(g.get("confidence_level", ""))
-        for g in (panelapp or {}).get("genes", [])
-        if (g.get("gene_data") or {}).get("hgnc_id")
-    }
-    pa_penetrance = {
-        g["gene_data"]["hgnc_id"]: g["penetrance"]
-        for g in (panelapp or {}).get("genes", [])
-        if (g.get("gene_data") or {}).get("hgnc_id") and g.get("penetrance") in ("Complete", "Incomplete")
-    }
-    pa_symbol = {
-        g["gene_data"]["hgnc_id"]: g["gene_data"]["hgnc_symbol"]
-        for g in (panelapp or {}).get("genes", [])
-        if (g.get("gene_data") or {}).get("hgnc_id")
-    }
+    resolved = _resolve_rows(rows, make_resolver(hgnc, mane, panelapp), corrections or {}, report)
+    sources = _Sources(by_id={r.hgnc_id: r for r in hgnc},
+                       mane_select={m.hgnc_id: m for m in mane if m.status == "MANE Select"},
+                       gencode38=gencode38, gencode37=gencode37, panelapp_loc=panelapp_locations(panelapp),
+                       panelapp=_panelapp_fields(panelapp))  # fmt: skip
+    genes = []
+    for hgnc_id, dz in resolved.diseases.items():
+        gene = _gene(hgnc_id, dz, sources, iuis_symbol=resolved.iuis_symbol[hgnc_id], method=resolved.method[hgnc_id])
+        genes.append(gene)
+        if gene.grch38 is None:
+            report.missing_grch38.append(gene.symbol)
+        if gene.grch37 is None:
+            report.missing_grch37.append(gene.symbol)
+    genes.sort(key=lambda g: int(g.hgnc_id.split(":")[1]))
+    report.genes_kept = len(genes)
+    report.genes_merged = sum(1 for n in resolved.rows_per_gene.values() if n > 1)
+    return genes, report
 
-    diseases: dict[str, list[Disease]] = defaultdict(list)
-    iuis_symbol: dict[str, str] = {}
-    method: dict[str, str] = {}
-    rows_per_gene: Counter[str] = Counter()
+
+@dataclass
+class _Resolved:
+    """The IUIS rows resolved to genes: each gene's diseases, the symbol IUIS used, how it was resolved."""
+
+    diseases: dict[str, list[Disease]] = field(default_factory=lambda: defaultdict(list))
+    iuis_symbol: dict[str, str] = field(default_factory=dict)
+    method: dict[str, str] = field(default_factory=dict)
+    rows_per_gene: Counter[str] = field(default_factory=Counter)
+
+
+def _resolve_rows(rows: Sequence[IuisRow], resolver: SymbolResolver, corrections: Mapping[str, str],
+                  report: BuildReport) -> _Resolved:
+    out = _Resolved()
     for row in rows:
         cell = split_defect(row.genetic_defect)
         if cell.non_gene_reason:
@@ -174,78 +184,81 @@ def build_genes(
             continue
         used = False
         for symbol in cell.symbols:
-            corrected = (corrections or {}).get(symbol)
-            res = resolver.resolve(corrected or symbol)
-            if res is not None and corrected:
-                res = Resolution(res.hgnc_id, f"corrected:{symbol}")
-            if res is None:
-                for alt in cell.bracketed:
-                    res = resolver.resolve(alt)
-                    if res:
-                        break
+            res = _resolve_symbol(symbol, cell.bracketed, resolver, corrections)
             if res is None:
                 why = "ambiguous previous/alias symbol" if symbol in resolver.ambiguous else "not in HGNC or MANE"
                 report.unresolved.append(Unresolved(row.line, symbol, why))
                 continue
             used = True
             disease = _disease_of(row, cell.mechanism_hint)
-            if disease not in diseases[res.hgnc_id]:
-                diseases[res.hgnc_id].append(disease)
-            rows_per_gene[res.hgnc_id] += 1
-            iuis_symbol.setdefault(res.hgnc_id, symbol)
-            method.setdefault(res.hgnc_id, res.method)
+            if disease not in out.diseases[res.hgnc_id]:
+                out.diseases[res.hgnc_id].append(disease)
+            out.rows_per_gene[res.hgnc_id] += 1
+            out.iuis_symbol.setdefault(res.hgnc_id, symbol)
+            out.method.setdefault(res.hgnc_id, res.method)
             report.resolution_methods[res.method.split(":")[0]] += 1
         report.rows_used += used
+    return out
 
-    genes = []
-    for hgnc_id, dz in diseases.items():
-        rec = by_id.get(hgnc_id)
-        mane_rec = mane_select.get(hgnc_id)
-        symbol = (mane_rec.symbol if mane_rec else "") or (rec.symbol if rec else "") or pa_symbol.get(hgnc_id, "")
-        names = [symbol, *(rec.prev_symbols if rec else ()), *(rec.alias_symbols if rec else ())]
-        if rec and rec.symbol != symbol:
-            names.insert(1, rec.symbol)
-        gencode_names = [n for n in dict.fromkeys(names) if n]
-        chromosome = rec.chromosome if rec else ""
-        g38 = _pick_location(
-            [mane_rec.location if mane_rec else None]
-            + [gencode38.get(n) for n in gencode_names]
-            + [pa_loc.get(hgnc_id, {}).get("GRCh38")],
-            None,
-            chromosome,
-        )
-        g37 = _pick_location(
-            [gencode37.get(n) for n in gencode_names] + [pa_loc.get(hgnc_id, {}).get("GRCh37")],
-            g38,
-            chromosome or (g38.chrom if g38 else ""),
-        )
-        aliases = tuple(sorted({a for a in names[1:] if a and a != symbol} | {iuis_symbol[hgnc_id]} - {symbol}))
-        genes.append(
-            PanelGene(
-                hgnc_id=hgnc_id,
-                symbol=symbol,
-                moi=combine_mois({d.moi for d in dz}),
-                mechanism=combine_mechanisms({d.mechanism for d in dz}),
-                diseases=tuple(dz),
-                aliases=aliases,
-                mane_ensembl=mane_rec.ensembl_nuc if mane_rec else "",
-                mane_refseq=mane_rec.refseq_nuc if mane_rec else "",
-                grch38=g38,
-                grch37=g37,
-                iuis_symbol=iuis_symbol[hgnc_id],
-                symbol_resolution=method[hgnc_id],
-                panelapp_confidence=pa_conf.get(hgnc_id, ""),
-                penetrance=pa_penetrance.get(hgnc_id, ""),
-            )
-        )
-        if g38 is None:
-            report.missing_grch38.append(symbol)
-        if g37 is None:
-            report.missing_grch37.append(symbol)
-    genes.sort(key=lambda g: int(g.hgnc_id.split(":")[1]))
-    report.genes_kept = len(genes)
-    report.genes_merged = sum(1 for n in rows_per_gene.values() if n > 1)
-    return genes, report
+
+def _resolve_symbol(symbol: str, bracketed: Sequence[str], resolver: SymbolResolver, corrections: Mapping[str, str]
+                    ) -> Resolution | None:
+    """The symbol (or its curated correction) resolved to an HGNC ID, else a bracketed alternative's."""
+    corrected = corrections.get(symbol)
+    res = resolver.resolve(corrected or symbol)
+    if res is not None and corrected:
+        return Resolution(res.hgnc_id, f"corrected:{symbol}")
+    if res is None:
+        for alt in bracketed:
+            res = resolver.resolve(alt)
+            if res:
+                break
+    return res
+
+
+@dataclass(frozen=True)
+class _Sources:
+    by_id: Mapping[str, HgncRecord]
+    mane_select: Mapping[str, ManeRecord]
+    gencode38: Mapping[str, GeneLocation]
+    gencode37: Mapping[str, GeneLocation]
+    panelapp_loc: Mapping[str, Mapping[str, GeneLocation]]
+    panelapp: Mapping[str, Mapping[str, str]]  # hgnc_id -> confidence, penetrance, symbol
+
+
+def _panelapp_fields(panelapp: Mapping[str, Any] | None) -> dict[str, dict[str, str]]:
+    """PanelApp's confidence level, penetrance (Complete / Incomplete only) and symbol per HGNC ID."""
+    out: dict[str, dict[str, str]] = {}
+    for g in (panelapp or {}).get("genes", []):
+        hgnc_id = (g.get("gene_data") or {}).get("hgnc_id")
+        if hgnc_id:
+            out[hgnc_id] = {"confidence": str(g.get("confidence_level", "")), "symbol": g["gene_data"]["hgnc_symbol"],
+                            "penetrance": g["penetrance"] if g.get("penetrance") in ("Complete", "Incomplete") else ""}
+    return out
+
+
+def _gene(hgnc_id: str, dz: list[Disease], src: _Sources, *, iuis_symbol: str, method: str) -> PanelGene:
+    """One gene: its symbol (MANE, else HGNC, else PanelApp), locations on both builds, aliases, diseases."""
+    rec, mane_rec = src.by_id.get(hgnc_id), src.mane_select.get(hgnc_id)
+    pa = src.panelapp.get(hgnc_id, {})
+    symbol = (mane_rec.symbol if mane_rec else "") or (rec.symbol if rec else "") or pa.get("symbol", "")
+    names = [symbol, *(rec.prev_symbols if rec else ()), *(rec.alias_symbols if rec else ())]
+    if rec and rec.symbol != symbol:
+        names.insert(1, rec.symbol)
+    gencode_names = [n for n in dict.fromkeys(names) if n]
+    chromosome = rec.chromosome if rec else ""
+    g38 = _pick_location([mane_rec.location if mane_rec else None] + [src.gencode38.get(n) for n in gencode_names]
+                         + [src.panelapp_loc.get(hgnc_id, {}).get("GRCh38")], None, chromosome)
+    g37 = _pick_location([src.gencode37.get(n) for n in gencode_names] + [src.panelapp_loc.get(hgnc_id, {}).get("GRCh37")],
+                         g38, chromosome or (g38.chrom if g38 else ""))
+    aliases = tuple(sorted({a for a in names[1:] if a and a != symbol} | {iuis_symbol} - {symbol}))
+    return PanelGene(
+        hgnc_id=hgnc_id, symbol=symbol, moi=combine_mois({d.moi for d in dz}),
+        mechanism=combine_mechanisms({d.mechanism for d in dz}), diseases=tuple(dz), aliases=aliases,
+        mane_ensembl=mane_rec.ensembl_nuc if mane_rec else "", mane_refseq=mane_rec.refseq_nuc if mane_rec else "",
+        grch38=g38, grch37=g37, iuis_symbol=iuis_symbol, symbol_resolution=method,
+        panelapp_confidence=pa.get("confidence", ""), penetrance=pa.get("penetrance", ""),
+    )
 
 
 def resolve_symbols(symbols: Sequence[str], resolver: SymbolResolver) -> tuple[set[str], list[str]]:

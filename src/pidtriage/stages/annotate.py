@@ -24,8 +24,10 @@ __all__ = ["annotate_stage", "annotated_records"]
 def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRecord:
     """Sample QC on the whole extracted table, then annotation of the records that could become candidates
     (Annotator.screen); the others are counted, not annotated one by one."""
-    from pidtriage import sampleqc  # here: each stage command imports only what it runs (start-up time)
     from pidtriage.annotate.pipeline import Annotator
+    from pidtriage.genotype_table import (
+        genotype_table,  # here: each stage command imports only what it runs (start-up time)
+    )
 
     if record.failure:
         return record
@@ -42,7 +44,7 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
             header = read_header(vcf, check_compression=False)
             notes.append("consequences computed with bcftools csq (haplotype-aware; unphased heterozygous variants "
                          "in one codon are read as on one haplotype)")
-        table = sampleqc.genotype_table(vcf, record.samples_in_vcf, formats=header.formats)
+        table = genotype_table(vcf, record.samples_in_vcf, formats=header.formats)
         sample_qc, inferred, evidence, failures = run_sample_qc(record, table, config)
         reported = record.case.sex
         sex = reported if reported != Sex.UNKNOWN else inferred

@@ -60,7 +60,7 @@ def _extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf
                 raise
             table = child.result()
             if table is not None:
-                from pidtriage.sampleqc import remember_table
+                from pidtriage.genotype_table import remember_table
 
                 remember_table(str(target), samples, read_header(target, check_compression=False).formats, table)
             outputs.append(str(target))
@@ -89,7 +89,7 @@ def _extract_part(vcf: str, regions: Sequence[tuple[str, int, int, str]], target
     """extract_regions into `target`, then (`read_table`) the genotype table of what it wrote, for the
     annotate stage. With `jobs` > 1 the regions are split into groups of whole contigs, extracted (and read)
     side by side, and the extracts concatenated (bcftools concat --naive: no recompression)."""
-    from pidtriage.sampleqc import (  # here: each stage command imports only what it runs (start-up time)
+    from pidtriage.genotype_table import (  # here: each stage command imports only what it runs (start-up time)
         GenotypeTable,
         genotype_table,
     )
@@ -124,13 +124,16 @@ def _whole_vcf_qc(query: str, samples: Sequence[str], header: VcfHeader, config:
                   counted: bool) -> dict[str, dict[str, Any]]:
     """Sex (chrX/chrY through the index) and the record count (from the index) of the samples of one input
     VCF; `counted` False for a streamed copy that holds only the targets."""
-    from pidtriage import sampleqc  # here: each stage command imports only what it runs (start-up time)
+    from pidtriage import (  # here: each stage command imports only what it runs (start-up time)
+        genotype_table,
+        sex,
+    )
 
     if not header.contigs:  # no ##contig lines: the names come from the index just made
         header = read_header(query, check_compression=False)
-    sexes = sampleqc.infer_sex(query, samples, contigs=header.contigs, formats=header.formats, build=config.build,
+    sexes = sex.infer_sex(query, samples, contigs=header.contigs, formats=header.formats, build=config.build,
                                thresholds=config.get("qc"))
-    count = sampleqc.records_in_index(query) if counted else None
+    count = genotype_table.records_in_index(query) if counted else None
     return {s: {"sex": sexes[s].inferred.value, "sex_evidence": sexes[s].explanation, "records_in_vcf": count}
             for s in samples}
 

@@ -12,10 +12,10 @@ import jsonschema
 from pidtriage import __version__
 from pidtriage.config import Config
 from pidtriage.decision import Scope, case_status
+from pidtriage.findings import Candidate, TriageResult
 from pidtriage.models import Status
 from pidtriage.panel.tsv import Panel
 from pidtriage.stages.record import StageRecord
-from pidtriage.triage import Candidate, TriageResult
 
 __all__ = ["SCHEMA_VERSION", "build_triage_json", "validate_triage_json"]
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pidtriage.annotate.pipeline import GeneIndex
 from pidtriage.config import Config
+from pidtriage.findings import TriageResult
+from pidtriage.genotype_table import genotype_table
 from pidtriage.panel.tsv import Panel
-from pidtriage.sampleqc import genotype_table
-from pidtriage.triage import TriageResult
 
 __all__ = ["VARIANT_COLUMNS", "variants_tsv"]
 
@@ -38,7 +38,7 @@ def variants_tsv(extracted_vcf: str, samples: list[str], formats: list[str], res
         head = f"{chrom}\t{pos}\t{ref}\t{alt}"
         gt, filt = _DOSAGE.get(dosage, "missing"), "PASS" if ok else "fail"
         for gene in genes:
-            hit = assessed.get(f"{chrom}:{pos}:{ref}:{alt}:{gene}")
+            hit = assessed.get((f"{chrom}:{pos}:{ref}:{alt}", gene))
             if alt in _BLOCKS:
                 tail = ".\t.\t.\t.\tskipped: gVCF reference block"
             elif dosage <= 0:

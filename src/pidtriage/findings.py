@@ -1,0 +1,74 @@
+"""What triage produces, as values: a candidate variant (`Candidate`), a finding in one gene under one mode of
+inheritance (`GeneFinding`), and a case's result (`TriageResult`). Built by pidtriage.triage, ordered by
+pidtriage.ranking, written to triage.json by stages/triage_json."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pidtriage.acmg.classify import Classification
+from pidtriage.decision import Scope, VariantEvidence
+from pidtriage.genotype_qc import failed_checks, hard_failures
+from pidtriage.models import AnnotatedVariant, Finding, Outcome, QcCheck, Status
+from pidtriage.panel.model import PanelGene
+
+__all__ = ["Candidate", "GeneFinding", "TriageResult", "population_unchecked"]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    av: AnnotatedVariant
+    gene: PanelGene
+    classification: Classification
+    qc: tuple[QcCheck, ...]
+    finding: Finding
+    moi: str
+    meets: bool
+    note: str
+    phenotype: tuple[tuple[str, ...], tuple[str, ...], bool]  # agreeing features, contradicting, category match
+    rank: int = 0
+    # why the variant is reportable (P/LP automated, or ClinVar P/LP: acmg.clinvar.clinvar_reportable); "" if not
+    reportable: str = ""
+
+    @property
+    def qc_flags(self) -> list[str]:
+        return failed_checks(self.qc)
+
+    @property
+    def hard_qc_flags(self) -> list[str]:
+        return hard_failures(self.qc)
+
+    def evidence(self) -> VariantEvidence:
+        return VariantEvidence(self.classification.acmg_class, bool(self.reportable), not self.qc_flags,
+                               not population_unchecked(self))
+
+
+@dataclass(frozen=True, slots=True)
+class GeneFinding:
+    gene: PanelGene
+    finding: Finding
+    moi: str
+    variants: tuple[Candidate, ...]
+    meets: bool
+    level: Status  # what this finding alone would make the case (decision.finding_level)
+    explanation: str
+    against: tuple[str, ...] = ()  # relatives whose genotype argues against (BS2-type)
+
+
+@dataclass
+class TriageResult:
+    status: Status
+    reason: str
+    findings: list[GeneFinding] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    oligogenic: list[dict[str, Any]] = field(default_factory=list)
+    # qualifying calls that failed hard genotype QC: never findings, listed to confirm by another method
+    low_quality: list[Candidate] = field(default_factory=list)
+    scope: Scope | None = None
+    # every annotated variant the proband carries, by (chrom:pos:ref:alt, gene symbol): class, points, kept or why not
+    assessed: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+
+def population_unchecked(c: Candidate) -> bool:
+    return any(x.code == "PM2_Supporting" and x.outcome == Outcome.NOT_EVALUATED for x in c.classification.criteria)
