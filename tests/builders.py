@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
 from pathlib import Path
 
@@ -46,10 +47,8 @@ def family_from_ped(tmp_path: Path, text: str, proband: str, *, parentage_checke
 
 
 def gt(sample: str, text: str, gq: int | None = 60, ps: int | None = None) -> Genotype:
-    sep = "|" if "|" in text else "/"
-    alleles = tuple(-1 if a == "." else int(a) for a in text.split(sep))
-    return Genotype(sample=sample, gt=text, alleles=alleles, phased=sep == "|", ps=ps, gq=gq, dp=30,
-                    ad=(15, 15) if alleles.count(1) == 1 and len(alleles) == 2 else None)
+    g = Genotype.parse(sample, text, ps=ps, gq=gq, dp=30)
+    return dataclasses.replace(g, ad=(15, 15) if g.alleles.count(1) == 1 and len(g.alleles) == 2 else None)
 
 
 def variant(symbol: str, pos: int, genotypes: list[Genotype], *, kind: str = "stop", sex: Sex = Sex.FEMALE,

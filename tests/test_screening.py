@@ -42,3 +42,13 @@ def test_screen_keeps_every_candidate(shared_data, tmp_path, vcf, proband, fathe
 
     full = candidates(every)
     assert full and candidates(screened.variants) == full
+
+
+def test_the_screen_keeps_every_consequence_that_can_qualify():
+    """The pre-annotation screen (Annotator.screen) must keep every record triage._qualifies could keep: a VUS
+    qualifies with a HIGH or MODERATE consequence or a splice term, so each such SO term must contain one of the
+    words the screen's bcftools expression looks for (ClinVar records are kept whatever their consequence)."""
+    from pidtriage.annotate.consequence import HIGH, LOW, MODERATE, SCREEN_WORDS
+
+    can_qualify = set(HIGH) | set(MODERATE) | {t for t in LOW if "splice" in t}
+    assert can_qualify and all(any(w in term for w in SCREEN_WORDS) for term in can_qualify)

@@ -15,6 +15,7 @@ import pysam.utils
 
 from pidtriage.errors import VcfFormatError
 from pidtriage.io.extract import samples_option
+from pidtriage.models import Genotype
 
 __all__ = ["GenotypeTable", "allele_lengths", "genotype_table", "records_in_index", "records_per_contig", "remember_table"]
 
@@ -61,14 +62,9 @@ def allele_lengths(alleles: np.ndarray) -> np.ndarray:
 
 
 def _gt_class(gt: str) -> tuple[int, bool]:
-    """(dosage, diploid) of one GT string: dosage -1 missing, 0 ref, 1 het, 2 hom-alt or hemizygous."""
-    alleles = gt.replace("|", "/").split("/")
-    called = [int(a) for a in alleles if a not in (".", "")]
-    diploid = len(alleles) == 2 and len(called) == 2
-    if not called:
-        return -1, diploid
-    alt = sum(1 for a in called if a > 0)
-    return (0 if alt == 0 else (2 if alt == len(called) else 1)), diploid
+    """(dosage, diploid) of one GT string, as models.Genotype reads it (the one GT parser)."""
+    g = Genotype.parse("", gt)
+    return g.dosage, g.is_diploid_call
 
 
 def _gt_classes(values: list[str]) -> tuple[np.ndarray, np.ndarray]:

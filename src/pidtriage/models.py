@@ -108,6 +108,30 @@ class Genotype:
     pgt: str = ""
     pid: str = ""
 
+    @classmethod
+    def parse(cls, sample: str, text: str, **fields: object) -> Genotype:
+        """A GT string as written in a VCF ("0/1", "1|0", "1", "./1", "."), the one parser of GT text."""
+        phased = "|" in text
+        alleles = tuple(-1 if a in (".", "") else int(a) for a in text.replace("|", "/").split("/"))
+        return cls(sample, text, alleles, phased=phased and len(alleles) > 1, **fields)  # type: ignore[arg-type]
+
+    @property
+    def dosage(self) -> int:
+        """-1 missing, 0 reference, 1 one alternate allele beside a reference or uncalled one (het, half call),
+        2 only alternate alleles (homozygous, or a haploid call: hemizygous)."""
+        called = [a for a in self.alleles if a >= 0]
+        if not called:
+            return -1
+        alt = sum(1 for a in called if a > 0)
+        if alt == 0:
+            return 0
+        return 2 if alt == len(self.alleles) else 1
+
+    @property
+    def is_diploid_call(self) -> bool:
+        """Two alleles, both called."""
+        return len(self.alleles) == 2 and all(a >= 0 for a in self.alleles)
+
     @property
     def alt_count(self) -> int:
         return sum(1 for a in self.alleles if a > 0)

@@ -333,7 +333,10 @@ by hand. {summary['cases']} cases, run through Snakemake in {wall:.0f} s on this
 
 {table}
 """
-    Path(args.out).write_text(text)
+    out = Path(args.out)
+    previous = out.read_text() if out.exists() else ""
+    history = previous[previous.index("\n## History"):] if "\n## History" in previous else ""
+    out.write_text(text + history)  # the hand-kept history below the generated part survives a rerun
     print(text)
     return 0
 

@@ -68,17 +68,7 @@ def render_cohort(docs: Sequence[Mapping[str, Any]], summary: Sequence[Mapping[s
     statuses = ["positive", "inconclusive", "negative", "failed"]
     counts = Counter(d["status"] for d in docs)
     analysed = sum(v for k, v in counts.items() if k != "failed")
-    by_category: dict[str, Counter[str]] = {}
-    for d in docs:
-        for cat in d["case"]["suspected_category"] or ["not given"]:
-            by_category.setdefault(cat, Counter())[d["status"]] += 1
-    categories = sorted(by_category.items(), key=lambda kv: (not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit() else 0, kv[0]))
-    genes: dict[str, Counter[str]] = {}
-    for d in docs:  # genes of the findings that set each case's status, once per case
-        if d["status"] in ("positive", "inconclusive"):
-            for g in sorted({f["gene"] for f in d["findings"] if f["level"] == d["status"]}):
-                genes.setdefault(g, Counter())[d["status"]] += 1
-    gene_rows = sorted(genes.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    categories, gene_rows = _cohort_counts(docs)
     qc_rows = [_qc_row(d) for d in docs]
     charts = {
         "category": stacked_bars([(f"{c} {IUIS_TABLES.get(c, '')}".strip(), n) for c, n in categories], statuses,
@@ -92,6 +82,33 @@ def render_cohort(docs: Sequence[Mapping[str, Any]], summary: Sequence[Mapping[s
         yield_pct=_pct(counts["positive"], analysed), by_category=categories, genes=gene_rows,
         statuses=statuses, qc_rows=qc_rows, charts=charts, pct=_pct, iuis_tables=IUIS_TABLES,
     )
+
+
+def _cohort_counts(docs: Sequence[Mapping[str, Any]]) -> tuple[list[tuple[str, Counter[str]]],
+                                                                 list[tuple[str, Counter[str]]]]:
+    """Statuses by suspected IUIS category (a case counts in each of its categories; "not given" without one),
+    in table order; and by gene, over the findings that set each positive or inconclusive case's status (once
+    per case), most cases first. pandas crosstabs of one row per (case, category) and per (case, gene)."""
+    import pandas as pd  # here: only the cohort step aggregates tables (~0.3 s import)
+
+    cats = pd.DataFrame([(d["case"]["sample_id"], cat, d["status"]) for d in docs
+                         for cat in d["case"]["suspected_category"] or ["not given"]],
+                        columns=["case", "category", "status"])  # fmt: skip
+    genes = pd.DataFrame([(d["case"]["sample_id"], g, d["status"]) for d in docs if d["status"] in ("positive", "inconclusive")
+                          for g in {f["gene"] for f in d["findings"] if f["level"] == d["status"]}],
+                         columns=["case", "gene", "status"]).drop_duplicates()  # fmt: skip
+
+    def rows(frame: Any, key: str) -> list[tuple[str, Counter[str]]]:
+        if frame.empty:
+            return []
+        table = pd.crosstab(frame[key], frame["status"])
+        return [(str(k), Counter({s: int(n) for s, n in row.items() if n})) for k, row in table.iterrows()]
+
+    def category_order(kv: tuple[str, Counter[str]]) -> tuple[bool, int, str]:
+        return not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit() else 0, kv[0]
+
+    return (sorted(rows(cats, "category"), key=category_order),
+            sorted(rows(genes, "gene"), key=lambda kv: (-sum(kv[1].values()), kv[0])))
 
 
 def _pct(n: int, total: int) -> str:
