@@ -6,15 +6,15 @@ and the threshold it was held against.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 from pidtriage.models import Genotype, Outcome, QcCheck, Variant, Zygosity
+from pidtriage.settings import QcThresholds
 
 __all__ = ["failed_checks", "genotype_checks", "hard_failures"]
 
 
-def genotype_checks(variant: Variant, gt: Genotype, thresholds: Mapping[str, Any], *, haploid: bool) -> list[QcCheck]:
+def genotype_checks(variant: Variant, gt: Genotype, thresholds: QcThresholds, *, haploid: bool) -> list[QcCheck]:
     """FILTER, GT shape, GQ, DP, alternate reads and allele balance of one call, each with its value and
     threshold. Hard failures (the call cannot be trusted at all: FILTER not PASS, a half or haploid call on a
     diploid chromosome, no read with the alternate allele, GQ below `hard_min_gq`, a het allele balance outside
@@ -61,7 +61,7 @@ def _at_least(name: str, value: int | None, limit: int, hard_limit: int | None) 
     return QcCheck(name, Outcome.MET if ok else Outcome.NOT_MET, str(value), f">= {limit}", text, hard=hard)
 
 
-def _balance(ab: float | None, thresholds: Mapping[str, Any]) -> QcCheck:
+def _balance(ab: float | None, thresholds: QcThresholds) -> QcCheck:
     lo, hi = thresholds["min_het_allele_balance"], thresholds["max_het_allele_balance"]
     hard_lo, hard_hi = thresholds["hard_min_het_allele_balance"], thresholds["hard_max_het_allele_balance"]
     if ab is None:

@@ -38,21 +38,23 @@ def phenotype_match(case: CaseInfo, gene: PanelGene) -> tuple[tuple[str, ...], t
     return tuple(best[0]), tuple(best[1]), category
 
 
-def finding_key(f: GeneFinding) -> tuple[Any, ...]:
+def finding_key(f: GeneFinding, *, category_points: int) -> tuple[Any, ...]:
     """Ranking: level, then how well the genotype meets the inheritance, the classification points, the
     patient's clinical picture (immunology features agreeing minus contradicting, suspected IUIS category),
     ClinVar stars; ties by gene symbol and position."""
     points = sum(v.classification.points for v in f.variants)
-    pheno = max(phenotype_score(v) for v in f.variants)
+    pheno = max(phenotype_score(v, category_points=category_points) for v in f.variants)
     stars = max((v.av.clinvar.stars or 0) if v.av.clinvar else 0 for v in f.variants)
     first = f.variants[0].av.variant
     return (_LEVEL_ORDER[f.level], 0 if f.meets else 1, _FINDING_ORDER[f.finding], -points, -pheno, -stars,
             f.gene.symbol, first.pos, first.alt)
 
 
-def phenotype_score(c: Candidate) -> int:
+def phenotype_score(c: Candidate, *, category_points: int) -> int:
+    """Immunophenotype features agreeing minus contradicting, plus `triage.category_match_points` when the
+    suspected IUIS category is one of the gene's."""
     agree, contra, category = c.phenotype
-    return len(agree) - len(contra) + (2 if category else 0)
+    return len(agree) - len(contra) + (category_points if category else 0)
 
 
 def rank_candidates(findings: Sequence[GeneFinding]) -> list[Candidate]:

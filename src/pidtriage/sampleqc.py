@@ -11,13 +11,14 @@ Hard QC (a high Mendelian-error rate, a mostly FILTER-failed sample) makes a cas
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from pidtriage.genotype_table import GenotypeTable, allele_lengths
+from pidtriage.settings import QcThresholds
 
 __all__ = ["CallStats", "MendelianCheck", "call_stats", "hard_failures", "mendelian_check"]
 
@@ -110,7 +111,7 @@ def mendelian_check(t: GenotypeTable, samples: Sequence[str], father: str, mothe
                           examples)
 
 
-def hard_failures(stats: CallStats, mendel: MendelianCheck, thresholds: Mapping[str, Any], *, sample: str,
+def hard_failures(stats: CallStats, mendel: MendelianCheck, thresholds: QcThresholds, *, sample: str,
                   vcf: str) -> list[str]:
     """Reasons the sample's data cannot be trusted (each one line, naming the file and the fix)."""
     out = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pysam.bcftools
@@ -14,6 +13,7 @@ import pysam.utils
 from pidtriage.genome import non_par, to_naming
 from pidtriage.genotype_table import GenotypeTable, genotype_table, records_per_contig
 from pidtriage.models import Sex
+from pidtriage.settings import QcThresholds
 
 __all__ = ["SexInference", "combine_sex", "infer_sex"]
 
@@ -36,7 +36,7 @@ def _confident(t: GenotypeTable, min_gq: int) -> np.ndarray:
     return confident
 
 
-def _x_regions(vcf: str, contig: str, region: str, thresholds: Mapping[str, Any]) -> str:
+def _x_regions(vcf: str, contig: str, region: str, thresholds: QcThresholds) -> str:
     """The whole non-PAR chrX, or evenly spaced windows of it when the VCF is large there (a WGS): sex needs
     a few hundred bins, not every call."""
     counts = records_per_contig(vcf)
@@ -55,7 +55,7 @@ def infer_sex(
     contigs: Mapping[str, int | None],
     formats: Sequence[str],
     build: str,
-    thresholds: Mapping[str, Any],
+    thresholds: QcThresholds,
 ) -> dict[str, SexInference]:
     """Per sample: sex from chrX (het fraction of confident non-reference SNV calls outside the PARs, counted
     per bin) and chrY (confident non-reference calls; or, in a joint-called VCF, no reads at the chrY sites
@@ -108,7 +108,7 @@ def _median(values: list[int]) -> float | None:
 
 
 def combine_sex(x_calls: int, x_het: int, y_calls: int, y_sites: int, y_dp: list[int],
-                thresholds: Mapping[str, Any]) -> SexInference:
+                thresholds: QcThresholds) -> SexInference:
     """The decision, separated from the reading so that it can be tested on counts. `x_calls`/`x_het`
     count chrX bins with a confident SNV call / with a heterozygous one."""
     min_x = int(thresholds["min_x_calls_for_sex"])

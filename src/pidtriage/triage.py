@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from pidtriage.acmg.classify import Classification, classify, with_criteria
@@ -37,6 +38,7 @@ from pidtriage.models import (
 )
 from pidtriage.panel.model import Disease, Moi, PanelGene
 from pidtriage.ranking import finding_key, phenotype_match, rank_candidates
+from pidtriage.settings import AcmgThresholds, CaseSettings
 
 __all__ = ["triage_case"]
 
@@ -209,7 +211,7 @@ def _oligogenic(findings: Sequence[GeneFinding], proband: str) -> list[dict[str,
 class _Judge:
     """How the variants of one case are classified: the ACMG thresholds, the ClinVar stars and the family."""
 
-    acmg: Mapping[str, Any]
+    acmg: AcmgThresholds
     min_stars: int
     family: Family
     clinvar_configured: bool
@@ -234,7 +236,7 @@ def triage_case(
     family: Family,
     sex: Sex,
     panel_genes: Mapping[str, PanelGene],
-    thresholds: Mapping[str, Any],
+    thresholds: CaseSettings,
     scope: Scope | None = None,
 ) -> TriageResult:
     """Candidates, findings and status of one case. `scope` (what could be assessed) defaults to a full one."""
@@ -244,7 +246,7 @@ def triage_case(
     per_gene, assessed, low_quality = _candidates(variants, judge, case, panel_genes, thresholds)
     findings = [f for hgnc, cands in sorted(per_gene.items())
                 for f in _gene_findings(panel_genes[hgnc], cands, family, sex, build, judge.reclassify)]  # fmt: skip
-    findings.sort(key=finding_key)
+    findings.sort(key=partial(finding_key, category_points=thresholds["triage"]["category_match_points"]))
     candidates = rank_candidates(findings)
     reportable_findings = [f for f in findings if f.level != Status.NEGATIVE]
     lq_keys = tuple(f"{c.gene.symbol} {c.av.variant.key} ({','.join(c.hard_qc_flags)})" for c in low_quality)
@@ -261,7 +263,7 @@ def triage_case(
 
 
 def _candidates(variants: Sequence[AnnotatedVariant], judge: _Judge, case: CaseInfo,
-                panel_genes: Mapping[str, PanelGene], thresholds: Mapping[str, Any]
+                panel_genes: Mapping[str, PanelGene], thresholds: CaseSettings
                 ) -> tuple[dict[str, list[Candidate]], dict[tuple[str, str], dict[str, Any]], list[Candidate]]:
     """The proband's qualifying variants by gene (`_qualifies`), what was assessed of every variant, and the
     qualifying calls that fail hard genotype QC (never findings)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from pidtriage.acmg.base import crit
 from pidtriage.acmg.clinvar import clinvar_evidence
@@ -23,6 +22,7 @@ from pidtriage.acmg.segregation import ps2_pm6
 from pidtriage.inheritance.family import Family
 from pidtriage.models import AcmgClass, AnnotatedVariant, Criterion, Outcome
 from pidtriage.panel.model import Disease, PanelGene
+from pidtriage.settings import AcmgThresholds
 
 __all__ = ["Classification", "class_of", "classify", "combine", "with_criteria"]
 
@@ -73,7 +73,7 @@ def combine(criteria: Iterable[Criterion], cutoffs: Mapping[str, int], rules_sou
     return Classification(class_of(points, cutoffs), points, tuple(crits), rules_source)
 
 
-def classify(av: AnnotatedVariant, gene: PanelGene, thresholds: Mapping[str, Any], *, min_stars: int,
+def classify(av: AnnotatedVariant, gene: PanelGene, thresholds: AcmgThresholds, *, min_stars: int,
              family: Family, de_novo: bool = False, diseases: Sequence[Disease] | None = None,
              clinvar_configured: bool = True) -> Classification:
     """Every criterion for `av` in `gene`, judged for the disease entries `diseases` (default: all the gene's;

@@ -64,9 +64,10 @@ def bs2(av: AnnotatedVariant, gene: PanelGene, rules: GeneRules) -> Criterion:
         return crit("BS2", Outcome.NOT_EVALUATED, "strong", -4, _NO_RESOURCE)
     if not p.found:
         return crit("BS2", Outcome.NOT_MET, "strong", -4, "absent from the population resource")
-    key = "bs2_min_hemi" if gene.moi.is_x_linked else "bs2_min_hom"
-    count, what = (p.nhemi, "hemizygotes") if gene.moi.is_x_linked else (p.nhomalt, "homozygotes")
-    limit = int(rules.thresholds[key])
+    if gene.moi.is_x_linked:
+        key, count, what, limit = "bs2_min_hemi", p.nhemi, "hemizygotes", rules.thresholds["bs2_min_hemi"]
+    else:
+        key, count, what, limit = "bs2_min_hom", p.nhomalt, "homozygotes", rules.thresholds["bs2_min_hom"]
     if count is None:
         return crit("BS2", Outcome.NOT_EVALUATED, "strong", -4, f"the population resource gives no count of {what}")
     met = count >= limit

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 from pidtriage.config import load_yaml, schema
+from pidtriage.settings import AcmgThresholds
 
 __all__ = ["GeneRules", "rules_for"]
 
@@ -25,7 +26,7 @@ def overridable_keys() -> tuple[str, ...]:
 class GeneRules:
     """The thresholds in effect for one gene (general config merged with the gene's entry) and its switches."""
 
-    thresholds: Mapping[str, Any]
+    thresholds: AcmgThresholds
     source: str = ""  # "" when the general thresholds apply
     pp3_missense: bool = True
     bp4: bool = True
@@ -46,13 +47,13 @@ def _table() -> dict[str, Any]:
     return data
 
 
-def rules_for(hgnc_id: str, acmg: Mapping[str, Any]) -> GeneRules:
+def rules_for(hgnc_id: str, acmg: AcmgThresholds) -> GeneRules:
     table = _table()
     entry = table["genes"].get(hgnc_id)
     if not entry:
         return GeneRules(thresholds=acmg, bp7_intron_offset=acmg["bp7_intron_offset"])
     overridden = [k for k in overridable_keys() if k in entry]
-    merged = {**acmg, **{k: entry[k] for k in overridden}}
+    merged = cast(AcmgThresholds, {**acmg, **{k: entry[k] for k in overridden}})
     return GeneRules(
         thresholds=merged, source=f"{table['source']}, {entry['symbol']}",
         pp3_missense=entry.get("pp3_missense", True), bp4=entry.get("bp4", True), bs2=entry.get("bs2", True),

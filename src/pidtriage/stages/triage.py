@@ -19,6 +19,7 @@ def _triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: d
     """The triage.json document of a case (failed cases included) and its variants.tsv text (every record in the
     panel regions with its fate; only the header for a failed case)."""
     from pidtriage.decision import Scope  # here: each stage command imports only what it runs (start-up time)
+    from pidtriage.settings import case_settings
     from pidtriage.stages.triage_json import build_triage_json
     from pidtriage.stages.variants import VARIANT_COLUMNS, variants_tsv
     from pidtriage.triage import triage_case
@@ -31,7 +32,7 @@ def _triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: d
     below = tuple(g["gene"] for g in (coverage or {}).get("genes_below", []))
     scope = Scope(**{"consequence_source": "not recorded", **record.scope, "scores": tuple(record.scope.get("scores", ())), "genes_not_assessable": below})
     result = triage_case(record.variants, case=record.case, family=family_of(record, config), sex=sex,
-                         panel_genes=panel.by_hgnc_id(), thresholds=config.values, scope=scope)
+                         panel_genes=panel.by_hgnc_id(), thresholds=case_settings(config.values), scope=scope)
     header = read_header(record.extracted_vcf, check_compression=False)
     variants = variants_tsv(record.extracted_vcf, list(record.samples_in_vcf), list(header.formats), result, config,
                             panel)
