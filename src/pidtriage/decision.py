@@ -41,6 +41,11 @@ class Scope:
     vcf: str = ""
     build_check: str = ""  # set when the header did not state the genome build: how it was checked
 
+    @classmethod
+    def unchecked(cls) -> Scope:
+        """The scope of a caller that measured none (library use, tests): everything taken as available."""
+        return cls("not checked", clinvar="not checked", population="not checked")
+
     @property
     def has_consequences(self) -> bool:
         return self.records_with_consequence > 0

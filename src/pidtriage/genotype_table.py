@@ -122,10 +122,9 @@ def _table_key(vcf: str, samples: Sequence[str], formats: Sequence[str], regions
 def _query_table(vcf: str, samples: Sequence[str], *, formats: Sequence[str], regions: str) -> GenotypeTable:
     tags = [t for t in ("GT", "GQ", "DP") if t in formats]
     fmt = "%CHROM\t%POS\t%REF\t%ALT\t%FILTER[\t" + "\t".join(f"%{t}" for t in tags) + "]\n"
-    args = ["-f", fmt, *samples_option(samples)]
-    if regions:
-        args += ["-r", regions]
-    text = str(pysam.bcftools.query(*args, vcf)) if "GT" in tags else ""
+    with samples_option(samples) as pick:
+        args = ["-f", fmt, *pick, *(["-r", regions] if regions else [])]
+        text = str(pysam.bcftools.query(*args, vcf)) if "GT" in tags else ""
     width, n = len(tags), len(samples)
     # every field bcftools prints here is free of whitespace ("." when missing): one split, then one list per
     # column (a slice), each made an array of its own width; alleles stay Python strings (object arrays), so

@@ -109,11 +109,11 @@ class Genotype:
     pid: str = ""
 
     @classmethod
-    def parse(cls, sample: str, text: str, **fields: object) -> Genotype:
+    def parse(cls, sample: str, text: str, *, ps: int | None = None, dp: int | None = None, gq: int | None = None,
+              ad: tuple[int, ...] | None = None) -> Genotype:
         """A GT string as written in a VCF ("0/1", "1|0", "1", "./1", "."), the one parser of GT text."""
-        phased = "|" in text
         alleles = tuple(-1 if a in (".", "") else int(a) for a in text.replace("|", "/").split("/"))
-        return cls(sample, text, alleles, phased=phased and len(alleles) > 1, **fields)  # type: ignore[arg-type]
+        return cls(sample, text, alleles, phased="|" in text and len(alleles) > 1, ps=ps, dp=dp, gq=gq, ad=ad)
 
     @property
     def dosage(self) -> int:

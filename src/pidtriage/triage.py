@@ -250,7 +250,7 @@ def triage_case(
     candidates = rank_candidates(findings)
     reportable_findings = [f for f in findings if f.level != Status.NEGATIVE]
     lq_keys = tuple(f"{c.gene.symbol} {c.av.variant.key} ({','.join(c.hard_qc_flags)})" for c in low_quality)
-    scope = replace(scope or Scope("assumed", clinvar="assumed", population="assumed"), low_quality_calls=lq_keys)
+    scope = replace(scope or Scope.unchecked(), low_quality_calls=lq_keys)
     status = case_status([f.level for f in reportable_findings], scope=scope)
     oligo = _oligogenic([f for f in reportable_findings if f.level == Status.INCONCLUSIVE], family.proband)
     reason = _reason(status, reportable_findings, oligo, scope, len(panel_genes))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import pairwise
 from pathlib import Path
 
@@ -41,15 +42,20 @@ def _bcftools(*args: str, where: str) -> str:
     return out or ""
 
 
-def samples_option(samples: Sequence[str]) -> list[str]:
+@contextmanager
+def samples_option(samples: Sequence[str]) -> Iterator[list[str]]:
     """bcftools arguments selecting `samples` in this order: `-s a,b`, or `-S FILE` when a name holds a comma
-    (`Doe,Jane` is one sample; `-s` would split it)."""
+    (`Doe,Jane` is one sample; `-s` would split it); the file is removed when the block ends."""
     if not any("," in s for s in samples):
-        return ["-s", ",".join(samples)]
+        yield ["-s", ",".join(samples)]
+        return
     fd, path = tempfile.mkstemp(prefix="pidtriage-samples-", suffix=".txt")
-    with os.fdopen(fd, "w") as fh:
-        fh.write("".join(f"{s}\n" for s in samples))
-    return ["-S", path]
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write("".join(f"{s}\n" for s in samples))
+        yield ["-S", path]
+    finally:
+        os.unlink(path)
 
 
 def _stderr_of(exc: Exception) -> str:
@@ -147,7 +153,8 @@ def extract_regions(
         norm += ["-f", reference_fasta, "--check-ref", "w"]
     if subset_samples:
         tmp = out.with_name(out.name + ".regions.bcf")
-        _bcftools("view", "--no-version", "-R", bed, "-Ou", "-o", str(tmp), *samples_option(samples), vcf, where=vcf)
+        with samples_option(samples) as pick:
+            _bcftools("view", "--no-version", "-R", bed, "-Ou", "-o", str(tmp), *pick, vcf, where=vcf)
         _bcftools(*norm, str(tmp), where=vcf)
         tmp.unlink(missing_ok=True)
     else:  # every sample of the file: one pass, the region query inside norm

@@ -143,9 +143,10 @@ def read_header(path: str | Path, *, check_compression: bool = True) -> VcfHeade
     """The header of a VCF/BCF; parsed once per process for an unchanged file (htslib loads a bgzipped VCF's
     index to open it, ~20 ms for a genome's)."""
     p = Path(path)
-    check_file(p)
-    if check_compression and p.stat().st_size < 2_000_000_000:
-        _check_gzip(p)
+    if check_compression:  # otherwise _open checks the file, on a cache miss
+        check_file(p)
+        if p.stat().st_size < 2_000_000_000:
+            _check_gzip(p)
     try:
         st = p.stat()
         key = (str(p.resolve()), st.st_mtime_ns, st.st_size)

@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pysam.bcftools
 
 from pidtriage.config import Config
+from pidtriage.decision import Scope
 from pidtriage.errors import ConfigError, PidTriageError
 from pidtriage.genome import bare
-from pidtriage.io.vcf import VcfHeader, csq_format, read_header, read_records
+from pidtriage.genotype_table import genotype_table
+from pidtriage.io.vcf import ANNOTATION_KEYS, VcfHeader, csq_format, read_header, read_records
 from pidtriage.models import Sex
 from pidtriage.panel.tsv import Panel
 from pidtriage.stages.record import StageRecord, input_named, unexpected_failure
@@ -24,10 +27,7 @@ __all__ = ["annotate_stage", "annotated_records"]
 def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageRecord:
     """Sample QC on the whole extracted table, then annotation of the records that could become candidates
     (Annotator.screen); the others are counted, not annotated one by one."""
-    from pidtriage.annotate.pipeline import Annotator
-    from pidtriage.genotype_table import (
-        genotype_table,  # here: each stage command imports only what it runs (start-up time)
-    )
+    from pidtriage.annotate.pipeline import Annotator  # here: only the annotate command loads the annotators
 
     if record.failure:
         return record
@@ -49,7 +49,8 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
         reported = record.case.sex
         sex = reported if reported != Sex.UNKNOWN else inferred
         annotator = Annotator(config, panel, csq_fields=csq_format(header, "CSQ"))
-        build_check = "" if record.build_verified else _build_from_clinvar(annotator, table, record, config)
+        build_failure, build_check = ("", "") if record.build_verified else _build_from_clinvar(annotator, table,
+                                                                                                 record, config)
         keep = annotator.screen(table, vcf, annotation_keys=list(header.info_descriptions))
         raw = list(read_records(vcf, record.samples_in_vcf, keys=keep)) if keep else []
         variants = annotator.annotate(raw, sex=sex)
@@ -67,19 +68,17 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
                        "input annotates a protein-altering or splice consequence; no other record can qualify",
     }  # fmt: skip
     provenance = annotator.provenance()
-    if build_check.startswith("failed: "):
-        return dataclasses.replace(record, failure=build_check.removeprefix("failed: "))
-    scope = {
-        "build_check": build_check,
-        "consequence_source": _consequence_source(header, config, ran_csq),
-        "records_in_panel_regions": len(table),
-        "records_with_consequence": annotated_records(vcf, header, config),
-        "clinvar": provenance.get("clinvar", ""), "clinvar_date": provenance.get("clinvar_date", ""),
-        "population": provenance.get("population", ""),
-        "scores": sorted({t["name"] for t in config.get("resources", "scores")}
-                         | set((config.get("resources", "population", "score_fields") or {}) if provenance.get("population") else ())),
-        "vcf": record.case.vcf,
-    }  # fmt: skip
+    if build_failure:
+        return dataclasses.replace(record, failure=build_failure)
+    scores = {t["name"] for t in config.get("resources", "scores")}
+    if provenance.get("population"):
+        scores |= set(config.get("resources", "population", "score_fields") or {})
+    scope = Scope(
+        consequence_source=_consequence_source(header, config, ran_csq), records_in_panel_regions=len(table),
+        records_with_consequence=annotated_records(vcf, header, config), clinvar=provenance.get("clinvar", ""),
+        clinvar_date=provenance.get("clinvar_date", ""), population=provenance.get("population", ""),
+        scores=tuple(sorted(scores)), vcf=record.case.vcf, build_check=build_check,
+    )
     return dataclasses.replace(
         record, variants=tuple(variants), sex_inferred=inferred.value, sex_evidence=evidence,
         provenance=tuple(sorted(provenance.items())), n_records_in_panel=len(table), notes=tuple(notes),
@@ -87,32 +86,33 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
     )
 
 
-def _build_from_clinvar(annotator: Any, table: Any, record: StageRecord, config: Config) -> str:
+_BUILD_CHECK_RECORDS = 5000  # enough shared positions with ClinVar; not one region query per record of a genome
+
+
+def _build_from_clinvar(annotator: Any, table: Any, record: StageRecord, config: Config) -> tuple[str, str]:
     """For a VCF whose header does not say its build: do its REF alleles agree with ClinVar's at the positions
-    both have? "failed: ..." when most disagree (another build), else what was checked, for the scope."""
+    both have (among its first records)? (the case's failure when most disagree: another build; "" otherwise,
+    and what was checked, for the scope)."""
     if annotator.clinvar is None or not len(table):
-        return f"genome build not verifiable from the header; assumed {config.build} (no ClinVar to check it against)"
-    known = annotator.clinvar.keys_at(table.chrom.tolist(), table.pos.tolist())
+        return "", f"genome build not verifiable from the header; assumed {config.build} (no ClinVar to check it against)"
+    n = _BUILD_CHECK_RECORDS
+    known = annotator.clinvar.keys_at(table.chrom[:n].tolist(), table.pos[:n].tolist())
     refs: dict[tuple[str, int], set[str]] = {}
     for c, p, r, _ in known:
         refs.setdefault((c, p), set()).add(r)
-    shared = [(r in refs[(bare(c), p)]) for c, p, r in zip(table.chrom.tolist(), table.pos.tolist(),
-                                                            table.ref.tolist(), strict=True) if (bare(c), p) in refs]
+    shared = [(r in refs[(bare(c), p)]) for c, p, r in zip(table.chrom[:n].tolist(), table.pos[:n].tolist(),
+                                                            table.ref[:n].tolist(), strict=True) if (bare(c), p) in refs]
     agree = sum(shared)
     if len(shared) >= 10 and agree < 0.5 * len(shared):
-        return (f"failed: {record.case.vcf}: the header does not state the genome build, and the REF alleles disagree "
+        return (f"{record.case.vcf}: the header does not state the genome build, and the REF alleles disagree "
                 f"with {config.build} ClinVar at {len(shared) - agree} of {len(shared)} shared positions: the VCF is "
-                f"probably another build; give a {config.build} VCF (or set genome_build), with ##contig lines")
-    return (f"genome build not verifiable from the header; assumed {config.build}: REF alleles agree with ClinVar at "
+                f"probably another build; give a {config.build} VCF (or set genome_build), with ##contig lines"), ""
+    return "", (f"genome build not verifiable from the header; assumed {config.build}: REF alleles agree with ClinVar at "
             f"{agree} of {len(shared)} shared positions")
 
 
 def _consequence_source(header: VcfHeader, config: Config, ran_csq: bool) -> str:
     """Where the consequences come from, in words (decision.Scope.consequence_source)."""
-    from pidtriage.io.vcf import (
-        ANNOTATION_KEYS,  # here: each stage command imports only what it runs (start-up time)
-    )
-
     if config.get("annotation", "consequence_source") == "none":
         return "none (annotation.consequence_source: none)"
     if ran_csq:
@@ -125,10 +125,6 @@ def _consequence_source(header: VcfHeader, config: Config, ran_csq: bool) -> str
 def annotated_records(vcf: str, header: VcfHeader, config: Config) -> int:
     """Records of the panel extract that carry a consequence annotation (CSQ/ANN/EFF/BCSQ); 0 when annotation
     is switched off. One bcftools pass over the (small) extract."""
-    import pysam.bcftools  # here: each stage command imports only what it runs (start-up time)
-
-    from pidtriage.io.vcf import ANNOTATION_KEYS
-
     keys = [k for k in ANNOTATION_KEYS if k in header.info_descriptions]
     if not keys or config.get("annotation", "consequence_source") == "none":
         return 0
@@ -139,9 +135,6 @@ def annotated_records(vcf: str, header: VcfHeader, config: Config) -> int:
 def _wants_csq(header: VcfHeader, config: Config) -> bool:
     """bcftools csq runs when asked (consequence_source: bcftools_csq), or under `auto` when a reference and a
     GFF3 are configured and the input carries no consequences of its own."""
-    from pidtriage.io.vcf import (
-        ANNOTATION_KEYS,  # here: each stage command imports only what it runs (start-up time)
-    )
 
     source = config.get("annotation", "consequence_source")
     has_inputs = bool(config.path("annotation", "reference_fasta") and config.path("annotation", "gff3"))

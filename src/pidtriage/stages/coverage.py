@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pidtriage import coverage as cov
 from pidtriage.config import Config
 from pidtriage.errors import InputError, PidTriageError
 from pidtriage.panel.tsv import Panel
@@ -15,10 +16,6 @@ __all__ = ["coverage_stage"]
 def _coverage_stage(record: StageRecord, config: Config, panel: Panel) -> dict[str, Any]:
     """Coverage of the panel genes from the sheet's `coverage` file; a file that cannot be read is a QC
     warning (coverage not assessed), not a failed case: the variant calls are still valid."""
-    from pidtriage import (
-        coverage as cov,  # here: each stage command imports only what it runs (start-up time)
-    )
-
     source = record.case.coverage
     if record.failure or not source:
         return {"provided": False, "source": source}

@@ -12,11 +12,13 @@ from typing import Any
 from pidtriage.config import Config
 from pidtriage.errors import PidTriageError
 from pidtriage.genome import naming_of, non_par, to_naming
+from pidtriage.genotype_table import GenotypeTable, genotype_table, records_in_index, remember_table
 from pidtriage.io import extract as ex
 from pidtriage.io.vcf import VcfHeader, read_header, record_contigs
 from pidtriage.panel.ops import bed_regions
 from pidtriage.panel.tsv import Panel
 from pidtriage.parallel import fork_call
+from pidtriage.sex import infer_sex
 from pidtriage.stages.record import StageRecord, input_named, unexpected_failure
 
 __all__ = ["extract_stage"]
@@ -60,8 +62,6 @@ def _extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf
                 raise
             table = child.result()
             if table is not None:
-                from pidtriage.genotype_table import remember_table
-
                 remember_table(str(target), samples, read_header(target, check_compression=False).formats, table)
             outputs.append(str(target))
         if len(parts) > 1:
@@ -89,11 +89,6 @@ def _extract_part(vcf: str, regions: Sequence[tuple[str, int, int, str]], target
     """extract_regions into `target`, then (`read_table`) the genotype table of what it wrote, for the
     annotate stage. With `jobs` > 1 the regions are split into groups of whole contigs, extracted (and read)
     side by side, and the extracts concatenated (bcftools concat --naive: no recompression)."""
-    from pidtriage.genotype_table import (  # here: each stage command imports only what it runs (start-up time)
-        GenotypeTable,
-        genotype_table,
-    )
-
     def one(group: Sequence[tuple[str, int, int, str]], out: str) -> GenotypeTable | None:
         # not "<out>.bed": htslib looks for a BED's tabix index as "<out>.tbi" too, and a stale one of `out`
         # would be taken for it ("Broken tabix index?")
@@ -124,16 +119,11 @@ def _whole_vcf_qc(query: str, samples: Sequence[str], header: VcfHeader, config:
                   counted: bool) -> dict[str, dict[str, Any]]:
     """Sex (chrX/chrY through the index) and the record count (from the index) of the samples of one input
     VCF; `counted` False for a streamed copy that holds only the targets."""
-    from pidtriage import (  # here: each stage command imports only what it runs (start-up time)
-        genotype_table,
-        sex,
-    )
-
     if not header.contigs:  # no ##contig lines: the names come from the index just made
         header = read_header(query, check_compression=False)
-    sexes = sex.infer_sex(query, samples, contigs=header.contigs, formats=header.formats, build=config.build,
+    sexes = infer_sex(query, samples, contigs=header.contigs, formats=header.formats, build=config.build,
                                thresholds=config.get("qc"))
-    count = genotype_table.records_in_index(query) if counted else None
+    count = records_in_index(query) if counted else None
     return {s: {"sex": sexes[s].inferred.value, "sex_evidence": sexes[s].explanation, "records_in_vcf": count}
             for s in samples}
 

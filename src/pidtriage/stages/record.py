@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pidtriage.config import Config
+from pidtriage.decision import Scope
 from pidtriage.inheritance.family import Family
 from pidtriage.io.jsonio import from_jsonable, read_json, write_json
 from pidtriage.models import AnnotatedVariant, CaseInfo, Sex
@@ -45,8 +46,7 @@ class StageRecord:
     provenance: tuple[tuple[str, str], ...] = ()
     n_records_in_panel: int = 0
     sample_qc: dict[str, Any] = field(default_factory=dict)
-    # what could be assessed (decision.Scope's fields, from the annotate stage)
-    scope: dict[str, Any] = field(default_factory=dict)
+    scope: Scope | None = None  # what could be assessed, from the annotate stage
 
 
 def read_stage(path: str | Path) -> StageRecord:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pidtriage import sampleqc
 from pidtriage.config import Config
 from pidtriage.models import Sex
 from pidtriage.stages.record import StageRecord, family_of, sex_check
@@ -15,8 +16,6 @@ __all__ = ["sample_qc"]
 def sample_qc(record: StageRecord, table: Any, config: Config) -> tuple[dict[str, Any], Sex, str, list[str]]:
     """Per-individual QC (sex from the extract stage, panel call statistics, the Mendelian check), the proband's
     inferred sex and its evidence, and the hard-QC failures."""
-    from pidtriage import sampleqc  # here: each stage command imports only what it runs (start-up time)
-
     thresholds = config.get("qc")
     samples = record.samples_in_vcf
     family = family_of(record, config)

@@ -3,12 +3,15 @@ as triage.json (stages/triage_json.py) with variants.tsv (stages/variants.py).""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from pidtriage.config import Config
+from pidtriage.decision import Scope
 from pidtriage.io.vcf import read_header
 from pidtriage.models import Sex
 from pidtriage.panel.tsv import Panel
+from pidtriage.settings import case_settings
 from pidtriage.stages.record import StageRecord, family_of, sex_check, unexpected_failure
 
 __all__ = ["triage_stage"]
@@ -18,8 +21,7 @@ def _triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: d
                  ) -> tuple[dict[str, Any], str]:
     """The triage.json document of a case (failed cases included) and its variants.tsv text (every record in the
     panel regions with its fate; only the header for a failed case)."""
-    from pidtriage.decision import Scope  # here: each stage command imports only what it runs (start-up time)
-    from pidtriage.settings import case_settings
+    # here: only the triage command loads triage, ACMG and jsonschema
     from pidtriage.stages.triage_json import build_triage_json
     from pidtriage.stages.variants import VARIANT_COLUMNS, variants_tsv
     from pidtriage.triage import triage_case
@@ -30,7 +32,7 @@ def _triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: d
                 "\t".join(VARIANT_COLUMNS) + "\n")
     sex = record.case.sex if record.case.sex != Sex.UNKNOWN else Sex(record.sex_inferred)
     below = tuple(g["gene"] for g in (coverage or {}).get("genes_below", []))
-    scope = Scope(**{"consequence_source": "not recorded", **record.scope, "scores": tuple(record.scope.get("scores", ())), "genes_not_assessable": below})
+    scope = dataclasses.replace(record.scope or Scope("not recorded"), genes_not_assessable=below)
     result = triage_case(record.variants, case=record.case, family=family_of(record, config), sex=sex,
                          panel_genes=panel.by_hgnc_id(), thresholds=case_settings(config.values), scope=scope)
     header = read_header(record.extracted_vcf, check_compression=False)

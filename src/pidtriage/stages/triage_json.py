@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from functools import cache
 from importlib import resources
@@ -97,24 +98,20 @@ def _candidate(c: Candidate) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _scope(scope: Scope | None, record: StageRecord) -> dict[str, Any]:
-    """What could be assessed (decision.Scope), with its summary: `full` or `limited: ...`."""
+def _scope(scope: Scope | None) -> dict[str, Any]:
+    """What could be assessed (decision.Scope's fields but the input path, which the case block names), with
+    its summary: `full` or `limited: ...`."""
     if scope is None:
-        return {"summary": "not analysed", "limits": [], "assessable": False, **record.scope}
-    return {"summary": scope.summary(), "limits": scope.limits(), "assessable": scope.assessable,
-            "consequence_source": scope.consequence_source,
-            "records_in_panel_regions": scope.records_in_panel_regions,
-            "records_with_consequence": scope.records_with_consequence,
-            "clinvar": scope.clinvar, "clinvar_date": scope.clinvar_date, "population": scope.population,
-            "scores": list(scope.scores), "genes_not_assessable": list(scope.genes_not_assessable),
-            "low_quality_calls": list(scope.low_quality_calls), "build_check": scope.build_check}  # fmt: skip
+        return {"summary": "not analysed", "limits": [], "assessable": False}
+    fields = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(scope).items() if k != "vcf"}
+    return {"summary": scope.summary(), "limits": scope.limits(), "assessable": scope.assessable, **fields}
 
 
 def _qc_warnings(record: StageRecord) -> list[str]:
     """What the report states first: sex mismatches of any individual, parents missing from the data."""
     out = [n.removeprefix("QC warning: ") for n in record.notes if n.startswith("QC warning: ")]
-    if record.scope.get("build_check"):
-        out.append(record.scope["build_check"])
+    if record.scope and record.scope.build_check:
+        out.append(record.scope.build_check)
     for ind in record.sample_qc.get("individuals", []):
         if ind["sex_check"] == "mismatch":
             out.append(f"{ind['role']} {ind['sample']}: reported {ind['sex_reported']} but the data suggest "
@@ -170,7 +167,7 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
             for f in (result.findings if result else [])
         ],
         "low_quality_calls": [_candidate(c) for c in (result.low_quality if result else [])],
-        "scope": _scope(result.scope if result else None, record),
+        "scope": _scope(result.scope if result else None),
         "oligogenic": result.oligogenic if result else [],
         "candidates": candidates,
         "n_candidates": len(candidates),
