@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 __all__ = ["write_pdf"]
 
@@ -14,10 +15,25 @@ def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
     raise ValueError(f"report.pdf: refusing to fetch {url!r} (reports are self-contained)")
 
 
+def _fetcher() -> Any:
+    """A URL fetcher that refuses every URL (WeasyPrint logs a warning and leaves the resource out). WeasyPrint
+    70 takes a `URLFetcher` object (a plain function fails inside it); earlier versions a function."""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # WeasyPrint < 70
+        return _no_fetch
+
+    class _Refuse(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: object = None) -> Any:
+            return _no_fetch(url)
+
+    return _Refuse()
+
+
 def write_pdf(html: str, path: str | Path) -> None:
     import weasyprint  # heavy import, only when PDFs are enabled
 
     p = Path(path)
     tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")  # unique to this process
-    weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf(str(tmp))
+    weasyprint.HTML(string=html, url_fetcher=_fetcher()).write_pdf(str(tmp))
     tmp.replace(p)

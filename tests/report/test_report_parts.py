@@ -1,0 +1,97 @@
+"""The report's parts on small documents: TSV cells (formula-safe), the cohort rows, plain words, the SVG charts
+(labels escaped) and the PDF writer (no URL fetched). Rendering the whole demo is in test_golden.py."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pidtriage.report.svg import histogram, stacked_bars
+from pidtriage.report.tables import candidates_tsv, no_known_defect_tsv, summary_row, tsv
+from pidtriage.report.wording import criterion_words, frequency_words, result_sentence
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden/demo/cases"
+
+
+def _doc(case: str) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads((GOLDEN / case / "triage.json").read_text())
+    return doc
+
+
+@pytest.mark.parametrize(("value", "cell"), [
+    ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+1+1", "'+1+1"), ("@SUM(A1)", "'@SUM(A1)"), ("-5", "-5"),
+    ("-0.3e-2", "-0.3e-2"), ("a\tb\nc", "a b c"), ("", "."), (None, "."), (True, "yes"), (0.000123456789, "0.000123457"),
+    (["PVS1", "PM2"], "PVS1,PM2"),
+])
+def test_tsv_cells(value: object, cell: str) -> None:
+    assert tsv(["x"], [{"x": value}]).splitlines()[1] == cell
+
+
+def test_candidates_tsv_has_one_row_per_candidate() -> None:
+    doc = _doc("P03")
+    rows = candidates_tsv(doc).splitlines()
+    assert len(rows) == 1 + len(doc["candidates"]) == 3
+
+
+def test_summary_row_of_a_failed_case() -> None:
+    row = summary_row(_doc("P07"))
+    assert row["status"] == "failed" and row["qc"] == "failed" and row["no_known_defect"] == "."
+    assert row["top_variant"] == "." and row["reason"]
+
+
+def test_no_known_defect_lists_only_flagged_cases() -> None:
+    text = no_known_defect_tsv([_doc(c) for c in ("P01", "P05", "P06", "P07")])
+    assert [line.split("\t")[0] for line in text.splitlines()[1:]] == ["P05", "P06"]
+
+
+def test_criterion_and_frequency_words() -> None:
+    words = criterion_words({"code": "PM2_Supporting", "strength": "supporting", "points": 1})
+    assert words == "absent or extremely rare in the general population (PM2_Supporting, supporting evidence for)"
+    assert "evidence against" in criterion_words({"code": "BS2", "strength": "strong", "points": -4})
+    assert frequency_words(None, True) == "not checked"
+    assert frequency_words(0.0, True) == frequency_words(None, False) == "not seen in the population resource"
+    assert frequency_words(0.001, True) == "0.001 (about 1 in 1,000 alleles)"
+
+
+def test_result_sentence_per_status() -> None:
+    assert result_sentence(_doc("P07")).startswith("The sample could not be analysed: ")
+    assert result_sentence(_doc("P03")).startswith("A genetic finding in DCLRE1C")
+    assert result_sentence(_doc("P05")).startswith("No confirmed genetic diagnosis. A possible finding needs review")
+    negative = copy.deepcopy(_doc("P06"))
+    assert "does not rule out a genetic cause" in result_sentence(negative)
+    negative["scope"]["limits"] = ["no consequence annotation"]
+    assert result_sentence(negative).startswith("Negative within a limited scope (no consequence annotation)")
+
+
+def test_svg_charts_escape_labels_and_draw_nothing_for_no_data() -> None:
+    svg = stacked_bars([("<script>alert(1)</script>", {"positive": 2, "negative": 1})], ["positive", "negative"],
+                       title="by <gene>")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "by &lt;gene&gt;" in svg
+    assert svg.count("<rect") == 2 + 2  # two legend keys, two bar segments
+    assert stacked_bars([], ["positive"], title="t") == ""
+    hist = histogram([1.0, 2.0, 2.0, 10.0], title="records", unit="n", bins=3)
+    assert hist.count("<rect") == 3 and "1-4: 3 case(s)" in hist
+    assert histogram([], title="t", unit="u") == ""
+
+
+def test_pdf_writer_refuses_every_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pidtriage.report import pdf
+
+    asked: list[str] = []
+    refuse = pdf._no_fetch
+
+    def spy(url: str, *args: object, **kwargs: object) -> dict[str, object]:
+        asked.append(url)
+        return refuse(url)
+
+    monkeypatch.setattr(pdf, "_no_fetch", spy)
+    out = tmp_path / "r.pdf"
+    png = tmp_path / "x.png"
+    png.write_bytes(b"not fetched")
+    pdf.write_pdf(f'<p>result</p><img src="{png.as_uri()}"><img src="http://example.invalid/y.png">', out)
+    assert asked == [png.as_uri(), "http://example.invalid/y.png"]  # each refused; the page still renders
+    assert out.read_bytes().startswith(b"%PDF") and sorted(p.name for p in tmp_path.iterdir()) == ["r.pdf", "x.png"]
