@@ -29,6 +29,7 @@ bench: $(BIN)/pidtriage
 # Real ClinVar variants spiked into real backgrounds, scored: writes tests/benchmarks/VALIDATION.md (~5 min)
 validate: $(BIN)/pidtriage
 	$(BIN)/python tests/benchmarks/validation.py
+	$(BIN)/python tests/benchmarks/phenotype_ranking.py
 
 lint: $(BIN)/pidtriage
 	$(BIN)/ruff check src tests scripts

@@ -12,6 +12,7 @@ from pidtriage.decision import Scope, VariantEvidence
 from pidtriage.genotype_qc import failed_checks, hard_failures
 from pidtriage.models import AnnotatedVariant, Finding, Outcome, QcCheck, Status
 from pidtriage.panel.model import PanelGene
+from pidtriage.phenotype import PhenotypeMatch
 
 __all__ = ["Candidate", "GeneFinding", "TriageResult", "population_unchecked"]
 
@@ -26,7 +27,7 @@ class Candidate:
     moi: str
     meets: bool
     note: str
-    phenotype: tuple[tuple[str, ...], tuple[str, ...], bool]  # agreeing features, contradicting, category match
+    phenotype: PhenotypeMatch
     rank: int = 0
     # why the variant is reportable (P/LP automated, or ClinVar P/LP: acmg.clinvar.clinvar_reportable); "" if not
     reportable: str = ""

@@ -343,5 +343,6 @@ class CaseInfo:
     affected: bool = True
     suspected_category: tuple[str, ...] = ()
     hpo_terms: tuple[str, ...] = ()
+    hpo_excluded: tuple[str, ...] = ()  # features known to be absent
     immunophenotype: str = ""
     coverage: str = ""  # BAM/CRAM or mosdepth per-base.bed.gz ("" = none)

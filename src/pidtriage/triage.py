@@ -37,6 +37,7 @@ from pidtriage.models import (
     Zygosity,
 )
 from pidtriage.panel.model import Disease, Moi, PanelGene
+from pidtriage.phenotype import HpoContext
 from pidtriage.ranking import finding_key, phenotype_match, rank_candidates
 from pidtriage.settings import AcmgThresholds, CaseSettings
 
@@ -133,10 +134,12 @@ def _with_pm3(cands: list[Candidate], family: Family, reclassify: Reclassify) ->
 
 
 def _single_het_advice(c: Candidate) -> str:
-    agree, contra, category = c.phenotype
-    fits = (agree and not contra) or category
+    p = c.phenotype
+    hpo_fits = [label for _, label in p.hpo.fits] if p.hpo and not p.hpo.against else []
+    fits = (p.agree and not p.contradict) or p.category or hpo_fits
     if c.reportable and fits:
-        why = (f"the patient's immunology matches ({', '.join(agree)})" if agree
+        why = (f"the patient's immunology matches ({', '.join(p.agree)})" if p.agree and not p.contradict
+               else f"the patient's features fit this gene ({', '.join(hpo_fits[:4])})" if hpo_fits
                else "the suspected IUIS category matches this gene")
         return (f"a second, unseen variant is plausible: {why}. Look for it: CNV analysis (exon deletions), deep "
                 "intronic and regulatory variants, RNA studies, and test the parents")
@@ -238,12 +241,14 @@ def triage_case(
     panel_genes: Mapping[str, PanelGene],
     thresholds: CaseSettings,
     scope: Scope | None = None,
+    hpo: HpoContext | None = None,
 ) -> TriageResult:
-    """Candidates, findings and status of one case. `scope` (what could be assessed) defaults to a full one."""
+    """Candidates, findings and status of one case. `scope` (what could be assessed) defaults to a full one;
+    `hpo` (the case's HPO terms in context) enters the ranking when the case has terms."""
     build = str(thresholds.get("genome_build", "GRCh38"))
     judge = _Judge(thresholds["acmg"], int(thresholds["resources"]["clinvar"]["min_review_stars"]), family,
                    scope is None or bool(scope.clinvar))
-    per_gene, assessed, low_quality = _candidates(variants, judge, case, panel_genes, thresholds)
+    per_gene, assessed, low_quality = _candidates(variants, judge, case, panel_genes, thresholds, hpo)
     findings = [f for hgnc, cands in sorted(per_gene.items())
                 for f in _gene_findings(panel_genes[hgnc], cands, family, sex, build, judge.reclassify)]  # fmt: skip
     findings.sort(key=partial(finding_key, category_points=thresholds["triage"]["category_match_points"]))
@@ -263,7 +268,7 @@ def triage_case(
 
 
 def _candidates(variants: Sequence[AnnotatedVariant], judge: _Judge, case: CaseInfo,
-                panel_genes: Mapping[str, PanelGene], thresholds: CaseSettings
+                panel_genes: Mapping[str, PanelGene], thresholds: CaseSettings, hpo: HpoContext | None = None
                 ) -> tuple[dict[str, list[Candidate]], dict[tuple[str, str], dict[str, Any]], list[Candidate]]:
     """The proband's qualifying variants by gene (`_qualifies`), what was assessed of every variant, and the
     qualifying calls that fail hard genotype QC (never findings)."""
@@ -286,7 +291,7 @@ def _candidates(variants: Sequence[AnnotatedVariant], judge: _Judge, case: CaseI
         if not _qualifies(av, cls, min_vus, reportable):
             continue
         qc = tuple(genotype_checks(av.variant, gt, thresholds["qc"], haploid=av.haploid_region))
-        cand = Candidate(av, gene, cls, qc, Finding.NONE, gene.moi.value, False, "", phenotype_match(case, gene),
+        cand = Candidate(av, gene, cls, qc, Finding.NONE, gene.moi.value, False, "", phenotype_match(case, gene, hpo),
                          reportable=reportable)
         if cand.hard_qc_flags:
             low_quality.append(cand)

@@ -34,6 +34,7 @@ GENERATOR = REPO.parent / "shared" / "bench" / "make_perf_vcf.py"
 SHARED = REPO.parent / "shared" / "data"
 sys.path.insert(0, str(HERE.parent))
 BIN = Path(sys.executable).parent
+HPO_TERMS = "HP:0004432;HP:0002718;HP:0030252;HP:0004429;HP:0006532"  # five real terms of antibody deficiency
 
 
 @dataclass
@@ -116,6 +117,14 @@ def bench_panel(data: Path, work: Path) -> Path:
                                grch38=GeneLocation(chrom.removeprefix("chr"), int(start) + 1, int(end), "+", "synthetic")))
     write_panel(Panel(name="synthetic_bench", version="1.0", header=(("source", "make_perf_vcf.py panel.bed"),),
                       genes=tuple(genes)), out)
+    # HPO annotations for the synthetic genes: the real panel genes' annotations, in turn, so that the phenotype
+    # step scores as many terms per gene as on the real panel
+    real = (REPO / "gene_panels/iuis_iei_2024.hpo.tsv").read_text().splitlines()
+    head = [line for line in real if line.startswith("#")]
+    terms = [line.split("\t")[5] for line in real[len(head) + 1:] if line.split("\t")[5]]
+    out.with_suffix(".hpo.tsv").write_text("\n".join(head) + "\nhgnc_id\tsymbol\tncbi_gene_id\tmatched_by\tn_terms\thpo_terms\n"
+                                           + "".join(f"{g.hgnc_id}\t{g.symbol}\t.\tbench\t.\t{terms[i % len(terms)]}\n"
+                                                     for i, g in enumerate(genes)))
     return out
 
 
@@ -154,6 +163,9 @@ def case_steps(b: Bench, group: str, vcf: Path, sample: str, sex: str, work: Pat
     if not father:
         b.run(group, "pidtriage run (all steps, one process)", [pid, "run", *common, "--vcf", str(vcf), "--sample-id", sample,
               "--sex", sex, "--outdir", str(work / f"{group}_run")], reference="bcftools view -R panel.bed (reference)")
+        b.run(group, "pidtriage run with 5 HPO terms", [pid, "run", *common, "--vcf", str(vcf), "--sample-id", sample,
+              "--sex", sex, "--hpo-terms", HPO_TERMS, "--outdir", str(work / f"{group}_run_hpo")],
+              reference="pidtriage run (all steps, one process)")
 
     def clean() -> None:
         shutil.rmtree(out, ignore_errors=True)
@@ -269,12 +281,12 @@ def bench_coverage(b: Bench, data: Path, work: Path) -> None:
           str(bed), str(bam)], reference=ref)
 
 
-def _exome_cohort_sheet(sheet: Path, data: Path, n: int, *, prefix: str) -> None:
+def _exome_cohort_sheet(sheet: Path, data: Path, n: int, *, prefix: str, hpo: str = "") -> None:
     """`n` cases that all point at the synthetic exome (its one sample), as a cohort of exomes."""
     vcf = data / "exome.vcf.gz"
     sample = _first_sample(vcf)
-    sheet.write_text("sample_id\tvcf\tvcf_sample\tsex\n"
-                     + "".join(f"{prefix}{i:04d}\t{vcf}\t{sample}\tmale\n" for i in range(n)))
+    sheet.write_text("sample_id\tvcf\tvcf_sample\tsex\thpo_terms\n"
+                     + "".join(f"{prefix}{i:04d}\t{vcf}\t{sample}\tmale\t{hpo}\n" for i in range(n)))
 
 
 def bench_cohort(b: Bench, data: Path, work: Path, panel: Path, n: int) -> None:
@@ -287,6 +299,14 @@ def bench_cohort(b: Bench, data: Path, work: Path, panel: Path, n: int) -> None:
     b.run("cohort", f"snakemake, {n} exomes end to end, --cores 2", [str(BIN / "snakemake"), "-s", str(REPO / "workflow/Snakefile"),
           "--cores", "2", "--configfile", str(cfg), "-q"], cwd=REPO, repeats=1,
           prepare=lambda: shutil.rmtree(out, ignore_errors=True), reference=f"bcftools view -R on {n} exomes, serial (reference)")
+    # the same cohort with five HPO terms per case: what the phenotype step costs a cohort
+    sheet_hpo = work / "cohort_hpo.samples.tsv"
+    _exome_cohort_sheet(sheet_hpo, data, n, prefix="E", hpo=HPO_TERMS)
+    out_hpo = work / "cohort_hpo_results"
+    cfg_hpo = write_config(work, panel, sheet_hpo, out_hpo)
+    b.run("cohort", f"snakemake, {n} exomes with 5 HPO terms each", [str(BIN / "snakemake"), "-s",
+          str(REPO / "workflow/Snakefile"), "--cores", "2", "--configfile", str(cfg_hpo), "-q"], cwd=REPO, repeats=1,
+          prepare=lambda: shutil.rmtree(out_hpo, ignore_errors=True), reference=f"snakemake, {n} exomes end to end, --cores 2")
 
 
 def _first_sample(vcf: Path) -> str:

@@ -67,10 +67,12 @@ def test_triage_json_without_snakemake_matches_the_golden_file(demo_data, repo, 
     shutil.copytree(demo_data, data)
     (tmp_path / "gene_panels").mkdir()
     shutil.copy(repo / "gene_panels/iuis_iei_2024.tsv", tmp_path / "gene_panels")
+    shutil.copy(repo / "gene_panels/iuis_iei_2024.hpo.tsv", tmp_path / "gene_panels")
     cfg = tmp_path / "config.yaml"
     cfg.write_text((repo / "config/config.yaml").read_text())
     code = main(["run", "--configfile", str(cfg), "--config-base", str(tmp_path), "--vcf", str(data / "P06.vcf.gz"),
-                 "--sample-id", "P06", "--sex", "male", "--suspected-category", "3", "--outdir",
+                 "--sample-id", "P06", "--sex", "male", "--suspected-category", "3", "--hpo-terms",
+                 "HP:0004313;HP:0002205", "--hpo-excluded", "HP:0004430", "--outdir",
                  str(tmp_path / "results")])
     assert code == 0, capsys.readouterr().err
     got = _normalised(tmp_path / "results/cases/P06/triage.json", tmp_path, tmp_path / "results")

@@ -29,7 +29,7 @@ wildcard_constraints:
 
 
 def get_final_outputs():
-    files = ["triage.json", "variants.tsv", "candidates.tsv", "report.html"]
+    files = ["triage.json", "variants.tsv", "candidates.tsv", "report.html", "interpretation.json"]
     files += ["candidates.xlsx"] if config["report"]["xlsx"] else []
     files += ["variants.xlsx"] if config["report"]["variants_xlsx"] else []
     files += ["report.pdf"] if config["report"]["pdf"] else []

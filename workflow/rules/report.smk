@@ -4,6 +4,7 @@ REPORT_OUT = {
                   subcategory="{sample}", labels={"case": "{sample}", "file": "candidates"}),
     "html": report(f"{OUT}/cases/{{sample}}/report.html", caption="../report/case_report.rst", category="Cases",
                    subcategory="{sample}", labels={"case": "{sample}", "file": "counsellor report"}),
+    "phenopacket": f"{OUT}/cases/{{sample}}/interpretation.json",
 }
 if config["report"]["xlsx"]:
     REPORT_OUT["cxlsx"] = f"{OUT}/cases/{{sample}}/candidates.xlsx"

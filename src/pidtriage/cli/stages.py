@@ -67,7 +67,7 @@ def add_parsers(sub: Any) -> None:
     t.add_argument("--coverage", default=None, help="the coverage stage's JSON")
     t.set_defaults(func=cmd_triage)
 
-    r = sub.add_parser("report", help="candidates.tsv and report.html from triage.json")
+    r = sub.add_parser("report", help="candidates.tsv, report.html and interpretation.json from triage.json")
     r.add_argument("triage_json")
     r.add_argument("--outdir", required=True)
     r.add_argument("--xlsx", action="store_true", help="also candidates.xlsx")
@@ -83,13 +83,20 @@ def add_parsers(sub: Any) -> None:
 
     run = sub.add_parser("run", help="one case, every step, without Snakemake")
     _common(run)
-    run.add_argument("--vcf", required=True)
-    run.add_argument("--sample-id", required=True)
-    run.add_argument("--sex", required=True, choices=["male", "female", "unknown"])
+    run.add_argument("--phenopacket", default="",
+                     help="a GA4GH Phenopacket v2 (JSON/YAML) giving the subject, sex, VCF, HPO terms and "
+                          "immunology measurements; options given as well take precedence")
+    run.add_argument("--vcf", default="", help="the case's VCF (VCF, VCF.gz or BCF; required without --phenopacket)")
+    run.add_argument("--sample-id", default="", help="the case's ID (required without --phenopacket)")
+    run.add_argument("--sex", default="", choices=["male", "female", "unknown"],
+                     help="reported sex (required without --phenopacket)")
     run.add_argument("--outdir", required=True)
-    run.add_argument("--vcf-sample", default="")
-    run.add_argument("--immunophenotype", default="")
-    run.add_argument("--suspected-category", default="")
+    run.add_argument("--vcf-sample", default="", help="the proband's name in the VCF when it differs from --sample-id")
+    run.add_argument("--immunophenotype", default="",
+                     help="IUIS immunophenotype, e.g. 'T=absent;B=absent;NK=normal' (keys: config/README.md)")
+    run.add_argument("--suspected-category", default="", help="IUIS table number(s), ';'-separated, e.g. 3")
+    run.add_argument("--hpo-terms", default="", help="HPO term IDs the patient has, e.g. 'HP:0004432;HP:0002718'")
+    run.add_argument("--hpo-excluded", default="", help="HPO term IDs of features known to be absent")
     run.add_argument("--coverage", default="", help="BAM/CRAM or mosdepth per-base.bed.gz")
     _threads(run)
     run.set_defaults(func=cmd_run)
@@ -107,7 +114,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from pidtriage.stages import validate_stage, write_stage
 
     config = _config(args)
-    cases = {c.sample_id: c for c in cases_from_rows(read_sample_sheet(args.samples, pedigree=config.path("pedigree") or None),
+    cases = {c.sample_id: c for c in cases_from_rows(read_sample_sheet(args.samples, pedigree=config.path("pedigree") or None,
+                                                                      base_dir=config.base_dir),
                                                     base_dir=config.base_dir)}
     if args.sample_id not in cases:
         raise SampleError(f"{args.samples}: no affected individual {args.sample_id!r}")
@@ -156,10 +164,12 @@ def cmd_triage(args: argparse.Namespace) -> int:
 
 def write_case_reports(doc: dict[str, Any], outdir: str | Path, *, xlsx: bool = True, variants_xlsx: bool = False,
                        pdf: bool = False) -> None:
-    """candidates.tsv, report.html, and (when asked) candidates.xlsx, variants.xlsx and report.pdf, all
-    rendered from triage.json (variants.xlsx from the variants.tsv the triage stage wrote beside it)."""
+    """candidates.tsv, report.html, interpretation.json (GA4GH Phenopacket) and (when asked) candidates.xlsx,
+    variants.xlsx and report.pdf, all rendered from triage.json (variants.xlsx from the variants.tsv the triage
+    stage wrote beside it)."""
     from pidtriage.io.jsonio import write_text
     from pidtriage.report.html import render_case
+    from pidtriage.report.phenopacket import interpretation_json
     from pidtriage.report.tables import candidates_tsv
 
     out = Path(outdir)
@@ -167,6 +177,7 @@ def write_case_reports(doc: dict[str, Any], outdir: str | Path, *, xlsx: bool = 
     html = render_case(doc)
     write_text(out / "candidates.tsv", candidates)
     write_text(out / "report.html", html)
+    write_text(out / "interpretation.json", interpretation_json(doc))
     if xlsx or variants_xlsx:
         from pidtriage.report.xlsx import tsv_sheets_to_xlsx
     if xlsx:
@@ -209,9 +220,27 @@ def cmd_cohort(args: argparse.Namespace) -> int:
     return 0
 
 
+def _from_phenopacket(args: argparse.Namespace) -> None:
+    """Fill the options not given from --phenopacket (its proband); then require --vcf, --sample-id, --sex."""
+    from pidtriage.errors import ConfigError
+
+    if args.phenopacket:
+        from pidtriage.io.phenopacket import read_phenopacket
+
+        proband = read_phenopacket(args.phenopacket)[0]
+        for option, key in (("vcf", "vcf"), ("sample_id", "sample_id"), ("sex", "sex"), ("vcf_sample", "vcf_sample"),
+                            ("hpo_terms", "hpo_terms"), ("hpo_excluded", "hpo_excluded"),
+                            ("immunophenotype", "immunophenotype")):
+            if not getattr(args, option):
+                setattr(args, option, proband.get(key, ""))
+    missing = [f"--{o.replace('_', '-')}" for o in ("vcf", "sample_id", "sex") if not getattr(args, o)]
+    if missing:
+        raise ConfigError(f"pidtriage run: {', '.join(missing)} needed (or a --phenopacket that gives them)")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from pidtriage.io.jsonio import write_json, write_text
-    from pidtriage.io.samples import check_case_fields
+    from pidtriage.io.samples import check_case_fields, split_terms
     from pidtriage.models import CaseInfo, Sex
     from pidtriage.stages import (
         annotate_stage,
@@ -222,12 +251,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         validate_stage,
     )
 
-    check_case_fields(args.sample_id, args.suspected_category, args.immunophenotype, where="pidtriage run")
+    _from_phenopacket(args)
+    check_case_fields(args.sample_id, args.suspected_category, args.immunophenotype, where="pidtriage run",
+                      hpo_terms=args.hpo_terms, hpo_excluded=args.hpo_excluded)
     config = _config(args)
     panel = load_panel(config)
     case = CaseInfo(sample_id=args.sample_id, vcf=args.vcf, vcf_sample=args.vcf_sample or args.sample_id,
                     sex=Sex(args.sex), family_id=args.sample_id, immunophenotype=args.immunophenotype,
                     suspected_category=tuple(x for x in args.suspected_category.split(";") if x),
+                    hpo_terms=split_terms(args.hpo_terms), hpo_excluded=split_terms(args.hpo_excluded),
                     coverage=args.coverage)
     case_dir = Path(args.outdir) / "cases" / args.sample_id
     work = Path(args.outdir) / "work" / args.sample_id

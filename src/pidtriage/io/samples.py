@@ -14,6 +14,7 @@ from pathlib import Path
 from pidtriage.errors import ConfigError, PedigreeError
 from pidtriage.models import CaseInfo, Sex
 from pidtriage.panel.features import parse_features
+from pidtriage.phenotype import HPO_ID
 
 __all__ = ["SampleRow", "apply_pedigree", "cases_from_rows", "check_case_fields", "check_sample_id", "read_ped",
            "read_sample_sheet"]
@@ -21,20 +22,23 @@ __all__ = ["SampleRow", "apply_pedigree", "cases_from_rows", "check_case_fields"
 _ID = re.compile(r"^[A-Za-z0-9._-]+$", re.ASCII)
 _CATEGORY = re.compile(r"^[0-9]+$", re.ASCII)
 # columns DESIGN.md names for later versions: refused with a clear word rather than silently ignored
-NOT_YET = {"sv_vcf": "SV/CNV calls are not analysed yet", "phenopacket": "phenopackets are not read yet"}
+NOT_YET = {"sv_vcf": "SV/CNV calls are not analysed yet"}
 REQUIRED = ("sample_id", "vcf", "sex")
 OPTIONAL = (
     "vcf_sample", "family_id", "father_id", "mother_id", "affected", "suspected_category", "hpo_terms",
-    "immunophenotype", "coverage",
+    "hpo_excluded", "immunophenotype", "coverage", "phenopacket",
 )  # fmt: skip
 
 SampleRow = dict[str, str]
 
 
-def read_sample_sheet(path: str | Path, *, pedigree: str | Path | None = None) -> list[SampleRow]:
+def read_sample_sheet(path: str | Path, *, pedigree: str | Path | None = None,
+                      base_dir: str | Path | None = None) -> list[SampleRow]:
     """The sheet's rows, checked; with `pedigree` (a PED file) its family, parents, sex and affection status
-    filled in for the sheet's samples."""
-    rows = _read_sheet(Path(path))
+    filled in for the sheet's samples. A row with a `phenopacket` (relative paths against `base_dir`, default the
+    current directory) takes what its cells leave empty from it (io/phenopacket.py), and a Family phenopacket
+    adds its relatives as rows."""
+    rows = _read_sheet(Path(path), Path(base_dir) if base_dir else None)
     if pedigree:
         rows = apply_pedigree(rows, read_ped(pedigree), sheet=Path(path))
     for row in rows:
@@ -43,7 +47,21 @@ def read_sample_sheet(path: str | Path, *, pedigree: str | Path | None = None) -
     return rows
 
 
-def _read_sheet(p: Path) -> list[SampleRow]:
+def _with_phenopacket(row: SampleRow, base_dir: Path | None, where: str) -> list[SampleRow]:
+    """The row completed from its phenopacket (the sheet's own cells win), then the phenopacket's relatives."""
+    from pidtriage.io.phenopacket import read_phenopacket  # protobuf: loaded only for sheets that use it
+
+    path = Path(row["phenopacket"])
+    found = read_phenopacket(path if path.is_absolute() or base_dir is None else base_dir / path)
+    proband = found[0]
+    if row.get("sample_id") and row["sample_id"] != proband["sample_id"]:
+        raise ConfigError(f"{where}: sample_id {row['sample_id']!r} but the phenopacket {path} is about "
+                          f"{proband['sample_id']!r}; make them the same")
+    merged = {**proband, **{k: v for k, v in row.items() if v}}
+    return [merged, *found[1:]]
+
+
+def _read_sheet(p: Path, base_dir: Path | None = None) -> list[SampleRow]:
     text = _sheet_text(p)
     lines = [line for line in text.replace("\r\n", "\n").split("\n") if line.strip() and not line.startswith("#")]
     if not lines:
@@ -57,27 +75,34 @@ def _read_sheet(p: Path) -> list[SampleRow]:
     for n, raw in enumerate(reader, start=2):
         if None in raw:
             raise ConfigError(f"{p} line {n}: more cells than header columns ({len(header)}); check the tabs")
-        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
-        sid = row.get("sample_id", "")
-        check_sample_id(sid, where=f"{p} line {n}")
-        check_case_fields("", row.get("suspected_category", ""), row.get("immunophenotype", ""),
-                          where=f"{p} line {n} ({sid})")
-        if sid in seen:
-            raise ConfigError(f"{p} line {n}: duplicate sample_id {sid!r} (also line {seen[sid]}); IDs must be unique")
-        seen[sid] = n
-        if row.get("sex", "").lower() not in ("male", "female", "unknown"):
-            raise ConfigError(f"{p} line {n} ({sid}): sex {row.get('sex')!r} must be male, female or unknown")
-        row["sex"] = row["sex"].lower()
-        if not row.get("vcf"):
-            raise ConfigError(f"{p} line {n} ({sid}): the vcf column is empty")
-        affected = row.get("affected", "").lower()
-        if affected not in ("", "true", "false", "unknown"):
-            raise ConfigError(f"{p} line {n} ({sid}): affected {row.get('affected')!r} must be true, false or unknown")
-        row["affected"] = affected
-        for col in OPTIONAL:
-            row.setdefault(col, "")
-        rows.append(row)
+        cells = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        for row in (_with_phenopacket(cells, base_dir, f"{p} line {n}") if cells.get("phenopacket") else [cells]):
+            rows.append(_checked_row(row, p, n, seen))
     return rows
+
+
+def _checked_row(row: SampleRow, p: Path, n: int, seen: dict[str, int]) -> SampleRow:
+    """One row held to the sheet's rules (line `n` of sheet `p`; `seen`: sample IDs so far and their lines)."""
+    sid = row.get("sample_id", "")
+    check_sample_id(sid, where=f"{p} line {n}")
+    check_case_fields("", row.get("suspected_category", ""), row.get("immunophenotype", ""),
+                      where=f"{p} line {n} ({sid})", hpo_terms=row.get("hpo_terms", ""),
+                      hpo_excluded=row.get("hpo_excluded", ""))
+    if sid in seen:
+        raise ConfigError(f"{p} line {n}: duplicate sample_id {sid!r} (also line {seen[sid]}); IDs must be unique")
+    seen[sid] = n
+    if row.get("sex", "").lower() not in ("male", "female", "unknown"):
+        raise ConfigError(f"{p} line {n} ({sid}): sex {row.get('sex')!r} must be male, female or unknown")
+    row["sex"] = row["sex"].lower()
+    if not row.get("vcf"):
+        raise ConfigError(f"{p} line {n} ({sid}): the vcf column is empty")
+    affected = row.get("affected", "").lower()
+    if affected not in ("", "true", "false", "unknown"):
+        raise ConfigError(f"{p} line {n} ({sid}): affected {row.get('affected')!r} must be true, false or unknown")
+    row["affected"] = affected
+    for col in OPTIONAL:
+        row.setdefault(col, "")
+    return row
 
 
 def check_sample_id(sid: str, *, where: str) -> None:
@@ -87,10 +112,16 @@ def check_sample_id(sid: str, *, where: str) -> None:
                           "'..'); it names the case's folder")
 
 
-def check_case_fields(sample_id: str, suspected_category: str, immunophenotype: str, *, where: str) -> None:
+def check_case_fields(sample_id: str, suspected_category: str, immunophenotype: str, *, where: str,
+                      hpo_terms: str = "", hpo_excluded: str = "") -> None:
     """The fields a case carries, held to the same rules in the sheet and on `pidtriage run`'s command line."""
     if sample_id:
         check_sample_id(sample_id, where=where)
+    for column, text in (("hpo_terms", hpo_terms), ("hpo_excluded", hpo_excluded)):
+        odd = [t for t in split_terms(text) if not HPO_ID.match(t)]
+        if odd:
+            raise ConfigError(f"{where}: {column} {odd[0]!r} is not an HPO term ID (HP: and seven digits, e.g. "
+                              "HP:0004313; ';'-separated)")
     bad = [c for c in suspected_category.split(";") if c.strip() and not _CATEGORY.match(c.strip())]
     if bad:
         raise ConfigError(f"{where}: suspected_category {bad[0]!r} is not an IUIS table number (1-10, ';'-separated, "
@@ -99,6 +130,11 @@ def check_case_fields(sample_id: str, suspected_category: str, immunophenotype: 
         parse_features(immunophenotype, where=f"{where}: ")
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
+
+
+def split_terms(text: str) -> tuple[str, ...]:
+    """A ';'-separated list of HPO term IDs (commas accepted too)."""
+    return tuple(x.strip() for x in text.replace(",", ";").split(";") if x.strip())
 
 
 def _sheet_text(p: Path) -> str:
@@ -131,7 +167,7 @@ def _check_header(header: list[str], p: Path) -> None:
             near = difflib.get_close_matches(h.lower(), known, n=1, cutoff=0.6)
             hint = f"; did you mean {near[0]!r}?" if near else f"; known columns: {', '.join(known)}"
             raise ConfigError(f"{p}: unknown column {h!r}{hint}")
-    missing = [c for c in REQUIRED if c not in header]
+    missing = [c for c in REQUIRED if c not in header and not (c != "sample_id" and "phenopacket" in header)]
     if missing:
         raise ConfigError(f"{p}: missing column(s) {', '.join(missing)} (tab-separated, see config/README.md)")
 
@@ -251,7 +287,8 @@ def cases_from_rows(rows: list[SampleRow], *, base_dir: Path | None = None) -> l
                 father_status=status.get(father["affected"], "unknown") if father else "unknown",
                 mother_status=status.get(mother["affected"], "unknown") if mother else "unknown",
                 suspected_category=tuple(x.strip() for x in r.get("suspected_category", "").split(";") if x.strip()),
-                hpo_terms=tuple(x.strip() for x in r.get("hpo_terms", "").split(";") if x.strip()),
+                hpo_terms=split_terms(r.get("hpo_terms", "")),
+                hpo_excluded=split_terms(r.get("hpo_excluded", "")),
                 immunophenotype=r.get("immunophenotype", ""),
                 coverage=str(Path(r["coverage"]) if Path(r["coverage"]).is_absolute() or base_dir is None
                              else base_dir / r["coverage"]) if r.get("coverage") else "",

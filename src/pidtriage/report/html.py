@@ -16,6 +16,7 @@ from pidtriage.report.wording import (
     criterion_words,
     finding_words,
     frequency_words,
+    phenotype_words,
     result_sentence,
 )
 
@@ -49,6 +50,7 @@ def _env() -> Environment:
     env.filters["plain"] = criterion_words
     env.filters["finding_words"] = finding_words
     env.globals["frequency_words"] = frequency_words
+    env.globals["phenotype_words"] = phenotype_words
     env.globals["iuis_tables"] = IUIS_TABLES
     return env
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["IUIS_TABLES", "criterion_words", "finding_words", "frequency_words", "result_sentence"]
+__all__ = ["IUIS_TABLES", "criterion_words", "finding_words", "frequency_words", "phenotype_words", "result_sentence"]
 
 # The IUIS 2024 classification's major categories ("Major category" column of the IUIS table).
 IUIS_TABLES = {
@@ -77,6 +77,32 @@ def frequency_words(af: float | None, found: bool | None) -> str:
         return "not checked"
     one_in = 1 / af if af > 0 else 0
     return f"{af:.2g} (about 1 in {one_in:,.0f} alleles)" if one_in >= 10 else f"{af:.2g}"
+
+
+def phenotype_words(match: Mapping[str, Any], phenotype: Mapping[str, Any]) -> str:
+    """How the patient's features fit the gene, in words: the HPO terms it has and those that argue against, the
+    immunophenotype features agreeing and contradicting, the suspected category."""
+    parts = []
+    hpo = match.get("hpo")
+    if hpo:
+        if not hpo["gene_annotated"]:
+            parts.append(f"no HPO annotations for this gene in HPO {phenotype.get('hpo_release', '')}")
+        else:
+            fits = ", ".join(t["label"] for t in hpo["fits"])
+            parts.append(f"features of this gene: {fits}" if fits else "none of the patient's HPO terms is a "
+                         "feature described for this gene")
+            if hpo["against"]:
+                parts.append("argue against (known absent, but a feature of this gene): "
+                             + ", ".join(t["label"] for t in hpo["against"]))
+    if match.get("agree"):
+        parts.append("immunophenotype agrees: " + ", ".join(match["agree"]))
+    if match.get("contradict"):
+        parts.append("immunophenotype differs: " + ", ".join(match["contradict"]))
+    if match.get("suspected_category"):
+        parts.append("in the suspected IUIS category")
+    if not parts:
+        return "no phenotype given to compare"
+    return "; ".join(parts) + f" (phenotype ranking score {match['score']:.1f})"
 
 
 def _disease(candidate: Mapping[str, Any]) -> str:

@@ -4,6 +4,8 @@ as triage.json (stages/triage_json.py) with variants.tsv (stages/variants.py).""
 from __future__ import annotations
 
 import dataclasses
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from pidtriage.config import Config
@@ -11,6 +13,7 @@ from pidtriage.decision import Scope
 from pidtriage.io.vcf import read_header
 from pidtriage.models import Sex
 from pidtriage.panel.tsv import Panel
+from pidtriage.phenotype import METHOD, HpoContext, hpo_context
 from pidtriage.settings import case_settings
 from pidtriage.stages.record import StageRecord, family_of, sex_check, unexpected_failure
 
@@ -27,18 +30,50 @@ def _triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: d
     from pidtriage.triage import triage_case
 
     check = sex_check(record.case.sex, record.sex_inferred)
+    hpo, phenotype = _hpo(record, config)
     if record.failure:
-        return (build_triage_json(record, None, config, panel, sex_check=check, coverage=coverage),
-                "\t".join(VARIANT_COLUMNS) + "\n")
+        return (build_triage_json(record, None, config, panel, sex_check=check, coverage=coverage,
+                                  phenotype=phenotype), "\t".join(VARIANT_COLUMNS) + "\n")
     sex = record.case.sex if record.case.sex != Sex.UNKNOWN else Sex(record.sex_inferred)
     below = tuple(g["gene"] for g in (coverage or {}).get("genes_below", []))
     scope = dataclasses.replace(record.scope or Scope("not recorded"), genes_not_assessable=below)
     result = triage_case(record.variants, case=record.case, family=family_of(record, config), sex=sex,
-                         panel_genes=panel.by_hgnc_id(), thresholds=case_settings(config.values), scope=scope)
+                         panel_genes=panel.by_hgnc_id(), thresholds=case_settings(config.values), scope=scope,
+                         hpo=hpo)
     header = read_header(record.extracted_vcf, check_compression=False)
     variants = variants_tsv(record.extracted_vcf, list(record.samples_in_vcf), list(header.formats), result, config,
                             panel)
-    return build_triage_json(record, result, config, panel, sex_check=check, coverage=coverage), variants
+    return (build_triage_json(record, result, config, panel, sex_check=check, coverage=coverage, phenotype=phenotype),
+            variants)
+
+
+def _hpo(record: StageRecord, config: Config) -> tuple[HpoContext | None, dict[str, Any]]:
+    """The case's HPO terms in context (None without terms or without the panel's annotations) and what
+    triage.json records of them: the terms with labels, the release, the method, and notes."""
+    case = record.case
+    terms = config.path("phenotype", "hpo_terms") or str(resources.files("pidtriage").joinpath("data/hpo_terms.tsv.gz"))
+    genes = config.path("phenotype", "gene_annotations") or str(Path(config.path("panel")).with_suffix(".hpo.tsv"))
+    doc: dict[str, Any] = {"used": False, "method": METHOD, "hpo_release": "", "observed": [], "excluded": [],
+                           "notes": []}
+    if not case.hpo_terms and not case.hpo_excluded:
+        doc["notes"].append("no HPO terms given: the ranking uses the immunophenotype and IUIS category only")
+        return None, doc
+    if not Path(genes).exists():
+        doc["notes"].append(f"{genes}: no HPO annotations for this panel (scripts/build_hpo_tables.py --panel); the "
+                            "HPO terms are not used for ranking")
+        doc["observed"] = [{"id": t, "label": ""} for t in case.hpo_terms]
+        doc["excluded"] = [{"id": t, "label": ""} for t in case.hpo_excluded]
+        return None, doc
+    hpo = hpo_context(case.hpo_terms, case.hpo_excluded, terms=terms, genes=genes)
+    assert hpo is not None
+    name = hpo.ontology.name
+    doc.update(used=True, hpo_release=hpo.ontology.release, notes=list(hpo.patient.notes),
+               observed=[{"id": t, "label": name(t)} for t in hpo.patient.observed],
+               excluded=[{"id": t, "label": name(t)} for t in hpo.patient.excluded])
+    if hpo.genes.release != hpo.ontology.release:
+        doc["notes"].append(f"{genes} is from HPO {hpo.genes.release}, the terms from {hpo.ontology.release}: "
+                            "rebuild it with scripts/build_hpo_tables.py")
+    return hpo, doc
 
 
 def triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: dict[str, Any] | None = None

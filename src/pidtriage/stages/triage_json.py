@@ -16,11 +16,14 @@ from pidtriage.decision import Scope, case_status
 from pidtriage.findings import Candidate, TriageResult
 from pidtriage.models import Status
 from pidtriage.panel.tsv import Panel
+from pidtriage.ranking import phenotype_score
 from pidtriage.stages.record import StageRecord
 
 __all__ = ["SCHEMA_VERSION", "build_triage_json", "validate_triage_json"]
 
-SCHEMA_VERSION = "1.1"  # 1.1: scope, low_quality_calls, reportable(_basis), findings[].against, qc_checks[].hard
+# 1.1: scope, low_quality_calls, reportable(_basis), findings[].against, qc_checks[].hard
+# 1.2: phenotype (HPO terms used, release, method), case.hpo_excluded, candidates[].phenotype_match.hpo and .score
+SCHEMA_VERSION = "1.2"
 
 NEXT_STEPS = {
     Status.NEGATIVE: [
@@ -63,7 +66,16 @@ def validate_triage_json(doc: dict[str, Any]) -> None:
         raise error
 
 
-def _candidate(c: Candidate) -> dict[str, Any]:
+def _phenotype(c: Candidate, category_points: int) -> dict[str, Any]:
+    p = c.phenotype
+    hpo = ({"score": p.hpo.score, "gene_annotated": p.hpo.annotated,
+            "fits": [{"id": t, "label": label} for t, label in p.hpo.fits],
+            "against": [{"id": t, "label": label} for t, label in p.hpo.against]} if p.hpo else None)
+    return {"agree": list(p.agree), "contradict": list(p.contradict), "suspected_category": p.category, "hpo": hpo,
+            "score": round(phenotype_score(c, category_points=category_points), 4)}
+
+
+def _candidate(c: Candidate, category_points: int) -> dict[str, Any]:
     v, av, cons, cv, pop = c.av.variant, c.av, c.av.consequence, c.av.clinvar, c.av.population
     gt = av.genotypes[0]
     return {
@@ -91,8 +103,7 @@ def _candidate(c: Candidate) -> dict[str, Any]:
         "qc_checks": [{"name": q.name, "outcome": q.outcome.value, "value": q.value, "threshold": q.threshold,
                        "explanation": q.explanation, "hard": q.hard} for q in c.qc],
         "genotypes": {g.sample: g.gt for g in av.genotypes},
-        "phenotype_match": {"agree": list(c.phenotype[0]), "contradict": list(c.phenotype[1]),
-                            "suspected_category": c.phenotype[2]},
+        "phenotype_match": _phenotype(c, category_points),
         "diseases": [{"name": d.label, "moi": d.moi.value, "mechanism": d.mechanism.value, "iuis_table": d.iuis_table}
                      for d in c.gene.diseases],
     }  # fmt: skip
@@ -121,7 +132,8 @@ def _qc_warnings(record: StageRecord) -> list[str]:
 
 
 def build_triage_json(record: StageRecord, result: TriageResult | None, config: Config, panel: Panel,
-                      *, sex_check: str, coverage: dict[str, Any] | None = None) -> dict[str, Any]:
+                      *, sex_check: str, coverage: dict[str, Any] | None = None,
+                      phenotype: dict[str, Any] | None = None) -> dict[str, Any]:
     case = record.case
     status = case_status([], failure=record.failure) if record.failure or result is None else result.status
     reason = record.failure or (result.reason if result else "not analysed")
@@ -135,15 +147,19 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
         next_steps.insert(0, f"Genes not assessable at this coverage ({len(below)}): consider targeted sequencing or "
                              "a method that covers them before ruling them out.")
     max_c = int(config.get("triage", "max_candidates"))
-    candidates = [_candidate(c) for c in (result.candidates if result else [])][:max_c]
+    points = int(config.get("triage", "category_match_points"))
+    candidates = [_candidate(c, points) for c in (result.candidates if result else [])][:max_c]
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "case": {
             "sample_id": case.sample_id, "vcf": case.vcf, "vcf_sample": case.vcf_sample, "family_id": case.family_id,
             "father_id": case.father_id, "mother_id": case.mother_id, "sex_reported": case.sex.value,
             "sex_inferred": record.sex_inferred, "suspected_category": list(case.suspected_category),
-            "hpo_terms": list(case.hpo_terms), "immunophenotype": case.immunophenotype,
+            "hpo_terms": list(case.hpo_terms), "hpo_excluded": list(case.hpo_excluded),
+            "immunophenotype": case.immunophenotype,
         },
+        "phenotype": phenotype or {"used": False, "method": "", "hpo_release": "", "observed": [], "excluded": [],
+                                   "notes": []},
         "status": status.value,
         "no_known_defect": None if status == Status.FAILED else status != Status.POSITIVE,
         "reason": reason,
@@ -166,7 +182,7 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
              "against": list(f.against)}
             for f in (result.findings if result else [])
         ],
-        "low_quality_calls": [_candidate(c) for c in (result.low_quality if result else [])],
+        "low_quality_calls": [_candidate(c, points) for c in (result.low_quality if result else [])],
         "scope": _scope(result.scope if result else None),
         "oligogenic": result.oligogenic if result else [],
         "candidates": candidates,
