@@ -142,3 +142,17 @@ def test_not_json(tmp_path: Path) -> None:
 
 def test_header_constant_is_the_demo_sheets(repo: Path) -> None:
     assert (repo / "config/samples.tsv").read_text().splitlines()[0] == HEADER
+
+
+@pytest.mark.workflow
+def test_snakemake_runs_a_sheet_of_phenopackets(run_cohort: Any, demo_data: Path, tmp_path: Path,
+                                                repo: Path) -> None:
+    packet = {**P01, "files": [{**P01["files"][0], "uri": (demo_data / "P01.vcf.gz").as_uri()}]}
+    (tmp_path / "P01.json").write_text(json.dumps(packet))
+    rows = run_cohort("sample_id\tsuspected_category\tphenopacket", [f"P01\t3\t{tmp_path / 'P01.json'}"],
+                      {"resources": {"clinvar": {"vcf": str(demo_data / "clinvar_demo.vcf.gz"), "min_review_stars": 0},
+                                     "population": {"vcf": str(demo_data / "population_demo.vcf.gz"),
+                                                    "af_field": "AF_joint", "an_field": "AN_joint"}}})
+    assert rows["P01"]["status"] == "positive" and rows["P01"]["genes"] == "BTK"
+    out = json.loads((tmp_path / "results/cases/P01/interpretation.json").read_text())
+    assert out["subject"] == {"id": "P01", "sex": "MALE"} and out["interpretations"][0]["progressStatus"] == "SOLVED"
