@@ -34,6 +34,7 @@ validate: $(BIN)/pidtriage
 lint: $(BIN)/pidtriage
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/mypy
+	$(BIN)/snakefmt --check workflow/
 	$(BIN)/snakemake -s workflow/Snakefile --lint
 
 clean:

@@ -8,11 +8,11 @@ rule annotate:
         f"{LOGS}/annotate/{{sample}}.log",
     benchmark:
         f"{OUT}/benchmarks/annotate/{{sample}}.tsv"
-    params:
-        configfile=CONFIGFILE,
     group:
         "case"
     conda:
         "../envs/pidtriage.yaml"
+    params:
+        configfile=CONFIGFILE,
     shell:
         "pidtriage annotate --configfile {params.configfile:q} --record {input.record:q} --out {output:q} > {log:q} 2>&1"

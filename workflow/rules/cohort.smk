@@ -2,20 +2,28 @@ rule cohort:
     input:
         get_all_triage,
     output:
-        summary=report(f"{OUT}/cohort/summary.tsv", caption="../report/summary.rst", category="Cohort",
-                       labels={"file": "summary"}),
-        flagged=f"{OUT}/cohort/no_known_defect.tsv",
-        html=report(f"{OUT}/cohort/report.html", caption="../report/cohort_report.rst", category="Cohort",
-                    labels={"file": "dashboard"}),
         **({"xlsx": f"{OUT}/cohort/summary.xlsx"} if config["report"]["xlsx"] else {}),
+        summary=report(
+            f"{OUT}/cohort/summary.tsv",
+            caption="../report/summary.rst",
+            category="Cohort",
+            labels={"file": "summary"},
+        ),
+        flagged=f"{OUT}/cohort/no_known_defect.tsv",
+        html=report(
+            f"{OUT}/cohort/report.html",
+            caption="../report/cohort_report.rst",
+            category="Cohort",
+            labels={"file": "dashboard"},
+        ),
     log:
         f"{LOGS}/cohort.log",
     benchmark:
         f"{OUT}/benchmarks/cohort.tsv"
+    conda:
+        "../envs/pidtriage.yaml"
     params:
         outdir=lambda wildcards, output: os.path.dirname(output.summary),
         flags="--xlsx" if config["report"]["xlsx"] else "",
-    conda:
-        "../envs/pidtriage.yaml"
     shell:
         "pidtriage cohort {input:q} --outdir {params.outdir:q} {params.flags} > {log:q} 2>&1"

@@ -43,7 +43,9 @@ def _present(paths):
     """The paths that exist, or that make_demo_data writes. A missing file is the case's failure, reported by
     its validate step with the file named, never a DAG error that stops the cohort."""
     demo = os.path.realpath("demo/data")
-    return sorted({p for p in paths if p and (os.path.exists(p) or os.path.realpath(p).startswith(demo + os.sep))})
+    return sorted(
+        {p for p in paths if p and (os.path.exists(p) or os.path.realpath(p).startswith(demo + os.sep))}
+    )
 
 
 def get_case_vcf(wildcards):

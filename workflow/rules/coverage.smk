@@ -8,12 +8,12 @@ rule coverage:
         f"{LOGS}/coverage/{{sample}}.log",
     benchmark:
         f"{OUT}/benchmarks/coverage/{{sample}}.tsv"
-    params:
-        configfile=CONFIGFILE,
-    threads: 1
     group:
         "case"
     conda:
         "../envs/pidtriage.yaml"
+    threads: 1
+    params:
+        configfile=CONFIGFILE,
     shell:
         "pidtriage coverage --configfile {params.configfile:q} --record {input.record:q} --out {output:q} > {log:q} 2>&1"

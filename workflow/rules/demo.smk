@@ -1,5 +1,14 @@
-DEMO_FILES = ["F03.vcf.gz", "F04.vcf.gz", "P01.vcf.gz", "P02.vcf.gz", "P05.vcf", "P06.vcf.gz", "P07.vcf.gz",
-              "clinvar_demo.vcf.gz", "population_demo.vcf.gz"]
+DEMO_FILES = [
+    "F03.vcf.gz",
+    "F04.vcf.gz",
+    "P01.vcf.gz",
+    "P02.vcf.gz",
+    "P05.vcf",
+    "P06.vcf.gz",
+    "P07.vcf.gz",
+    "clinvar_demo.vcf.gz",
+    "population_demo.vcf.gz",
+]
 
 
 rule make_demo_data:

@@ -9,11 +9,11 @@ rule triage:
         f"{LOGS}/triage/{{sample}}.log",
     benchmark:
         f"{OUT}/benchmarks/triage/{{sample}}.tsv"
-    params:
-        configfile=CONFIGFILE,
     group:
         "case"
     conda:
         "../envs/pidtriage.yaml"
+    params:
+        configfile=CONFIGFILE,
     shell:
         "pidtriage triage --configfile {params.configfile:q} --record {input.record:q} --coverage {input.coverage:q} --out {output.json:q} > {log:q} 2>&1"
