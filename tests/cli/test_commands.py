@@ -89,3 +89,24 @@ def test_run_with_a_bad_immunophenotype_is_one_line(tmp_path: Path, capsys: pyte
                  str(tmp_path), "--immunophenotype", "T=lowish"])
     assert code == 2
     assert capsys.readouterr().err.startswith("pidtriage: ")
+
+
+def test_run_with_parents_in_the_vcf_gives_the_trios_golden_result(demo_data: Path, repo: Path, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """`pidtriage run --father --mother` judges the trio as the Snakemake run of the sheet does (P03: DCLRE1C in
+    trans, phase from the parents)."""
+    import json
+
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo/data").symlink_to(demo_data)
+    (tmp_path / "gene_panels").symlink_to(repo / "gene_panels")
+    code = main(["run", "--configfile", str(repo / "config/config.yaml"), "--config-base", str(tmp_path),
+                 "--vcf", str(demo_data / "F03.vcf.gz"), "--sample-id", "P03", "--sex", "male", "--father", "P03_F",
+                 "--mother", "P03_M", "--suspected-category", "1", "--immunophenotype", "T=absent;B=absent",
+                 "--hpo-terms", "HP:0004430;HP:0002028;HP:0009098", "--outdir", str(tmp_path / "out")])
+    assert code == 0, capsys.readouterr().err
+    got = json.loads((tmp_path / "out/cases/P03/triage.json").read_text())
+    want = json.loads((GOLDEN / "cases/P03/triage.json").read_text())
+    assert got["case"]["father_id"] == "P03_F" and got["qc"]["samples_used"] == ["P03", "P03_F", "P03_M"]
+    for key in ("status", "findings", "candidates", "phenotype"):
+        assert got[key] == want[key], key

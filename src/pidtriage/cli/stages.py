@@ -16,88 +16,129 @@ from typing import Any
 __all__ = ["add_parsers"]
 
 
+_RAW = argparse.RawDescriptionHelpFormatter
+
+
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--configfile", help="YAML config (default: schema defaults)")
-    p.add_argument("--config-base", default=None, help="directory relative paths in the config refer to (default: .)")
+    p.add_argument("--configfile", metavar="YAML",
+                   help="the run's config (keys: config/README.md; default: the schema's defaults, no resources)")
+    p.add_argument("--config-base", default=None, metavar="DIR",
+                   help="directory the config's relative paths refer to (default: the current directory)")
 
 
 def _threads(p: argparse.ArgumentParser) -> None:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    p.add_argument("--threads", type=int, default=min(2, cpus),
+    p.add_argument("--threads", type=int, default=min(2, cpus), metavar="N",
                    help="processes for the extraction (default: 2, or 1 when only one CPU is available)")
 
 
 def _from_sheet(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--samples", required=True, help="sample sheet (TSV)")
-    p.add_argument("--sample-id", required=True)
+    p.add_argument("--samples", required=True, metavar="TSV", help="the sample sheet (tab-separated; config/README.md)")
+    p.add_argument("--sample-id", required=True, metavar="ID", help="the case: an affected individual of the sheet")
+
+
+def _record(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--record", required=True, metavar="JSON", help=f"the {what} step's stage record")
+    p.add_argument("--out", required=True, metavar="JSON", help="this step's stage record (written)")
 
 
 def add_parsers(sub: Any) -> None:
-    v = sub.add_parser("validate", help="check a case's input (VCF, sample, build)")
+    """The per-case steps (as Snakemake runs them), the report and cohort steps, and `run`."""
+    v = sub.add_parser("validate", help="check a case's input (VCF, sample, build)", formatter_class=_RAW,
+                       epilog="example:\n  pidtriage validate --configfile config.yaml --samples samples.tsv "
+                              "--sample-id P01 --out work/P01/validate.json")
     _common(v)
     _from_sheet(v)
-    v.add_argument("--out", required=True, help="stage record (JSON)")
+    v.add_argument("--out", required=True, metavar="JSON", help="the stage record (written)")
     v.set_defaults(func=cmd_validate)
 
-    e = sub.add_parser("extract", help="panel regions of a case's VCF (bcftools through pysam)")
+    e = sub.add_parser("extract", help="panel regions of a case's VCF (bcftools through pysam)", formatter_class=_RAW,
+                       epilog="example:\n  pidtriage extract --configfile config.yaml --record work/P01/validate.json "
+                              "--out-vcf work/P01/panel.vcf.gz --out work/P01/extract.json --workdir work/P01")
     _common(e)
-    e.add_argument("--record", required=True)
-    e.add_argument("--out-vcf", required=True)
-    e.add_argument("--out", required=True)
-    e.add_argument("--workdir", required=True)
+    _record(e, "validate")
+    e.add_argument("--out-vcf", required=True, metavar="VCF.GZ", help="the panel regions of the family, normalised")
+    e.add_argument("--workdir", required=True, metavar="DIR", help="for index links and temporary parts")
     _threads(e)
     e.set_defaults(func=cmd_extract)
 
-    a = sub.add_parser("annotate", help="gene, consequence, ClinVar and population frequency")
+    a = sub.add_parser("annotate", help="gene, consequence, ClinVar, population frequency and sample QC",
+                       formatter_class=_RAW, epilog="example:\n  pidtriage annotate --configfile config.yaml --record "
+                                                    "work/P01/extract.json --out work/P01/annotate.json")
     _common(a)
-    a.add_argument("--record", required=True)
-    a.add_argument("--out", required=True)
+    _record(a, "extract")
     a.set_defaults(func=cmd_annotate)
 
-    cv = sub.add_parser("coverage", help="coverage of the panel genes' exons (BAM/CRAM, or a mosdepth per-base bed.gz)")
+    cv = sub.add_parser("coverage", help="coverage of the panel genes' exons (BAM/CRAM, or a mosdepth per-base bed.gz)",
+                        formatter_class=_RAW, epilog="example:\n  pidtriage coverage --configfile config.yaml --record "
+                                                     "work/P01/validate.json --out work/P01/coverage.json")
     _common(cv)
-    cv.add_argument("--record", required=True, help="the validate stage record")
-    cv.add_argument("--out", required=True)
+    _record(cv, "validate")
     cv.set_defaults(func=cmd_coverage)
 
-    t = sub.add_parser("triage", help="QC, inheritance, ACMG evidence, ranking, status → triage.json")
+    t = sub.add_parser("triage", help="QC, inheritance, ACMG evidence, ranking, status → triage.json",
+                       formatter_class=_RAW, epilog="example:\n  pidtriage triage --configfile config.yaml --record "
+                       "work/P01/annotate.json --coverage work/P01/coverage.json --out results/cases/P01/triage.json")
     _common(t)
-    t.add_argument("--record", required=True)
-    t.add_argument("--out", required=True)
-    t.add_argument("--coverage", default=None, help="the coverage stage's JSON")
+    _record(t, "annotate")
+    t.add_argument("--coverage", default=None, metavar="JSON", help="the coverage step's output (optional)")
     t.set_defaults(func=cmd_triage)
 
-    r = sub.add_parser("report", help="candidates.tsv, report.html and interpretation.json from triage.json")
-    r.add_argument("triage_json")
-    r.add_argument("--outdir", required=True)
+    r = sub.add_parser("report", help="candidates.tsv, report.html and interpretation.json from triage.json",
+                       formatter_class=_RAW, epilog="example:\n  pidtriage report results/cases/P01/triage.json "
+                                                    "--outdir results/cases/P01 --pdf")
+    r.add_argument("triage_json", metavar="TRIAGE_JSON", help="a case's triage.json")
+    r.add_argument("--outdir", required=True, metavar="DIR", help="where the case's files are written")
     r.add_argument("--xlsx", action="store_true", help="also candidates.xlsx")
     r.add_argument("--variants-xlsx", action="store_true", help="also variants.xlsx (every panel record)")
     r.add_argument("--pdf", action="store_true", help="also report.pdf (WeasyPrint)")
     r.set_defaults(func=cmd_report)
 
-    c = sub.add_parser("cohort", help="summary.tsv, no_known_defect.tsv and report.html from every triage.json")
-    c.add_argument("triage_jsons", nargs="+")
-    c.add_argument("--outdir", required=True)
+    c = sub.add_parser("cohort", help="summary.tsv, no_known_defect.tsv and report.html from every triage.json",
+                       formatter_class=_RAW, epilog="example:\n  pidtriage cohort results/cases/*/triage.json "
+                                                    "--outdir results/cohort --xlsx")
+    c.add_argument("triage_jsons", nargs="+", metavar="TRIAGE_JSON", help="every case's triage.json")
+    c.add_argument("--outdir", required=True, metavar="DIR", help="where the cohort files are written")
     c.add_argument("--xlsx", action="store_true", help="also summary.xlsx")
     c.set_defaults(func=cmd_cohort)
 
-    run = sub.add_parser("run", help="one case, every step, without Snakemake")
+    run = sub.add_parser(
+        "run", help="one case (and its parents), every step, without Snakemake", formatter_class=_RAW,
+        epilog="examples:\n"
+               "  pidtriage run --configfile config.yaml --vcf P01.vcf.gz --sample-id P01 --sex male \\\n"
+               "      --suspected-category 3 --hpo-terms 'HP:0004432;HP:0002718' --immunophenotype 'B=absent;IgG=low' \\\n"
+               "      --outdir results\n"
+               "  pidtriage run --configfile config.yaml --vcf trio.vcf.gz --sample-id P03 --sex male \\\n"
+               "      --father P03_F --mother P03_M --outdir results      # parents in the same VCF, unaffected\n"
+               "  pidtriage run --configfile config.yaml --phenopacket P01.json --outdir results\n"
+               "exit status: 0 when the case was analysed (whatever its result), 2 when it failed (the reason is printed)")
     _common(run)
-    run.add_argument("--phenopacket", default="",
+    run.add_argument("--phenopacket", default="", metavar="FILE",
                      help="a GA4GH Phenopacket v2 (JSON/YAML) giving the subject, sex, VCF, HPO terms and "
                           "immunology measurements; options given as well take precedence")
-    run.add_argument("--vcf", default="", help="the case's VCF (VCF, VCF.gz or BCF; required without --phenopacket)")
-    run.add_argument("--sample-id", default="", help="the case's ID (required without --phenopacket)")
-    run.add_argument("--sex", default="", choices=["male", "female", "unknown"],
-                     help="reported sex (required without --phenopacket)")
-    run.add_argument("--outdir", required=True)
-    run.add_argument("--vcf-sample", default="", help="the proband's name in the VCF when it differs from --sample-id")
-    run.add_argument("--immunophenotype", default="",
-                     help="IUIS immunophenotype, e.g. 'T=absent;B=absent;NK=normal' (keys: config/README.md)")
-    run.add_argument("--suspected-category", default="", help="IUIS table number(s), ';'-separated, e.g. 3")
-    run.add_argument("--hpo-terms", default="", help="HPO term IDs the patient has, e.g. 'HP:0004432;HP:0002718'")
-    run.add_argument("--hpo-excluded", default="", help="HPO term IDs of features known to be absent")
-    run.add_argument("--coverage", default="", help="BAM/CRAM or mosdepth per-base.bed.gz")
+    run.add_argument("--vcf", default="", metavar="VCF", help="the case's VCF (VCF, VCF.gz or BCF; indexed or not)")
+    run.add_argument("--sample-id", default="", metavar="ID", help="the case's ID (letters, digits, . _ -)")
+    run.add_argument("--sex", default="", choices=["male", "female", "unknown"], help="the reported sex")
+    run.add_argument("--outdir", required=True, metavar="DIR", help="results: DIR/cases/ID/ (and DIR/work/ID/)")
+    run.add_argument("--vcf-sample", default="", metavar="NAME", help="the case's name in the VCF, if not its ID")
+    run.add_argument("--father", default="", metavar="NAME", help="the father's name in the VCF (or in --father-vcf)")
+    run.add_argument("--mother", default="", metavar="NAME", help="the mother's name in the VCF (or in --mother-vcf)")
+    run.add_argument("--father-vcf", default="", metavar="VCF", help="the father's own VCF, when not in --vcf")
+    run.add_argument("--mother-vcf", default="", metavar="VCF", help="the mother's own VCF, when not in --vcf")
+    for parent in ("father", "mother"):
+        run.add_argument(f"--{parent}-status", default="unaffected", choices=["affected", "unaffected", "unknown"],
+                         help=f"the {parent}'s affection status (default: unaffected)")
+    run.add_argument("--immunophenotype", default="", metavar="KEY=LEVEL;...",
+                     help="IUIS immunophenotype, keys T CD4 CD8 B NK IgG IgA IgM IgE neutrophils, levels absent low "
+                          "normal high, e.g. 'T=absent;B=absent;NK=normal'")
+    run.add_argument("--suspected-category", default="", metavar="N;...",
+                     help="IUIS table number(s) 1-10, ';'-separated, e.g. '3' (predominantly antibody deficiencies)")
+    run.add_argument("--hpo-terms", default="", metavar="HP:...;...",
+                     help="HPO term IDs the patient has, e.g. 'HP:0004432;HP:0002718'")
+    run.add_argument("--hpo-excluded", default="", metavar="HP:...;...",
+                     help="HPO term IDs of features known to be absent, e.g. 'HP:0004430'")
+    run.add_argument("--coverage", default="", metavar="BAM|CRAM|BED.GZ",
+                     help="the case's alignments (indexed BAM/CRAM) or mosdepth per-base.bed.gz, for exon coverage")
     _threads(run)
     run.set_defaults(func=cmd_run)
 
@@ -258,6 +299,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     panel = load_panel(config)
     case = CaseInfo(sample_id=args.sample_id, vcf=args.vcf, vcf_sample=args.vcf_sample or args.sample_id,
                     sex=Sex(args.sex), family_id=args.sample_id, immunophenotype=args.immunophenotype,
+                    father_id=args.father, mother_id=args.mother, father_vcf_sample=args.father,
+                    mother_vcf_sample=args.mother, father_vcf=(args.father_vcf or args.vcf) if args.father else "",
+                    mother_vcf=(args.mother_vcf or args.vcf) if args.mother else "",
+                    father_status=args.father_status if args.father else "unknown",
+                    mother_status=args.mother_status if args.mother else "unknown",
                     suspected_category=tuple(x for x in args.suspected_category.split(";") if x),
                     hpo_terms=split_terms(args.hpo_terms), hpo_excluded=split_terms(args.hpo_excluded),
                     coverage=args.coverage)
