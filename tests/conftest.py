@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,6 +15,9 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
+# One date for everything the tests write (report date, analysis date; pidtriage.clock): the golden files do not
+# change with the day. Subprocesses inherit it through tool_env.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1793491200")  # 2026-11-01
 
 
 @pytest.fixture(scope="session")
@@ -36,8 +40,6 @@ def default_panel_path() -> Path:
 @pytest.fixture(scope="session")
 def tool_env() -> dict[str, str]:
     """The environment for subprocesses: this interpreter's bin/ first on PATH (snakemake, pidtriage)."""
-    import os
-
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env

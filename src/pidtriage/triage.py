@@ -37,6 +37,7 @@ from pidtriage.models import (
     Zygosity,
 )
 from pidtriage.panel.model import Disease, Moi, PanelGene
+from pidtriage.next_steps import second_hit_plausible
 from pidtriage.phenotype import HpoContext
 from pidtriage.ranking import finding_key, phenotype_match, rank_candidates
 from pidtriage.settings import AcmgThresholds, CaseSettings
@@ -136,8 +137,7 @@ def _with_pm3(cands: list[Candidate], family: Family, reclassify: Reclassify) ->
 def _single_het_advice(c: Candidate) -> str:
     p = c.phenotype
     hpo_fits = [label for _, label in p.hpo.fits] if p.hpo and not p.hpo.against else []
-    fits = (p.agree and not p.contradict) or p.category or hpo_fits
-    if c.reportable and fits:
+    if second_hit_plausible(c):
         why = (f"the patient's immunology matches ({', '.join(p.agree)})" if p.agree and not p.contradict
                else f"the patient's features fit this gene ({', '.join(hpo_fits[:4])})" if hpo_fits
                else "the suspected IUIS category matches this gene")

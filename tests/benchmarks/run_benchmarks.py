@@ -130,7 +130,11 @@ def bench_panel(data: Path, work: Path) -> Path:
 
 def write_config(work: Path, panel: Path, samples: Path, outdir: Path) -> Path:
     cfg = work / f"config_{samples.stem}.yaml"
-    cfg.write_text(f"samples: {samples}\noutdir: {outdir}\ngenome_build: GRCh38\npanel: {panel}\npanel_padding: 0\n")
+    # ClinVar configured, as in every real run (without it and without consequence annotation nothing can be
+    # assessed and the case fails): the derived PID ClinVar set from ../shared/data
+    clinvar = SHARED / "clinvar/clinvar_pid398_snvs.GRCh38.derived.vcf.gz"
+    cfg.write_text(f"samples: {samples}\noutdir: {outdir}\ngenome_build: GRCh38\npanel: {panel}\npanel_padding: 0\n"
+                   f"resources:\n  clinvar:\n    vcf: {clinvar}\n    min_review_stars: 0\n")
     return cfg
 
 

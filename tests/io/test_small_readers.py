@@ -73,3 +73,13 @@ def test_gff3_reader_skips_comments_and_short_lines(tmp_path: Path) -> None:
     assert len(rows) == 1
     cols, attrs = rows[0]
     assert cols[2] == "exon" and attrs == {"ID": "exon:1", "Parent": "transcript:T1"}
+
+
+@pytest.mark.parametrize("terms", ["HP:0004313;<script>alert(6)</script>", "HP:4313", "hp:0004313", "OMIM:300300"])
+def test_hpo_cells_must_be_hpo_ids(terms: str) -> None:
+    from pidtriage.errors import ConfigError
+    from pidtriage.io.samples import check_case_fields
+
+    with pytest.raises(ConfigError, match="is not an HPO term ID"):
+        check_case_fields("S1", "", "", where="samples.tsv line 2", hpo_terms=terms)
+    check_case_fields("S1", "", "", where="x", hpo_terms="HP:0004313; HP:0002718", hpo_excluded="HP:0004430")

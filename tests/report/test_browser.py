@@ -62,7 +62,36 @@ def test_pages_render_in_chromium(demo_results, tmp_path):
 
 
 def test_case_report_result_first(demo_results, tmp_path):
-    """The result badge and sentence come before any table, in the reading order of the page."""
+    """After the header (laboratory, patient, indication), the result badge and sentence come before any variant,
+    coverage or quality table, in the reading order of the page."""
     dom = _chromium(demo_results / "cases/P06/report.html", tmp_path, "--dump-dom").stdout
-    assert dom.index("No causative variant was identified in the 505 genes analysed") < dom.index("<table")
+    result = dom.index("No causative variant was identified in the 505 genes analysed")
+    assert dom.index("<h2>Reason for testing</h2>") < result < dom.index("<h2>Other variants of note</h2>")
+    assert result < dom.index("<h2>Coverage</h2>") < dom.index("<h2>Sample quality</h2>")
     assert "no genetic cause" not in dom.lower()
+
+
+# what must never reach the counsellor's part of the report: finding codes, ACMG criterion codes, QC field names
+INTERNAL = re.compile(r"\b(AR_single_het|AR_compound_het|AR_hom|AD_het|XL_hemi|XL_het_female|de_novo|"
+                      r"AR_possible_compound_het|PVS1|PS[1-4]|PM[1-6]|PP[1-5]|BA1|BS[1-4]|BP[1-7]|\w+_Supporting|"
+                      r"\w+_ClinVar|FILTER|GQ|DP)\b")
+
+
+def test_clinical_header_and_no_internal_codes_for_the_counsellor(demo_results, tmp_path):
+    """Every demo report has the clinical header (laboratory, report date, patient, family, the use statement),
+    the indication with HPO labels, sign-off fields; flagged cases say so; codes only in the technical appendix."""
+    for name, page in _pages(demo_results):
+        if name == "cohort":
+            continue
+        dom = _chromium(page, tmp_path, "--dump-dom").stdout
+        counsellor = dom[dom.index('<main id="counsellor">'):dom.index("</main>")]
+        for field in ("Laboratory", "Report date", "Patient (sample)", "Family", "Reason for testing",
+                      "Research use only", "Sign-off", "Authorised by"):
+            assert field in counsellor, (name, field)
+        found = sorted({m.group(0) for m in INTERNAL.finditer(counsellor)})
+        assert not found, (name, found)
+        assert "Technical appendix" in dom[dom.index("</main>"):]
+        if 'class="badge inconclusive"' in dom or 'class="badge negative"' in dom:
+            assert "Flagged for review: no known genetic defect found." in counsellor, name
+    p01 = (demo_results / "cases/P01/report.html").read_text()
+    assert "Agammaglobulinemia" in p01 and "HP:0004432" in p01

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pysam
 import pytest
@@ -14,7 +15,8 @@ pytestmark = pytest.mark.workflow
 
 TEMPLATE_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "div", "span", "table", "tr",
                  "th", "td", "ul", "li", "dl", "dt", "dd", "strong", "br", "code", "a", "script",
-                 "svg", "rect", "text"}
+                 "svg", "rect", "text", "main", "section"}
+LINK_HOSTS = {"www.ncbi.nlm.nih.gov", "gnomad.broadinstitute.org", "www.ensembl.org", "grch37.ensembl.org"}
 LENGTHS = {"4": 190214555, "11": 135086622, "X": 156040895, "Y": 57227415}
 EVIL_SAMPLE = "<svg/onload=alert(1)>"
 
@@ -25,11 +27,13 @@ class Tags(HTMLParser):
         self.tags: set[str] = set()
         self.handlers: list[str] = []
         self.scripts: list[str] = []
+        self.urls: list[tuple[str, str, str]] = []
         self._in_script = False
 
     def handle_starttag(self, tag, attrs):
         self.tags.add(tag)
         self.handlers += [name for name, _ in attrs if name.lower().startswith("on")]
+        self.urls += [(tag, name, value or "") for name, value in attrs if name.lower() in ("href", "src")]
         if tag == "script":
             self._in_script = True
             self.scripts.append("")
@@ -71,7 +75,7 @@ def _clinvar(tmp_path: Path) -> str:
 def test_markup_from_vcf_resources_and_sheet_is_escaped(run_cohort, tmp_path):
     vcf = _vcf(tmp_path)
     rows = run_cohort("sample_id\tvcf\tvcf_sample\tsex\tsuspected_category\thpo_terms", [
-        f"EVIL1\t{vcf}\t{EVIL_SAMPLE}\tmale\t1;2\tHP:0004313;<script>alert(6)</script>",  # a category is digits only (sheet check)
+        f"EVIL1\t{vcf}\t{EVIL_SAMPLE}\tmale\t1;2\tHP:0004313",  # categories and HPO IDs are checked by the sheet
     ], {"resources": {"clinvar": {"vcf": _clinvar(tmp_path), "min_review_stars": 0}}})
     assert rows["EVIL1"]["status"] in ("positive", "inconclusive")  # the record was read and reported
     pages = [tmp_path / "results/cases/EVIL1/report.html", tmp_path / "results/cohort/report.html"]
@@ -86,4 +90,11 @@ def test_markup_from_vcf_resources_and_sheet_is_escaped(run_cohort, tmp_path):
         # the only script is the dashboard's own table sorter, which holds no data
         assert len(parser.scripts) == (1 if page.parent.name == "cohort" else 0)
         assert all("alert" not in s and "sortable" in s for s in parser.scripts)
-        assert "https://" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+        # nothing is loaded from elsewhere; the only URLs are link-outs (anchors) to ClinVar, gnomAD and Ensembl, and
+        # the dashboard's links to the case reports
+        for tag, attr, url in parser.urls:
+            assert tag == "a" and attr == "href", (tag, attr, url)
+            parsed = urlparse(url)
+            assert (parsed.scheme == "https" and parsed.hostname in LINK_HOSTS) or (
+                not parsed.scheme and url.startswith("../cases/") and url.endswith("/report.html")), url
+        assert "<" not in "".join(url for _, _, url in parser.urls)

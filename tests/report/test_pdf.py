@@ -23,5 +23,10 @@ def test_pdf_result_on_page_one(demo_results, tool_env, tmp_path, case, words):
     reader = PdfReader(tmp_path / "report.pdf")
     page = reader.pages[0]
     assert round(float(page.mediabox.width)) == 595 and round(float(page.mediabox.height)) == 842  # A4 in points
-    assert words in " ".join(page.extract_text().split())
-    assert len(reader.pages) <= 6
+    text = " ".join(page.extract_text().split())
+    assert words in text
+    for field in ("Laboratory", "Report date", case, "Research use only", f"Page 1 of {len(reader.pages)}"):
+        assert field in text, field
+    last = " ".join(reader.pages[-1].extract_text().split())
+    assert f"{case} · PID gene panel analysis" in last  # the running header, on every page
+    assert len(reader.pages) <= 9

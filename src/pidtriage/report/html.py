@@ -9,14 +9,20 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from urllib.parse import quote
+
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, select_autoescape
 
+from pidtriage.clock import today
 from pidtriage.report.wording import (
     IUIS_TABLES,
     criterion_words,
     finding_words,
     frequency_words,
+    CLASS_NAMES,
+    ZYGOSITY,
     phenotype_words,
+    plain_criterion,
     result_sentence,
 )
 
@@ -48,6 +54,9 @@ def _env() -> Environment:
                       bytecode_cache=_bytecode_cache())
     env.filters["af"] = lambda v: "." if v is None else ("absent" if v == 0 else f"{v:.2g}")
     env.filters["plain"] = criterion_words
+    env.filters["plain_only"] = plain_criterion
+    env.filters["zygosity"] = lambda z: ZYGOSITY.get(z, z)
+    env.filters["class_name"] = lambda c: CLASS_NAMES.get(c, c)
     env.filters["finding_words"] = finding_words
     env.globals["frequency_words"] = frequency_words
     env.globals["phenotype_words"] = phenotype_words
@@ -55,13 +64,38 @@ def _env() -> Environment:
     return env
 
 
+def _key(c: Mapping[str, Any]) -> str:
+    return f"{c['chrom']}:{c['pos']}:{c['ref']}:{c['alt']}"
+
+
+def links(c: Mapping[str, Any], build: str) -> list[tuple[str, str]]:
+    """Link-outs for one candidate, built from identifiers only (quoted): ClinVar, gnomAD, Ensembl."""
+    out = []
+    if c.get("clinvar_variation_id"):
+        out.append(("ClinVar", f"https://www.ncbi.nlm.nih.gov/clinvar/variation/{quote(str(c['clinvar_variation_id']))}/"))
+    chrom = str(c["chrom"]).removeprefix("chr")
+    dataset = "gnomad_r4" if build == "GRCh38" else "gnomad_r2_1"
+    variant = quote(f"{chrom}-{c['pos']}-{c['ref']}-{c['alt']}")
+    out.append(("gnomAD", f"https://gnomad.broadinstitute.org/variant/{variant}?dataset={dataset}"))
+    if c.get("transcript"):
+        host = "www.ensembl.org" if build == "GRCh38" else "grch37.ensembl.org"
+        out.append(("Ensembl", f"https://{host}/Homo_sapiens/Transcript/Summary?t={quote(str(c['transcript']).split('.')[0])}"))
+    return out
+
+
 def render_case(doc: Mapping[str, Any]) -> str:
-    findings = [c for c in doc["candidates"] if c["meets_inheritance"] and c["reportable"]
-                and doc["status"] == "positive"]
-    keys = {f"{c['chrom']}:{c['pos']}:{c['ref']}:{c['alt']}" for c in findings}
-    others = [c for c in doc["candidates"] if f"{c['chrom']}:{c['pos']}:{c['ref']}:{c['alt']}" not in keys]
-    return _env().get_template("case.html").render(doc=doc, headline=HEADLINE[doc["status"]], findings=findings,
-                                                    others=others, sentence=result_sentence(doc))
+    """The counsellor's report: each candidate in the section of its finding's level (positive: the finding;
+    inconclusive: to review; the rest: other variants of note), codes only in the technical appendix."""
+    level = {(f["gene"], k): f["level"] for f in doc["findings"] for k in f["variants"]}
+    sections: dict[str, list[Mapping[str, Any]]] = {"positive": [], "inconclusive": [], "other": []}
+    for c in doc["candidates"]:
+        found = level.get((c["gene"], _key(c)), "other")
+        sections[found if found in sections and (found != "positive" or doc["status"] == "positive") else "other"].append(c)
+    build = doc["provenance"]["genome_build"]
+    return _env().get_template("case.html").render(
+        doc=doc, headline=HEADLINE[doc["status"]], findings=sections["positive"], review=sections["inconclusive"],
+        others=sections["other"], sentence=result_sentence(doc), report_date=today(),
+        links={_key(c): links(c, build) for c in doc["candidates"]})
 
 
 def render_cohort(docs: Sequence[Mapping[str, Any]], summary: Sequence[Mapping[str, Any]]) -> str:

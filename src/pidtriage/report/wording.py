@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["IUIS_TABLES", "criterion_words", "finding_words", "frequency_words", "phenotype_words", "result_sentence"]
+__all__ = ["CLASS_NAMES", "IUIS_TABLES", "ZYGOSITY", "criterion_words", "plain_criterion", "finding_words", "frequency_words", "phenotype_words", "result_sentence"]
 
 # The IUIS 2024 classification's major categories ("Major category" column of the IUIS table).
 IUIS_TABLES = {
@@ -60,6 +60,20 @@ _STRENGTH = {"very_strong": "very strong", "strong": "strong", "moderate": "mode
 
 def finding_words(finding: str) -> str:
     return _FINDING.get(finding, finding)
+
+
+CLASS_NAMES = {"P": "Pathogenic", "LP": "Likely pathogenic", "VUS": "Uncertain significance", "LB": "Likely benign",
+               "B": "Benign"}  # fmt: skip
+ZYGOSITY = {"het": "heterozygous", "hom": "homozygous", "hemi": "hemizygous", "missing": "not called"}
+
+
+def plain_criterion(criterion: Mapping[str, Any]) -> str:
+    """'absent or extremely rare in the general population: supporting evidence for' (no code: the counsellor's
+    view; the codes are in the report's technical appendix)."""
+    base = criterion["code"].split("_")[0]
+    plain = _PLAIN.get(base, "another criterion (see the technical appendix)")
+    direction = "against" if criterion["points"] < 0 else "for"
+    return f"{plain}: {_STRENGTH.get(criterion['strength'], criterion['strength'])} evidence {direction}"
 
 
 def criterion_words(criterion: Mapping[str, Any]) -> str:

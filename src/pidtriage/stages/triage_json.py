@@ -11,10 +11,12 @@ from typing import Any
 import jsonschema
 
 from pidtriage import __version__
+from pidtriage.clock import today
 from pidtriage.config import Config
 from pidtriage.decision import Scope, case_status
 from pidtriage.findings import Candidate, TriageResult
 from pidtriage.models import Status
+from pidtriage.next_steps import next_steps
 from pidtriage.panel.tsv import Panel
 from pidtriage.ranking import phenotype_score
 from pidtriage.stages.record import StageRecord
@@ -22,28 +24,10 @@ from pidtriage.stages.record import StageRecord
 __all__ = ["SCHEMA_VERSION", "build_triage_json", "validate_triage_json"]
 
 # 1.1: scope, low_quality_calls, reportable(_basis), findings[].against, qc_checks[].hard
-# 1.2: phenotype (HPO terms used, release, method), case.hpo_excluded, candidates[].phenotype_match.hpo and .score
+# 1.2: phenotype (HPO terms used, release, method), case.hpo_excluded, candidates[].phenotype_match.hpo and .score,
+#      laboratory, provenance.analysis_date, next_steps from the case's findings (next_steps.py), candidates'
+#      mane_refseq and proband call values (dp, gq, ad, allele_balance)
 SCHEMA_VERSION = "1.2"
-
-NEXT_STEPS = {
-    Status.NEGATIVE: [
-        "No causative variant was identified in the panel genes: this does not exclude a genetic cause.",
-        "Consider exome or genome sequencing beyond the PID panel if only a panel was analysed.",
-        "Consider CNV analysis (exon-level deletions/duplications are not seen by this analysis).",
-        "Consider functional immunological tests to guide the search, and research enrolment.",
-        "Reanalyse when the gene panel or ClinVar is updated.",
-    ],
-    Status.INCONCLUSIVE: [
-        "Review the candidate(s) with the clinical team; segregation in the family may resolve a VUS.",
-        "For a single heterozygous variant in a recessive gene: look for a second hit (CNV analysis, deep intronic "
-        "variants, RNA studies).",
-        "For an unphased pair: test the parents to establish phase.",
-        "Consider functional tests of the affected pathway.",
-    ],
-    Status.FAILED: ["Fix the input named in the reason and rerun; the case has not been analysed."],
-    Status.POSITIVE: ["Confirm the variant(s) by an orthogonal method and offer cascade testing to relatives."],
-}
-
 
 @cache
 def _schema() -> dict[str, Any]:
@@ -83,7 +67,9 @@ def _candidate(c: Candidate, category_points: int) -> dict[str, Any]:
         "ref": v.ref, "alt": v.alt, "genotype": gt.gt, "zygosity": gt.zygosity(haploid_region=av.haploid_region).value,
         "moi": c.moi, "finding": c.finding.value, "meets_inheritance": c.meets, "finding_note": c.note,
         "consequence": "&".join(cons.so_terms) if cons else "", "consequence_source": cons.source if cons else "",
-        "transcript": (cons.transcript or c.gene.mane_ensembl) if cons else "",
+        "transcript": (cons.transcript or c.gene.mane_ensembl) if cons else "", "mane_refseq": c.gene.mane_refseq,
+        "dp": gt.dp, "gq": gt.gq, "ad": list(gt.ad) if gt.ad else None,
+        "allele_balance": round(gt.allele_balance, 3) if gt.allele_balance is not None else None,
         "hgvs_c": cons.hgvs_c if cons else "", "hgvs_p": cons.hgvs_p if cons else "",
         "population_af": (pop.af if pop.found else 0.0) if pop else None,
         "population_found": pop.found if pop else None,
@@ -139,13 +125,13 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
     reason = record.failure or (result.reason if result else "not analysed")
     coverage = coverage or {"provided": False, "source": case.coverage}
     below = [g["gene"] for g in coverage.get("genes_below", [])]
-    next_steps = list(NEXT_STEPS[status])
     if below and status in (Status.NEGATIVE, Status.INCONCLUSIVE):
         shown = ", ".join(below[:20]) + (f" and {len(below) - 20} more" if len(below) > 20 else "")
         reason += (f"; {len(below)} panel gene(s) could not be assessed (under {coverage['min_depth']}x over more than "
                    f"{1 - coverage['min_gene_fraction']:.0%} of their exons): {shown}")
-        next_steps.insert(0, f"Genes not assessable at this coverage ({len(below)}): consider targeted sequencing or "
-                             "a method that covers them before ruling them out.")
+    steps = next_steps(status, result.findings if result else [], scope=result.scope if result else None,
+                       parents_in_data=len(record.samples_in_vcf) > 1 or bool(record.parent_vcfs),
+                       coverage_below=below, low_quality=result.low_quality if result else [])
     max_c = int(config.get("triage", "max_candidates"))
     points = int(config.get("triage", "category_match_points"))
     candidates = [_candidate(c, points) for c in (result.candidates if result else [])][:max_c]
@@ -187,10 +173,12 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
         "oligogenic": result.oligogenic if result else [],
         "candidates": candidates,
         "n_candidates": len(candidates),
-        "next_steps": next_steps,
+        "next_steps": steps,
         "coverage": coverage,
+        "laboratory": {"name": config.get("report", "laboratory"), "contact": config.get("report", "contact"),
+                       "use_statement": config.get("report", "use_statement")},
         "provenance": {
-            "pidtriage_version": __version__, "genome_build": config.build, "build_evidence": record.build_evidence,
+            "pidtriage_version": __version__, "analysis_date": today(), "genome_build": config.build, "build_evidence": record.build_evidence,
             "panel_name": panel.name, "panel_version": panel.version, "panel_genes": len(panel.genes),
             "panel_path": config.get("panel"), **dict(record.provenance),
         },
