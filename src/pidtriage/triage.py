@@ -36,8 +36,8 @@ from pidtriage.models import (
     Status,
     Zygosity,
 )
-from pidtriage.panel.model import Disease, Moi, PanelGene
 from pidtriage.next_steps import second_hit_plausible
+from pidtriage.panel.model import Disease, Moi, PanelGene
 from pidtriage.phenotype import HpoContext
 from pidtriage.ranking import finding_key, phenotype_match, rank_candidates
 from pidtriage.settings import AcmgThresholds, CaseSettings

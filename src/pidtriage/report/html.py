@@ -8,19 +8,18 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
-
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, select_autoescape
 
 from pidtriage.clock import today
 from pidtriage.report.wording import (
+    CLASS_NAMES,
     IUIS_TABLES,
+    ZYGOSITY,
     criterion_words,
     finding_words,
     frequency_words,
-    CLASS_NAMES,
-    ZYGOSITY,
     phenotype_words,
     plain_criterion,
     result_sentence,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["CLASS_NAMES", "IUIS_TABLES", "ZYGOSITY", "criterion_words", "plain_criterion", "finding_words", "frequency_words", "phenotype_words", "result_sentence"]
+__all__ = ["CLASS_NAMES", "IUIS_TABLES", "ZYGOSITY", "criterion_words", "finding_words", "frequency_words", "phenotype_words", "plain_criterion", "result_sentence"]
 
 # The IUIS 2024 classification's major categories ("Major category" column of the IUIS table).
 IUIS_TABLES = {
