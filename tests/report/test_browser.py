@@ -22,7 +22,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--dis
 CASE_HEADINGS = {"Result", "Sample quality", "Methods", "Glossary"}
 ANALYSED_HEADINGS = {"Other variants of note", "Coverage", "What this test cannot see"}  # not for a failed case
 COHORT_HEADINGS = {"Status and diagnostic yield", "By suspected IUIS category",
-                   "Cases with no known genetic defect (flagged for escalation)", "Findings per gene",
+                   "Cases that need action", "Findings per gene",
                    "Quality control", "All cases"}
 KEEP = {"P01", "P06", "cohort"}
 

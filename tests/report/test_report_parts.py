@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pidtriage.report.svg import histogram, stacked_bars
+from pidtriage.report.svg import case_bars, stacked_bars
 from pidtriage.report.tables import candidates_tsv, no_known_defect_tsv, summary_row, tsv
 from pidtriage.report.wording import criterion_words, frequency_words, result_sentence
 
@@ -73,9 +73,14 @@ def test_svg_charts_escape_labels_and_draw_nothing_for_no_data() -> None:
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "by &lt;gene&gt;" in svg
     assert svg.count("<rect") == 2 + 2  # two legend keys, two bar segments
     assert stacked_bars([], ["positive"], title="t") == ""
-    hist = histogram([1.0, 2.0, 2.0, 10.0], title="records", unit="n", bins=3)
-    assert hist.count("<rect") == 3 and "1-4: 3 case(s)" in hist
-    assert histogram([], title="t", unit="u") == ""
+    long = "immunodeficiencies affecting cellular and humoral immunity"
+    assert long in stacked_bars([(long, {"positive": 1})], ["positive"], title="t")  # full IUIS names
+    bars = case_bars([("P2", 10.0, "negative"), ("P1", 5.0, "positive"), ("<b>P3</b>", None, "failed")],
+                     title="Records", y_label="records in the panel")
+    assert bars.count("<rect") == 3 and "records in the panel" in bars and "cases (3)" in bars
+    assert "&lt;b&gt;P3&lt;/b&gt;: no value (failed) · failed" in bars  # failed cases shown, labels escaped
+    assert bars.index("P3") < bars.index("P1: 5") < bars.index("P2: 10")  # sorted by value, failed first
+    assert case_bars([], title="t", y_label="y") == ""
 
 
 def test_pdf_writer_refuses_every_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -95,3 +100,21 @@ def test_pdf_writer_refuses_every_url(tmp_path: Path, monkeypatch: pytest.Monkey
     pdf.write_pdf(f'<p>result</p><img src="{png.as_uri()}"><img src="http://example.invalid/y.png">', out)
     assert asked == [png.as_uri(), "http://example.invalid/y.png"]  # each refused; the page still renders
     assert out.read_bytes().startswith(b"%PDF") and sorted(p.name for p in tmp_path.iterdir()) == ["r.pdf", "x.png"]
+
+
+def test_candidates_tsv_has_what_a_bioinformatician_looks_for() -> None:
+    rows = [dict(zip(*(line.split("\t") for line in pair), strict=True))
+            for pair in [(candidates_tsv(_doc("P03")).splitlines()[0], line)
+                         for line in candidates_tsv(_doc("P03")).splitlines()[1:]]]
+    first = rows[0]
+    assert first["transcript"].startswith("ENST") and first["mane_refseq"].startswith("NM_")
+    assert first["family_genotypes"] == "P03=0/1;P03_F=0/1;P03_M=0/0" or "P03_F=" in first["family_genotypes"]
+    for column in ("dp", "gq", "ad", "allele_balance", "clinvar_date", "population_faf", "population_nhomalt",
+                   "scores", "phenotype_score", "clinvar_variation_id"):
+        assert column in first, column
+    assert first["clinvar_date"] == _doc("P03")["provenance"]["clinvar_date"]
+
+
+def test_cohort_files_use_the_panels_contig_naming() -> None:
+    tops = [summary_row(_doc(c))["top_variant"] for c in ("P01", "P02", "P03")]
+    assert all(not t.startswith("chr") for t in tops), tops

@@ -251,11 +251,11 @@ def cmd_cohort(args: argparse.Namespace) -> int:
     write_text(out / "no_known_defect.tsv", no_known_defect_tsv(docs))
     write_text(out / "report.html", render_cohort(docs, [summary_row(d) for d in docs]))
     if args.xlsx:
-        from pidtriage.report.tables import CANDIDATE_COLUMNS, tsv
+        from pidtriage.report.tables import CANDIDATE_COLUMNS, bare, candidate_rows, tsv
         from pidtriage.report.xlsx import tsv_sheets_to_xlsx
 
-        every = tsv(("sample_id", *CANDIDATE_COLUMNS),
-                    [{"sample_id": d["case"]["sample_id"], **c} for d in docs for c in d["candidates"]])
+        every = tsv(("sample_id", *CANDIDATE_COLUMNS), [{"sample_id": d["case"]["sample_id"], **c, "chrom": bare(c["chrom"])}
+                                                        for d in docs for c in candidate_rows(d)])
         tsv_sheets_to_xlsx(out / "summary.xlsx", {"summary": summary_tsv(docs), "no_known_defect":
                                                   no_known_defect_tsv(docs), "candidates": every})
     return 0

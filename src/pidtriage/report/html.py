@@ -98,7 +98,7 @@ def render_case(doc: Mapping[str, Any]) -> str:
 
 
 def render_cohort(docs: Sequence[Mapping[str, Any]], summary: Sequence[Mapping[str, Any]]) -> str:
-    from pidtriage.report.svg import histogram, stacked_bars
+    from pidtriage.report.svg import case_bars, stacked_bars
 
     statuses = ["positive", "inconclusive", "negative", "failed"]
     counts = Counter(d["status"] for d in docs)
@@ -109,13 +109,18 @@ def render_cohort(docs: Sequence[Mapping[str, Any]], summary: Sequence[Mapping[s
         "category": stacked_bars([(f"{c} {IUIS_TABLES.get(c, '')}".strip(), n) for c, n in categories], statuses,
                                  title="Status by suspected IUIS category"),
         "genes": stacked_bars(gene_rows[:25], ["positive", "inconclusive"], title="Findings by gene"),
-        "records": histogram([r["records"] for r in qc_rows if r["records"] is not None and r["status"] != "failed"],
-                             title="Records in the panel regions per case", unit="records"),
+        "records": case_bars([(r["sample_id"], r["records"] if r["status"] != "failed" else None, r["status"])
+                              for r in qc_rows], title="Records in the panel regions per case (failed cases in red)",
+                             y_label="records in the panel"),
+        "titv": case_bars([(r["sample_id"], r["ti_tv"], r["status"]) for r in qc_rows if r["status"] != "failed"],
+                          title="Ti/Tv of the panel calls per case", y_label="Ti/Tv"),
     }
+    action = [d for d in docs if d["status"] == "failed" or d["no_known_defect"]]
+    action.sort(key=lambda d: ({"failed": 0, "inconclusive": 1, "negative": 2}[d["status"]], d["case"]["sample_id"]))
     return _env().get_template("cohort.html").render(
         docs=docs, summary=summary, counts=counts, total=len(docs), analysed=analysed,
         yield_pct=_pct(counts["positive"], analysed), by_category=categories, genes=gene_rows,
-        statuses=statuses, qc_rows=qc_rows, charts=charts, pct=_pct, iuis_tables=IUIS_TABLES,
+        statuses=statuses, qc_rows=qc_rows, charts=charts, pct=_pct, iuis_tables=IUIS_TABLES, action=action,
     )
 
 

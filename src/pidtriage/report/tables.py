@@ -11,6 +11,8 @@ __all__ = [
     "CANDIDATE_COLUMNS",
     "NO_KNOWN_DEFECT_COLUMNS",
     "SUMMARY_COLUMNS",
+    "bare",
+    "candidate_rows",
     "candidates_tsv",
     "no_known_defect_tsv",
     "summary_row",
@@ -18,9 +20,12 @@ __all__ = [
     "tsv",
 ]
 
-CANDIDATE_COLUMNS = ("rank", "gene", "hgnc_id", "chrom", "pos", "ref", "alt", "genotype", "zygosity", "moi", "finding",
-                     "consequence", "hgvs_c", "hgvs_p", "population_af", "clinvar_significance", "clinvar_stars",
-                     "acmg_class", "acmg_points", "acmg_criteria", "reportable_basis", "qc_flags")  # fmt: skip
+CANDIDATE_COLUMNS = ("rank", "gene", "hgnc_id", "chrom", "pos", "ref", "alt", "transcript", "mane_refseq", "hgvs_c",
+                     "hgvs_p", "consequence", "genotype", "zygosity", "family_genotypes", "dp", "gq", "ad",
+                     "allele_balance", "moi", "finding", "acmg_class", "acmg_points", "acmg_criteria",
+                     "reportable_basis", "clinvar_significance", "clinvar_stars", "clinvar_review_status",
+                     "clinvar_variation_id", "clinvar_date", "population_af", "population_faf", "population_grpmax",
+                     "population_nhomalt", "population_nhemi", "scores", "phenotype_score", "qc_flags")  # fmt: skip
 SUMMARY_COLUMNS = ("sample_id", "status", "no_known_defect", "genes", "top_variant", "n_candidates", "sex_reported",
                    "sex_inferred", "qc", "genes_not_assessable", "scope", "reason")  # fmt: skip
 NO_KNOWN_DEFECT_COLUMNS = ("sample_id", "status", "reason", "suspected_category", "next_steps")
@@ -65,8 +70,23 @@ def tsv(columns: Iterable[str], rows: Iterable[Mapping[str, Any]]) -> str:
     return out.getvalue()
 
 
+def candidate_rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """candidates.tsv's rows: triage.json's candidates with the family's genotypes, the scores and the ClinVar
+    release date in one cell each."""
+    clinvar_date = doc["provenance"].get("clinvar_date", "")
+    return [{**c, "family_genotypes": ";".join(f"{s}={g}" for s, g in c["genotypes"].items()),
+             "scores": ";".join(f"{k}={v}" for k, v in sorted(c["scores"].items())),
+             "phenotype_score": c["phenotype_match"]["score"], "clinvar_date": clinvar_date}
+            for c in doc["candidates"]]  # fmt: skip
+
+
 def candidates_tsv(doc: Mapping[str, Any]) -> str:
-    return tsv(CANDIDATE_COLUMNS, doc["candidates"])
+    return tsv(CANDIDATE_COLUMNS, candidate_rows(doc))
+
+
+def bare(chrom: str) -> str:
+    """The panel's contig naming (1..22, X, Y, MT), used in every cohort file so that one cohort has one naming."""
+    return chrom[3:] if chrom.lower().startswith("chr") else chrom
 
 
 def summary_row(doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -82,7 +102,7 @@ def summary_row(doc: Mapping[str, Any]) -> dict[str, Any]:
         "status": status,
         "no_known_defect": "." if doc["no_known_defect"] is None else doc["no_known_defect"],
         "genes": sorted({f["gene"] for f in qualifying}),
-        "top_variant": f"{top['chrom']}:{top['pos']}:{top['ref']}:{top['alt']}" if top else ".",
+        "top_variant": f"{bare(top['chrom'])}:{top['pos']}:{top['ref']}:{top['alt']}" if top else ".",
         "n_candidates": len(cands),
         "sex_reported": qc["sex_reported"],
         "sex_inferred": qc["sex_inferred"],
