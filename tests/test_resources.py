@@ -118,3 +118,14 @@ def test_fetch_slices_the_population_to_the_panel_and_check_verifies(served, tmp
     assert run.returncode == 2 and "changed since it was fetched" in run.stderr and "Traceback" not in run.stderr
     doc = json.loads((out / "manifest.json").read_text())
     assert {"written", "resources"} <= set(doc) and os.path.basename(doc["resources"][0]["path"]) == doc["resources"][0]["path"]
+
+
+def test_no_network_is_said_as_such(tmp_path):
+    """A host that cannot be reached (here: a closed local port) is 'no network', not an interrupted download."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed once the block ends: nothing listens there
+    with pytest.raises(ResourceError, match="cannot reach 127.0.0.1 .*needs internet access"):
+        download(f"http://127.0.0.1:{port}/clinvar.vcf.gz", tmp_path / "c.vcf.gz", timeout=5)

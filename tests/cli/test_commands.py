@@ -110,3 +110,41 @@ def test_run_with_parents_in_the_vcf_gives_the_trios_golden_result(demo_data: Pa
     assert got["case"]["father_id"] == "P03_F" and got["qc"]["samples_used"] == ["P03", "P03_F", "P03_M"]
     for key in ("status", "findings", "candidates", "phenotype"):
         assert got[key] == want[key], key
+
+
+def test_each_step_logs_one_summary_line_and_htslib_warnings_once(demo_data: Path, repo: Path, tmp_path: Path,
+                                                                   tool_env: dict[str, str]) -> None:
+    """A VCF whose header htslib warns about (an INFO tag name starting with a digit, as in the Scout demo VCF):
+    the validate step's log has the warning, the later steps' logs do not; each step logs its summary line."""
+    import gzip
+    import subprocess
+    import sys
+
+    import pysam
+
+    vcf = tmp_path / "odd.vcf"
+    with gzip.open(demo_data / "P01.vcf.gz", "rt") as fh:
+        lines = fh.read().splitlines()
+    lines.insert(1, '##INFO=<ID=1000GAF,Number=1,Type=Float,Description="an invalid tag name">')
+    vcf.write_text("\n".join(lines) + "\n")
+    pysam.tabix_index(str(vcf), preset="vcf", force=True)
+    sheet = tmp_path / "s.tsv"
+    sheet.write_text(f"sample_id\tvcf\tsex\nP01\t{vcf}.gz\tmale\n")
+    exe = str(Path(sys.executable).with_name("pidtriage"))
+    common = ["--configfile", str(repo / "config/config.yaml"), "--config-base", str(repo)]
+    w = tmp_path / "w"
+    steps = {
+        "validate": ["validate", *common, "--samples", str(sheet), "--sample-id", "P01", "--out", str(w / "v.json")],
+        "extract": ["extract", *common, "--record", str(w / "v.json"), "--out", str(w / "e.json"), "--out-vcf",
+                    str(w / "p.vcf.gz"), "--workdir", str(w)],
+        "annotate": ["annotate", *common, "--record", str(w / "e.json"), "--out", str(w / "a.json")],
+        "triage": ["triage", *common, "--record", str(w / "a.json"), "--out", str(w / "t.json")],
+    }
+    for step, argv in steps.items():
+        run = subprocess.run([exe, *argv], capture_output=True, text=True, env=tool_env, timeout=120)
+        assert run.returncode == 0, run.stderr
+        warnings = [line for line in run.stderr.splitlines() if line.startswith("[W::")]
+        assert (len(warnings) > 0) == (step == "validate"), (step, run.stderr)
+        summary = [line for line in run.stderr.splitlines() if line.startswith(f"pidtriage {step} P01:")]
+        assert len(summary) == 1, (step, run.stderr)
+    assert "positive" in summary[0]

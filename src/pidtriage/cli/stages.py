@@ -160,25 +160,44 @@ def cmd_validate(args: argparse.Namespace) -> int:
                                                     base_dir=config.base_dir)}
     if args.sample_id not in cases:
         raise SampleError(f"{args.samples}: no affected individual {args.sample_id!r}")
-    write_stage(args.out, validate_stage(cases[args.sample_id], config))
+    record = validate_stage(cases[args.sample_id], config)
+    write_stage(args.out, record)
+    _log("validate", record)
     return 0
+
+
+def _log(step: str, record: Any) -> None:
+    from pidtriage.stages.record import summary_line
+
+    print(summary_line(step, record), file=sys.stderr)
+
+
+def _quiet_htslib() -> None:
+    from pidtriage.io.vcf import quiet_htslib
+
+    quiet_htslib()
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from pidtriage.stages import extract_stage, load_panel, read_stage, write_stage
 
+    _quiet_htslib()
     config = _config(args)
     record = extract_stage(read_stage(args.record), config, load_panel(config), out_vcf=args.out_vcf,
                            workdir=args.workdir, jobs=args.threads)
     write_stage(args.out, record)
+    _log("extract", record)
     return 0
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
     from pidtriage.stages import annotate_stage, load_panel, read_stage, write_stage
 
+    _quiet_htslib()
     config = _config(args)
-    write_stage(args.out, annotate_stage(read_stage(args.record), config, load_panel(config)))
+    record = annotate_stage(read_stage(args.record), config, load_panel(config))
+    write_stage(args.out, record)
+    _log("annotate", record)
     return 0
 
 
@@ -187,7 +206,12 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     from pidtriage.stages import coverage_stage, load_panel, read_stage
 
     config = _config(args)
-    write_json(args.out, coverage_stage(read_stage(args.record), config, load_panel(config)))
+    record = read_stage(args.record)
+    coverage = coverage_stage(record, config, load_panel(config))
+    write_json(args.out, coverage)
+    state = ("not provided" if not coverage.get("provided") else coverage.get("error") or
+             f"{len(coverage.get('genes_below', []))} gene(s) below the threshold ({coverage.get('method', '')})")
+    print(f"pidtriage coverage {record.case.sample_id}: {state}", file=sys.stderr)
     return 0
 
 
@@ -195,11 +219,14 @@ def cmd_triage(args: argparse.Namespace) -> int:
     from pidtriage.io.jsonio import read_json, write_json, write_text
     from pidtriage.stages import load_panel, read_stage, triage_stage
 
+    _quiet_htslib()
     config = _config(args)
     coverage = read_json(args.coverage) if args.coverage else None
     doc, variants = triage_stage(read_stage(args.record), config, load_panel(config), coverage)
     write_json(args.out, doc)
     write_text(Path(args.out).with_name("variants.tsv"), variants)
+    print(f"pidtriage triage {doc['case']['sample_id']}: {doc['status']} ({len(doc['findings'])} finding(s), "
+          f"{doc['n_candidates']} candidate(s)): {doc['reason']}", file=sys.stderr)
     return 0
 
 
@@ -235,8 +262,12 @@ def write_case_reports(doc: dict[str, Any], outdir: str | Path, *, xlsx: bool = 
 def cmd_report(args: argparse.Namespace) -> int:
     from pidtriage.io.jsonio import read_json
 
-    write_case_reports(read_json(args.triage_json), args.outdir, xlsx=args.xlsx, variants_xlsx=args.variants_xlsx,
-                       pdf=args.pdf)
+    doc = read_json(args.triage_json)
+    write_case_reports(doc, args.outdir, xlsx=args.xlsx, variants_xlsx=args.variants_xlsx, pdf=args.pdf)
+    extra = [name for name, on in (("candidates.xlsx", args.xlsx), ("variants.xlsx", args.variants_xlsx),
+                                   ("report.pdf", args.pdf)) if on]
+    print(f"pidtriage report {doc['case']['sample_id']}: {doc['status']}; wrote candidates.tsv, report.html, "
+          f"interpretation.json{''.join(', ' + e for e in extra)} in {args.outdir}", file=sys.stderr)
     return 0
 
 
@@ -258,6 +289,9 @@ def cmd_cohort(args: argparse.Namespace) -> int:
                                                         for d in docs for c in candidate_rows(d)])
         tsv_sheets_to_xlsx(out / "summary.xlsx", {"summary": summary_tsv(docs), "no_known_defect":
                                                   no_known_defect_tsv(docs), "candidates": every})
+    counts = {s: sum(d["status"] == s for d in docs) for s in ("positive", "inconclusive", "negative", "failed")}
+    print(f"pidtriage cohort: {len(docs)} case(s): " + ", ".join(f"{n} {s}" for s, n in counts.items())
+          + f"; wrote summary.tsv, no_known_defect.tsv, report.html in {out}", file=sys.stderr)
     return 0
 
 

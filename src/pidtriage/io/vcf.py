@@ -24,10 +24,26 @@ from pidtriage.models import Genotype, Variant
 # the INFO key bcftools norm --old-rec-tag writes on records split from a multiallelic one (io/extract.py)
 OLD_REC_TAG = "OLD_REC"
 
-__all__ = ["OLD_REC_TAG", "RawRecord", "VcfHeader", "check_file", "index_of", "is_bgzf", "read_header", "read_records",
-           "record_contigs"]
+__all__ = ["OLD_REC_TAG", "RawRecord", "VcfHeader", "check_file", "index_of", "is_bgzf", "quiet_htslib", "read_header",
+           "read_records", "record_contigs"]
 
 ANNOTATION_KEYS = ("CSQ", "ANN", "EFF", "BCSQ")
+
+
+def quiet_htslib() -> None:
+    """Errors only from htslib, in both copies this process holds (pysam's, and the one linked into cyvcf2): the
+    validate step, which reads an input first, prints its warnings once; later steps read it again, or read the
+    extract (a copy of its header), and would print them again."""
+    import ctypes
+
+    import cyvcf2.cyvcf2
+    import pysam
+
+    pysam.set_verbosity(1)  # HTS_LOG_ERROR
+    try:
+        ctypes.CDLL(cyvcf2.cyvcf2.__file__).hts_set_log_level(1)
+    except (OSError, AttributeError):  # a cyvcf2 built against a shared htslib: pysam's setting may cover it
+        pass
 # INFO keys that carry in-silico scores in annotated inputs (Illumina SpliceAI, dbNSFP/vcfanno-style columns)
 SCORE_INFO_KEYS = ("SpliceAI", "REVEL", "REVEL_score", "CADD_PHRED", "CADD_phred", "cadd_phred", "am_pathogenicity",
                    "AlphaMissense", "revel_max", "spliceai_ds_max")  # fmt: skip

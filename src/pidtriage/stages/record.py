@@ -19,8 +19,8 @@ from pidtriage.io.jsonio import from_jsonable, read_json, write_json
 from pidtriage.models import AnnotatedVariant, CaseInfo, Sex
 from pidtriage.panel.tsv import Panel, read_panel
 
-__all__ = ["StageRecord", "family_of", "input_named", "load_panel", "read_stage", "sex_check", "unexpected_failure",
-           "write_stage"]
+__all__ = ["StageRecord", "family_of", "input_named", "load_panel", "read_stage", "sex_check", "summary_line",
+           "unexpected_failure", "write_stage"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,3 +113,23 @@ def unexpected_failure(stage: str, record: StageRecord, exc: Exception) -> Stage
     return dataclasses.replace(record, failure=(
         f"{record.case.vcf}: unexpected error in the {stage} step ({type(exc).__name__}: {text}); check the file "
         "(format, compression, FORMAT values); the traceback is in the step's log"))
+
+
+def summary_line(step: str, record: StageRecord) -> str:
+    """One line for the step's log: what the step read, what it used, and the case's state after it."""
+    case = record.case
+    head = f"pidtriage {step} {case.sample_id}:"
+    if record.failure:
+        return f"{head} failed: {record.failure}"
+    if step == "validate":
+        build = record.build + ("" if record.build_verified else " (assumed)")
+        own = "; parents in their own VCFs: " + ", ".join(f"{s} {v}" for s, v in record.parent_vcfs) if record.parent_vcfs else ""
+        return (f"{head} {case.vcf}: {build}, {record.naming or 'unknown'} contig names; individuals used: "
+                f"{', '.join(record.samples_in_vcf)}{own}")
+    if step == "extract":
+        sexes = ", ".join(f"{s} {v.get('sex', 'unknown')}" for s, v in record.whole_vcf.items())
+        return f"{head} panel regions written to {record.extracted_vcf}; sex from the whole VCF: {sexes or 'not read'}"
+    scope = record.scope
+    used = (f"consequence: {scope.consequence_source}; ClinVar: {scope.clinvar or 'none'}; population: "
+            f"{scope.population or 'none'}; scope: {scope.summary()}") if scope else "scope not recorded"
+    return f"{head} {record.n_records_in_panel} records in the panel regions, {len(record.variants)} annotated ({used})"
