@@ -127,5 +127,5 @@ def test_no_network_is_said_as_such(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed once the block ends: nothing listens there
-    with pytest.raises(ResourceError, match="cannot reach 127.0.0.1 .*needs internet access"):
+    with pytest.raises(ResourceError, match=r"cannot reach 127\.0\.0\.1 .*needs internet access"):
         download(f"http://127.0.0.1:{port}/clinvar.vcf.gz", tmp_path / "c.vcf.gz", timeout=5)

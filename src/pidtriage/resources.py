@@ -16,8 +16,8 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 from typing import Any
+from urllib.parse import urlparse
 
 from pidtriage.errors import ResourceError
 from pidtriage.genome import detect_build
@@ -84,13 +84,13 @@ def download(url: str, dest: Path, *, session: Any = None, md5: str = "", timeou
                     for block in r.iter_content(64 * 1024):  # small blocks: little is lost when a connection drops
                         fh.write(block)
     except requests.ConnectionError as exc:
-        got = part.stat().st_size if part.exists() else 0
-        if got == 0:  # nothing came through: no network, a proxy, or a wrong host, not a dropped download
+        size = part.stat().st_size if part.exists() else 0
+        if size == 0:  # nothing came through: no network, a proxy, or a wrong host, not a dropped download
             host = urlparse(url).hostname or url
             raise ResourceError(f"{url}: cannot reach {host} (no network connection, a firewall or proxy, or a wrong "
                                 "URL); `pidtriage resources fetch` needs internet access: run it on a machine that "
                                 "has it and copy the output directory here") from None
-        raise ResourceError(f"{url}: download interrupted ({exc.__class__.__name__}) after {got} bytes; run the same "
+        raise ResourceError(f"{url}: download interrupted ({exc.__class__.__name__}) after {size} bytes; run the same "
                             "command again to resume") from None
     except requests.RequestException as exc:
         raise ResourceError(f"{url}: download interrupted ({exc.__class__.__name__}); run the same command again "

@@ -34,16 +34,16 @@ def quiet_htslib() -> None:
     """Errors only from htslib, in both copies this process holds (pysam's, and the one linked into cyvcf2): the
     validate step, which reads an input first, prints its warnings once; later steps read it again, or read the
     extract (a copy of its header), and would print them again."""
+    import contextlib
     import ctypes
 
     import cyvcf2.cyvcf2
     import pysam
 
     pysam.set_verbosity(1)  # HTS_LOG_ERROR
-    try:
+    # a cyvcf2 built against a shared htslib has no such symbol of its own: pysam's setting then covers it
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(cyvcf2.cyvcf2.__file__).hts_set_log_level(1)
-    except (OSError, AttributeError):  # a cyvcf2 built against a shared htslib: pysam's setting may cover it
-        pass
 # INFO keys that carry in-silico scores in annotated inputs (Illumina SpliceAI, dbNSFP/vcfanno-style columns)
 SCORE_INFO_KEYS = ("SpliceAI", "REVEL", "REVEL_score", "CADD_PHRED", "CADD_phred", "cadd_phred", "am_pathogenicity",
                    "AlphaMissense", "revel_max", "spliceai_ds_max")  # fmt: skip
