@@ -148,3 +148,17 @@ def test_each_step_logs_one_summary_line_and_htslib_warnings_once(demo_data: Pat
         summary = [line for line in run.stderr.splitlines() if line.startswith(f"pidtriage {step} P01:")]
         assert len(summary) == 1, (step, run.stderr)
     assert "positive" in summary[0]
+
+
+def test_diff_of_two_triage_json_files_and_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    doc = json.loads((GOLDEN / "cases/P05/triage.json").read_text())
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({**doc, "status": "negative", "findings": []}))
+    assert main(["diff", str(old), str(GOLDEN / "cases/P05/triage.json")]) == 0
+    out = capsys.readouterr()
+    assert out.out.splitlines()[1].split("\t")[:2] == ["P05", "status"] and "finding_new" in out.out
+    assert "P05: status negative → inconclusive" in out.err
+    assert main(["diff", str(old), str(tmp_path)]) == 2
+    assert "not one of each" in capsys.readouterr().err

@@ -10,6 +10,7 @@ rule cohort:
             labels={"file": "summary"},
         ),
         flagged=f"{OUT}/cohort/no_known_defect.tsv",
+        changes=f"{OUT}/cohort/changes.tsv",
         html=report(
             f"{OUT}/cohort/report.html",
             caption="../report/cohort_report.rst",
@@ -25,5 +26,6 @@ rule cohort:
     params:
         outdir=lambda wildcards, output: os.path.dirname(output.summary),
         flags="--xlsx" if config["report"]["xlsx"] else "",
+        previous=config["reanalysis"]["previous"],
     shell:
-        "pidtriage cohort {input:q} --outdir {params.outdir:q} {params.flags} > {log:q} 2>&1"
+        "pidtriage cohort {input:q} --outdir {params.outdir:q} {params.flags} --previous={params.previous:q} > {log:q} 2>&1"

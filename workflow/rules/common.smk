@@ -29,12 +29,21 @@ wildcard_constraints:
 
 
 def get_final_outputs():
-    files = ["triage.json", "variants.tsv", "candidates.tsv", "report.html", "interpretation.json"]
+    files = [
+        "triage.json",
+        "variants.tsv",
+        "candidates.tsv",
+        "report.html",
+        "interpretation.json",
+        "changes.tsv",
+    ]
     files += ["candidates.xlsx"] if config["report"]["xlsx"] else []
     files += ["variants.xlsx"] if config["report"]["variants_xlsx"] else []
     files += ["report.pdf"] if config["report"]["pdf"] else []
     per_case = expand(f"{OUT}/cases/{{sample}}/{{f}}", sample=sorted(CASES), f=files)
-    cohort = [f"{OUT}/cohort/{f}" for f in ("summary.tsv", "no_known_defect.tsv", "report.html")]
+    cohort = [
+        f"{OUT}/cohort/{f}" for f in ("summary.tsv", "no_known_defect.tsv", "changes.tsv", "report.html")
+    ]
     cohort += [f"{OUT}/cohort/summary.xlsx"] if config["report"]["xlsx"] else []
     return per_case + cohort
 

@@ -15,6 +15,7 @@ REPORT_OUT = {
         labels={"case": "{sample}", "file": "counsellor report"},
     ),
     "phenopacket": f"{OUT}/cases/{{sample}}/interpretation.json",
+    "changes": f"{OUT}/cases/{{sample}}/changes.tsv",
 }
 if config["report"]["xlsx"]:
     REPORT_OUT["cxlsx"] = f"{OUT}/cases/{{sample}}/candidates.xlsx"

@@ -15,5 +15,10 @@ rule triage:
         "../envs/pidtriage.yaml"
     params:
         configfile=CONFIGFILE,
+        previous=lambda wildcards: (
+            f"{config['reanalysis']['previous']}/cases/{wildcards.sample}/triage.json"
+            if config["reanalysis"]["previous"]
+            else ""
+        ),
     shell:
-        "pidtriage triage --configfile {params.configfile:q} --record {input.record:q} --coverage {input.coverage:q} --out {output.json:q} > {log:q} 2>&1"
+        "pidtriage triage --configfile {params.configfile:q} --record {input.record:q} --coverage {input.coverage:q} --previous={params.previous:q} --out {output.json:q} > {log:q} 2>&1"

@@ -16,11 +16,12 @@ __all__ = ["main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from pidtriage.cli import init, panel, resources, stages
+    from pidtriage.cli import diff, init, panel, resources, stages
 
     parser = argparse.ArgumentParser(prog="pidtriage", description="Triage of PID patients' germline variants.")
     parser.add_argument("--version", action="version", version=f"pidtriage {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    diff.add_parser(sub)
     init.add_parser(sub)
     panel.add_parser(sub)
     stages.add_parsers(sub)

@@ -82,6 +82,8 @@ def add_parsers(sub: Any) -> None:
     _common(t)
     _record(t, "annotate")
     t.add_argument("--coverage", default=None, metavar="JSON", help="the coverage step's output (optional)")
+    t.add_argument("--previous", default="", metavar="JSON",
+                   help="the case's triage.json of a previous run: report what changed (absent: a new case)")
     t.set_defaults(func=cmd_triage)
 
     r = sub.add_parser("report", help="candidates.tsv, report.html and interpretation.json from triage.json",
@@ -100,6 +102,8 @@ def add_parsers(sub: Any) -> None:
     c.add_argument("triage_jsons", nargs="+", metavar="TRIAGE_JSON", help="every case's triage.json")
     c.add_argument("--outdir", required=True, metavar="DIR", help="where the cohort files are written")
     c.add_argument("--xlsx", action="store_true", help="also summary.xlsx")
+    c.add_argument("--previous", default="", metavar="DIR",
+                   help="the previous run's output directory: cohort/changes.tsv (and the dashboard) list what changed")
     c.set_defaults(func=cmd_cohort)
 
     run = sub.add_parser(
@@ -137,6 +141,8 @@ def add_parsers(sub: Any) -> None:
                      help="HPO term IDs the patient has, e.g. 'HP:0004432;HP:0002718'")
     run.add_argument("--hpo-excluded", default="", metavar="HP:...;...",
                      help="HPO term IDs of features known to be absent, e.g. 'HP:0004430'")
+    run.add_argument("--previous", default="", metavar="DIR",
+                     help="a previous run's output directory: report what changed for this case since then")
     run.add_argument("--coverage", default="", metavar="BAM|CRAM|BED.GZ",
                      help="the case's alignments (indexed BAM/CRAM) or mosdepth per-base.bed.gz, for exon coverage")
     _threads(run)
@@ -222,11 +228,11 @@ def cmd_triage(args: argparse.Namespace) -> int:
     _quiet_htslib()
     config = _config(args)
     coverage = read_json(args.coverage) if args.coverage else None
-    doc, variants = triage_stage(read_stage(args.record), config, load_panel(config), coverage)
+    doc, variants = triage_stage(read_stage(args.record), config, load_panel(config), coverage, args.previous)
     write_json(args.out, doc)
     write_text(Path(args.out).with_name("variants.tsv"), variants)
     print(f"pidtriage triage {doc['case']['sample_id']}: {doc['status']} ({len(doc['findings'])} finding(s), "
-          f"{doc['n_candidates']} candidate(s)): {doc['reason']}", file=sys.stderr)
+          f"{doc['n_candidates']} candidate(s)): {doc['reason']}; changes: {doc['changes']['summary']}", file=sys.stderr)
     return 0
 
 
@@ -236,9 +242,10 @@ def write_case_reports(doc: dict[str, Any], outdir: str | Path, *, xlsx: bool = 
     variants.xlsx and report.pdf, all rendered from triage.json (variants.xlsx from the variants.tsv the triage
     stage wrote beside it)."""
     from pidtriage.io.jsonio import write_text
+    from pidtriage.reanalysis import CHANGE_COLUMNS, case_rows
     from pidtriage.report.html import render_case
     from pidtriage.report.phenopacket import interpretation_json
-    from pidtriage.report.tables import candidates_tsv
+    from pidtriage.report.tables import candidates_tsv, tsv
 
     out = Path(outdir)
     candidates = candidates_tsv(doc)
@@ -246,6 +253,7 @@ def write_case_reports(doc: dict[str, Any], outdir: str | Path, *, xlsx: bool = 
     write_text(out / "candidates.tsv", candidates)
     write_text(out / "report.html", html)
     write_text(out / "interpretation.json", interpretation_json(doc))
+    write_text(out / "changes.tsv", tsv(CHANGE_COLUMNS, case_rows(doc)))
     if xlsx or variants_xlsx:
         from pidtriage.report.xlsx import tsv_sheets_to_xlsx
     if xlsx:
@@ -273,14 +281,17 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_cohort(args: argparse.Namespace) -> int:
     from pidtriage.io.jsonio import read_json, write_text
+    from pidtriage.reanalysis import CHANGE_COLUMNS, cohort_changes, previous_cases
     from pidtriage.report.html import render_cohort
-    from pidtriage.report.tables import no_known_defect_tsv, summary_row, summary_tsv
+    from pidtriage.report.tables import no_known_defect_tsv, summary_row, summary_tsv, tsv
 
     docs = sorted((read_json(p) for p in args.triage_jsons), key=lambda d: d["case"]["sample_id"])
     out = Path(args.outdir)
+    changes = cohort_changes(docs, previous_cases(args.previous) if args.previous else None)
     write_text(out / "summary.tsv", summary_tsv(docs))
     write_text(out / "no_known_defect.tsv", no_known_defect_tsv(docs))
-    write_text(out / "report.html", render_cohort(docs, [summary_row(d) for d in docs]))
+    write_text(out / "changes.tsv", tsv(CHANGE_COLUMNS, changes["rows"]))
+    write_text(out / "report.html", render_cohort(docs, [summary_row(d) for d in docs], changes))
     if args.xlsx:
         from pidtriage.report.tables import CANDIDATE_COLUMNS, bare, candidate_rows, tsv
         from pidtriage.report.xlsx import tsv_sheets_to_xlsx
@@ -291,7 +302,9 @@ def cmd_cohort(args: argparse.Namespace) -> int:
                                                   no_known_defect_tsv(docs), "candidates": every})
     counts = {s: sum(d["status"] == s for d in docs) for s in ("positive", "inconclusive", "negative", "failed")}
     print(f"pidtriage cohort: {len(docs)} case(s): " + ", ".join(f"{n} {s}" for s, n in counts.items())
-          + f"; wrote summary.tsv, no_known_defect.tsv, report.html in {out}", file=sys.stderr)
+          + (f"; since {args.previous}: {len(changes['recontact'])} to recontact, {len(changes['downgraded'])} "
+             f"downgraded, {len(changes['added'])} added, {len(changes['removed'])} removed" if args.previous else "")
+          + f"; wrote summary.tsv, no_known_defect.tsv, changes.tsv, report.html in {out}", file=sys.stderr)
     return 0
 
 
@@ -347,7 +360,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     coverage = coverage_stage(record, config, panel)
     record = extract_stage(record, config, panel, out_vcf=work / "panel.vcf.gz", workdir=work, jobs=args.threads)
     record = annotate_stage(record, config, panel)
-    doc, variants = triage_stage(record, config, panel, coverage)
+    previous = args.previous or config.get("reanalysis", "previous")
+    doc, variants = triage_stage(record, config, panel, coverage,
+                                 str(Path(previous) / "cases" / args.sample_id / "triage.json") if previous else "")
     write_json(case_dir / "triage.json", doc)
     write_text(case_dir / "variants.tsv", variants)
     write_case_reports(doc, case_dir, xlsx=bool(config.get("report", "xlsx")),

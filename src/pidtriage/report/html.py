@@ -17,6 +17,7 @@ from pidtriage.report.wording import (
     CLASS_NAMES,
     IUIS_TABLES,
     ZYGOSITY,
+    change_words,
     criterion_words,
     finding_words,
     frequency_words,
@@ -59,6 +60,7 @@ def _env() -> Environment:
     env.filters["finding_words"] = finding_words
     env.globals["frequency_words"] = frequency_words
     env.globals["phenotype_words"] = phenotype_words
+    env.filters["change_words"] = change_words
     env.globals["iuis_tables"] = IUIS_TABLES
     return env
 
@@ -97,7 +99,8 @@ def render_case(doc: Mapping[str, Any]) -> str:
         links={_key(c): links(c, build) for c in doc["candidates"]})
 
 
-def render_cohort(docs: Sequence[Mapping[str, Any]], summary: Sequence[Mapping[str, Any]]) -> str:
+def render_cohort(docs: Sequence[Mapping[str, Any]], summary: Sequence[Mapping[str, Any]],
+                  changes: Mapping[str, Any] | None = None) -> str:
     from pidtriage.report.svg import case_bars, stacked_bars
 
     statuses = ["positive", "inconclusive", "negative", "failed"]
@@ -121,6 +124,7 @@ def render_cohort(docs: Sequence[Mapping[str, Any]], summary: Sequence[Mapping[s
         docs=docs, summary=summary, counts=counts, total=len(docs), analysed=analysed,
         yield_pct=_pct(counts["positive"], analysed), by_category=categories, genes=gene_rows,
         statuses=statuses, qc_rows=qc_rows, charts=charts, pct=_pct, iuis_tables=IUIS_TABLES, action=action,
+        changes=changes or {"previous": False},
     )
 
 

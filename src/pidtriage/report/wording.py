@@ -67,6 +67,47 @@ CLASS_NAMES = {"P": "Pathogenic", "LP": "Likely pathogenic", "VUS": "Uncertain s
 ZYGOSITY = {"het": "heterozygous", "hom": "homozygous", "hemi": "hemizygous", "missing": "not called"}
 
 
+_MOI_WORDS = {"AD": "autosomal dominant", "AR": "autosomal recessive", "XL": "X-linked", "XLD": "X-linked dominant",
+              "AD_AR": "dominant or recessive", "unknown": "inheritance not stated"}
+
+
+def _finding_part(text: str) -> str:
+    """'AR_single_het (inconclusive)' in words."""
+    code, _, level = text.partition(" (")
+    words = finding_words(code) if code else ""
+    return f"{words} ({level}" if level else words
+
+
+def change_words(item: Mapping[str, Any]) -> str:
+    """One change since the previous analysis (pidtriage.reanalysis), in plain words with its cause."""
+    kind, gene, cause = item["kind"], item["gene"], item["cause"]
+    variant = f" {item['variant']}" if item["variant"] and "," not in item["variant"] else ""
+    classes = {k: v.lower() for k, v in CLASS_NAMES.items()}
+    if kind == "status":
+        text = f"The result changed from {item['old']} to {item['new']}"
+    elif kind == "finding_new":
+        text = f"New finding in {gene}: {_finding_part(item['new'])}"
+    elif kind == "finding_gone":
+        text = f"The finding in {gene} is withdrawn (it was: {_finding_part(item['old'])})"
+    elif kind == "second_hit":
+        text = f"{gene}: a second variant now completes the recessive pair"
+    elif kind == "phase":
+        text = f"{gene}: {finding_words(item['old'])}, now {finding_words(item['new'])}"
+    elif kind == "clinvar":
+        text = f"{gene}{variant}: ClinVar now reports {item['new'].replace('_', ' ').lower()} (was {item['old'].replace('_', ' ').lower()})"
+    elif kind == "acmg_class":
+        old, new = (classes.get(x.split(" ")[0], x) for x in (item["old"], item["new"]))
+        text = f"{gene}{variant}: classification changed from {old} to {new}"
+    elif kind == "panel_gene":
+        old, new = (_MOI_WORDS.get(x, x) for x in (item["old"], item["new"]))
+        text = f"{gene} in the gene panel: {old}, now {new}"
+    else:
+        text = f"{gene}: {kind}"
+    return f"{text} (why: {cause})."
+
+
+
+
 def plain_criterion(criterion: Mapping[str, Any]) -> str:
     """'absent or extremely rare in the general population: supporting evidence for' (no code: the counsellor's
     view; the codes are in the report's technical appendix)."""

@@ -76,10 +76,39 @@ def _hpo(record: StageRecord, config: Config) -> tuple[HpoContext | None, dict[s
     return hpo, doc
 
 
-def triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: dict[str, Any] | None = None
-                 ) -> tuple[dict[str, Any], str]:
-    """triage.json and variants.tsv of the case (see _triage_stage)."""
+def triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: dict[str, Any] | None = None,
+                 previous: str = "") -> tuple[dict[str, Any], str]:
+    """triage.json and variants.tsv of the case (see _triage_stage), compared with the previous run's triage.json
+    at `previous` when it exists (reanalysis: `changes`, and dates carried forward)."""
     try:
-        return _triage_stage(record, config, panel, coverage)
+        doc, variants = _triage_stage(record, config, panel, coverage)
     except Exception as exc:  # the case boundary (above)
-        return _triage_stage(unexpected_failure("triage", record, exc), config, panel, coverage)
+        doc, variants = _triage_stage(unexpected_failure("triage", record, exc), config, panel, coverage)
+    return reanalysed(doc, previous), variants
+
+
+def reanalysed(doc: dict[str, Any], previous: str) -> dict[str, Any]:
+    """`doc` with its `changes` against the triage.json at `previous` ("" or absent: a first analysis of this
+    case) and its candidates' and findings' dates (pidtriage.reanalysis)."""
+    from pidtriage.io.jsonio import read_json
+    from pidtriage.reanalysis import compare, no_previous, with_history
+    from pidtriage.stages.triage_json import validate_triage_json
+
+    doc["changes"] = no_previous()
+    if previous and not Path(previous).exists():
+        doc["changes"]["summary"] = "new case (not in the previous run)"
+    old = None
+    if previous and Path(previous).exists():
+        try:
+            old = read_json(previous)
+            changes = compare(old, doc, previous_path=previous).as_json()
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            # the new analysis stands; only the comparison is lost, and said so
+            old = None
+            doc["changes"]["summary"] = (f"{previous}: the previous triage.json could not be compared "
+                                         f"({type(exc).__name__}: {exc}); compare by hand")
+        else:
+            doc["changes"] = changes
+    with_history(doc, old)
+    validate_triage_json(doc)
+    return doc

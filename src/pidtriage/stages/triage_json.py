@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -19,6 +20,7 @@ from pidtriage.models import Status
 from pidtriage.next_steps import next_steps
 from pidtriage.panel.tsv import Panel
 from pidtriage.ranking import phenotype_score
+from pidtriage.reanalysis import no_previous
 from pidtriage.stages.record import StageRecord
 
 __all__ = ["SCHEMA_VERSION", "build_triage_json", "validate_triage_json"]
@@ -26,7 +28,8 @@ __all__ = ["SCHEMA_VERSION", "build_triage_json", "validate_triage_json"]
 # 1.1: scope, low_quality_calls, reportable(_basis), findings[].against, qc_checks[].hard
 # 1.2: phenotype (HPO terms used, release, method), case.hpo_excluded, candidates[].phenotype_match.hpo and .score,
 #      laboratory, provenance.analysis_date, next_steps from the case's findings (next_steps.py), candidates'
-#      mane_refseq and proband call values (dp, gq, ad, allele_balance)
+#      mane_refseq and proband call values (dp, gq, ad, allele_balance), changes (reanalysis), candidates' and
+#      findings' first_seen and evidence_last_updated / last_changed, provenance.input_size
 SCHEMA_VERSION = "1.2"
 
 @cache
@@ -174,11 +177,13 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
         "candidates": candidates,
         "n_candidates": len(candidates),
         "next_steps": steps,
+        "changes": no_previous(),  # a reanalysis fills it (stages/triage.reanalysed)
         "coverage": coverage,
         "laboratory": {"name": config.get("report", "laboratory"), "contact": config.get("report", "contact"),
                        "use_statement": config.get("report", "use_statement")},
         "provenance": {
-            "pidtriage_version": __version__, "analysis_date": today(), "genome_build": config.build, "build_evidence": record.build_evidence,
+            "pidtriage_version": __version__, "analysis_date": today(),
+            "input_size": os.path.getsize(case.vcf) if os.path.isfile(case.vcf) else None, "genome_build": config.build, "build_evidence": record.build_evidence,
             "panel_name": panel.name, "panel_version": panel.version, "panel_genes": len(panel.genes),
             "panel_path": config.get("panel"), **dict(record.provenance),
         },

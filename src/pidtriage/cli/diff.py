@@ -1,0 +1,65 @@
+"""`pidtriage diff OLD NEW`: what changed between two kept runs (two triage.json files, or two result
+directories), with the same rules and columns as a run's reanalysis (pidtriage.reanalysis)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_parser"]
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("diff", help="what changed between two runs (two triage.json files or two result directories)",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="examples:\n  pidtriage diff results-2025-06/cases/P01/triage.json results/cases/P01/triage.json\n"
+                              "  pidtriage diff results-2025-06 results --out changes.tsv")
+    p.add_argument("old", metavar="OLD", help="the earlier run: a triage.json or a result directory")
+    p.add_argument("new", metavar="NEW", help="the later run: a triage.json or a result directory (same kind as OLD)")
+    p.add_argument("--out", metavar="TSV", help="write the table here (default: standard output)")
+    p.set_defaults(func=cmd_diff)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from pidtriage.errors import ConfigError
+    from pidtriage.io.jsonio import read_json
+    from pidtriage.reanalysis import CHANGE_COLUMNS, cohort_changes, compare, previous_cases, with_history
+    from pidtriage.report.tables import tsv
+
+    old, new = Path(args.old), Path(args.new)
+    for p in (old, new):
+        if not p.exists():
+            raise ConfigError(f"{p}: no such file or directory; give two triage.json files or two result directories")
+    if old.is_dir() != new.is_dir():
+        raise ConfigError(f"{old} and {new}: give two triage.json files or two result directories, not one of each")
+    if old.is_file():
+        before, now = read_json(old), read_json(new)
+        changes = compare(before, now, previous_path=str(old))
+        rows = [{"sample_id": now["case"]["sample_id"], **item} for item in changes.as_json()["items"]]
+        summary = f"{now['case']['sample_id']}: {changes.summary()}"
+    else:
+        docs = []
+        for path in sorted(new.glob("cases/*/triage.json")):
+            doc = read_json(path)
+            previous = old / "cases" / path.parent.name / "triage.json"
+            if previous.exists():
+                earlier = read_json(previous)
+                with_history(doc, earlier)
+                doc["changes"] = compare(earlier, doc, previous_path=str(previous)).as_json()
+            docs.append(doc)
+        if not docs:
+            raise ConfigError(f"{new}: no cases/*/triage.json; give a result directory of pidtriage")
+        result = cohort_changes(docs, previous_cases(old))
+        rows = result["rows"]
+        summary = (f"{len(docs)} case(s): {len(result['recontact'])} to recontact, {len(result['downgraded'])} "
+                   f"downgraded, {len(result['added'])} added, {len(result['removed'])} removed, "
+                   f"{result['unchanged']} unchanged; yield {result['yield_before']}% → {result['yield_now']}%")
+    text = tsv(CHANGE_COLUMNS, rows)
+    if args.out:
+        Path(args.out).write_text(text)
+    else:
+        sys.stdout.write(text)
+    print(f"pidtriage diff: {summary}", file=sys.stderr)
+    return 0
