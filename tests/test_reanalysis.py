@@ -64,3 +64,14 @@ def test_history_is_carried_forward() -> None:
     first = _doc("P03")
     with_history(first, None)
     assert {c["first_seen"] for c in first["candidates"]} == {first["provenance"]["analysis_date"]}
+
+
+def test_previous_must_not_be_this_runs_outdir(tmp_path: Path) -> None:
+    import pytest
+
+    from pidtriage.config import load_config
+    from pidtriage.errors import ConfigError
+
+    (tmp_path / "c.yaml").write_text(f"outdir: {tmp_path}/results\nreanalysis:\n  previous: {tmp_path}/results/\n")
+    with pytest.raises(ConfigError, match="reanalysis.previous is this run's outdir"):
+        load_config(tmp_path / "c.yaml")

@@ -104,7 +104,12 @@ def validate_config(raw: dict[str, Any], *, source: str = "<config>", base_dir: 
             f"{source}: {where}: {exc.message}; see workflow/schemas/config.schema.yaml"
         ) from None
     _check_order(values, source)
-    return Config(values=values, base_dir=Path(base_dir) if base_dir else Path.cwd())
+    config = Config(values=values, base_dir=Path(base_dir) if base_dir else Path.cwd())
+    previous = config.path("reanalysis", "previous")
+    if previous and Path(previous).resolve() == Path(config.path("outdir") or ".").resolve():
+        raise ConfigError(f"{source}: reanalysis.previous is this run's outdir ({previous}); the run would overwrite "
+                          "what it compares with: keep the previous results where they are and give this run a new outdir")
+    return config
 
 
 # thresholds that must keep their order (lower first): a range upside down would silently accept or drop everything

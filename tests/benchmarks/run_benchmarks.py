@@ -303,6 +303,14 @@ def bench_cohort(b: Bench, data: Path, work: Path, panel: Path, n: int) -> None:
     b.run("cohort", f"snakemake, {n} exomes end to end, --cores 2", [str(BIN / "snakemake"), "-s", str(REPO / "workflow/Snakefile"),
           "--cores", "2", "--configfile", str(cfg), "-q"], cwd=REPO, repeats=1,
           prepare=lambda: shutil.rmtree(out, ignore_errors=True), reference=f"bcftools view -R on {n} exomes, serial (reference)")
+    # the same cohort again, compared with the first run's results: what a reanalysis costs
+    out_re = work / "cohort_reanalysis_results"
+    cfg_re = work / "config_cohort_reanalysis.yaml"
+    cfg_re.write_text(cfg.read_text().replace(f"outdir: {out}", f"outdir: {out_re}")
+                      + f"reanalysis:\n  previous: {out}\n")
+    b.run("cohort", f"snakemake, {n} exomes, reanalysis against the previous run", [str(BIN / "snakemake"), "-s",
+          str(REPO / "workflow/Snakefile"), "--cores", "2", "--configfile", str(cfg_re), "-q"], cwd=REPO, repeats=1,
+          prepare=lambda: shutil.rmtree(out_re, ignore_errors=True), reference=f"snakemake, {n} exomes end to end, --cores 2")
     # the same cohort with five HPO terms per case: what the phenotype step costs a cohort
     sheet_hpo = work / "cohort_hpo.samples.tsv"
     _exome_cohort_sheet(sheet_hpo, data, n, prefix="E", hpo=HPO_TERMS)
