@@ -73,5 +73,5 @@ def test_previous_must_not_be_this_runs_outdir(tmp_path: Path) -> None:
     from pidtriage.errors import ConfigError
 
     (tmp_path / "c.yaml").write_text(f"outdir: {tmp_path}/results\nreanalysis:\n  previous: {tmp_path}/results/\n")
-    with pytest.raises(ConfigError, match="reanalysis.previous is this run's outdir"):
+    with pytest.raises(ConfigError, match=r"reanalysis\.previous is this run's outdir"):
         load_config(tmp_path / "c.yaml")
