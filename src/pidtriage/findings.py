@@ -72,4 +72,8 @@ class TriageResult:
 
 
 def population_unchecked(c: Candidate) -> bool:
+    """The frequency was not checked: PM2 not evaluated (no population resource), or, for an SV call, no
+    population SV resource configured."""
+    if c.av.structural is not None:
+        return not c.av.structural.population_checked
     return any(x.code == "PM2_Supporting" and x.outcome == Outcome.NOT_EVALUATED for x in c.classification.criteria)

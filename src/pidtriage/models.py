@@ -23,6 +23,7 @@ __all__ = [
     "Sex",
     "Status",
     "Strength",
+    "StructuralCall",
     "Variant",
     "Zygosity",
 ]
@@ -300,6 +301,38 @@ class QcCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class StructuralCall:
+    """A deletion, duplication or other SV call as it touches one panel gene, with its CNV evidence
+    (pidtriage.sv.evidence): the class comes from the ClinGen/ACMG CNV points, not from the SNV criteria."""
+
+    svtype: str  # DEL DUP CNV INV INS BND
+    start: int
+    end: int
+    size: int
+    caller: str
+    source: str  # the SV VCF
+    acmg_class: AcmgClass
+    points: float  # ClinGen CNV points (Riggs et al. 2020)
+    criteria: tuple[Criterion, ...] = ()
+    cn: int | None = None
+    cipos: tuple[int, int] = (0, 0)
+    ciend: tuple[int, int] = (0, 0)
+    support: int | None = None
+    filters: tuple[str, ...] = ()
+    whole_gene: bool = False
+    exons: tuple[int, ...] = ()
+    exons_uncertain: tuple[int, ...] = ()
+    n_exons: int = 0
+    population_af: float | None = None
+    population_checked: bool = False
+    regions: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return not self.filters or self.filters == ("PASS",)
+
+
+@dataclass(frozen=True, slots=True)
 class AnnotatedVariant:
     variant: Variant
     genotypes: tuple[Genotype, ...]  # proband first, then relatives present in the VCF
@@ -314,6 +347,7 @@ class AnnotatedVariant:
     # other ClinVar P/LP missense records at the same residue of the gene: (HGVS p., significance, stars);
     # None when the ClinVar resource carries no protein changes (PS1/PM5 then not evaluated)
     clinvar_residue: tuple[tuple[str, str, int | None], ...] | None = None
+    structural: StructuralCall | None = None  # set for a deletion/duplication call (pidtriage.sv)
 
     def score(self, name: str) -> float | None:
         return next((v for k, v in self.scores if k == name), None)
@@ -346,3 +380,6 @@ class CaseInfo:
     hpo_excluded: tuple[str, ...] = ()  # features known to be absent
     immunophenotype: str = ""
     coverage: str = ""  # BAM/CRAM or mosdepth per-base.bed.gz ("" = none)
+    sv_vcf: str = ""  # the individual's SV/CNV VCF ("" = none)
+    father_sv_vcf: str = ""
+    mother_sv_vcf: str = ""

@@ -70,6 +70,18 @@ class CoverageThresholds(TypedDict):
     min_gene_fraction: float
 
 
+class SvThresholds(TypedDict):
+    max_size: int
+    last_exon_min_fraction: float
+    min_alt_reads: int
+    min_gq: int
+    common_af: float
+    population_overlap: float
+    region_overlap: float
+    dosage: str
+    regions: str
+
+
 class CaseSettings(TypedDict):
     """What triage needs of the effective config."""
 
@@ -77,6 +89,7 @@ class CaseSettings(TypedDict):
     qc: QcThresholds
     acmg: AcmgThresholds
     triage: TriageThresholds
+    sv: SvThresholds
     resources: dict[str, Any]
 
 

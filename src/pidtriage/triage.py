@@ -41,6 +41,7 @@ from pidtriage.panel.model import Disease, Moi, PanelGene
 from pidtriage.phenotype import HpoContext
 from pidtriage.ranking import finding_key, phenotype_match, rank_candidates
 from pidtriage.settings import AcmgThresholds, CaseSettings
+from pidtriage.sv.evidence import sv_checks
 
 __all__ = ["triage_case"]
 
@@ -221,12 +222,20 @@ class _Judge:
 
     def classify(self, av: AnnotatedVariant, gene: PanelGene, diseases: tuple[Disease, ...] | None = None
                  ) -> Classification:
+        if av.structural is not None:  # a deletion or duplication: its CNV points (pidtriage.sv.evidence)
+            sv = av.structural
+            return Classification(sv.acmg_class, round(sv.points * 10), sv.criteria,
+                                  rules_source="ClinGen/ACMG CNV points (Riggs et al. 2020)")
         return classify(av, gene, self.acmg, min_stars=self.min_stars, family=self.family,
                         de_novo=is_de_novo(av, self.family), diseases=diseases,
                         clinvar_configured=self.clinvar_configured)
 
     def reclassify(self, c: Candidate, extra: Sequence[Criterion], diseases: tuple[Disease, ...] | None) -> Candidate:
-        """The candidate judged for some disease entries only, and/or with criteria found later (PM3, BS2)."""
+        """The candidate judged for some disease entries only, and/or with criteria found later (PM3, BS2). An SV
+        call keeps its CNV classification (the SNV criteria are another scale); the finding records the family's
+        evidence against it."""
+        if c.av.structural is not None:
+            return c
         cls = c.classification if diseases is None else self.classify(c.av, c.gene, diseases)
         cls = with_criteria(cls, extra, self.acmg["class_min_points"])
         return replace(c, classification=cls, reportable=_reportable(c.av, cls, self.min_stars))
@@ -290,7 +299,8 @@ def _candidates(variants: Sequence[AnnotatedVariant], judge: _Judge, case: CaseI
             "reason": _not_qualifying_reason(av, cls, min_vus)}  # fmt: skip
         if not _qualifies(av, cls, min_vus, reportable):
             continue
-        qc = tuple(genotype_checks(av.variant, gt, thresholds["qc"], haploid=av.haploid_region))
+        qc = (sv_checks(av.structural, gt, thresholds["sv"]) if av.structural is not None
+              else tuple(genotype_checks(av.variant, gt, thresholds["qc"], haploid=av.haploid_region)))
         cand = Candidate(av, gene, cls, qc, Finding.NONE, gene.moi.value, False, "", phenotype_match(case, gene, hpo),
                          reportable=reportable)
         if cand.hard_qc_flags:

@@ -141,6 +141,8 @@ def add_parsers(sub: Any) -> None:
                      help="HPO term IDs the patient has, e.g. 'HP:0004432;HP:0002718'")
     run.add_argument("--hpo-excluded", default="", metavar="HP:...;...",
                      help="HPO term IDs of features known to be absent, e.g. 'HP:0004430'")
+    run.add_argument("--sv-vcf", default="", metavar="VCF",
+                     help="the case's SV/CNV calls (Manta, DELLY, GATK-SV, gCNV ...): deletions and duplications too")
     run.add_argument("--previous", default="", metavar="DIR",
                      help="a previous run's output directory: report what changed for this case since then")
     run.add_argument("--coverage", default="", metavar="BAM|CRAM|BED.GZ",
@@ -245,7 +247,7 @@ def write_case_reports(doc: dict[str, Any], outdir: str | Path, *, xlsx: bool = 
     from pidtriage.reanalysis import CHANGE_COLUMNS, case_rows
     from pidtriage.report.html import render_case
     from pidtriage.report.phenopacket import interpretation_json
-    from pidtriage.report.tables import candidates_tsv, tsv
+    from pidtriage.report.tables import STRUCTURAL_COLUMNS, candidates_tsv, structural_rows, tsv
 
     out = Path(outdir)
     candidates = candidates_tsv(doc)
@@ -254,6 +256,8 @@ def write_case_reports(doc: dict[str, Any], outdir: str | Path, *, xlsx: bool = 
     write_text(out / "report.html", html)
     write_text(out / "interpretation.json", interpretation_json(doc))
     write_text(out / "changes.tsv", tsv(CHANGE_COLUMNS, case_rows(doc)))
+    if doc.get("structural"):  # only with SV input: the SV calls and what was done with each
+        write_text(out / "structural.tsv", tsv(STRUCTURAL_COLUMNS, structural_rows(doc)))
     if xlsx or variants_xlsx:
         from pidtriage.report.xlsx import tsv_sheets_to_xlsx
     if xlsx:
@@ -353,7 +357,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                     mother_status=args.mother_status if args.mother else "unknown",
                     suspected_category=tuple(x for x in args.suspected_category.split(";") if x),
                     hpo_terms=split_terms(args.hpo_terms), hpo_excluded=split_terms(args.hpo_excluded),
-                    coverage=args.coverage)
+                    coverage=args.coverage, sv_vcf=args.sv_vcf)
     case_dir = Path(args.outdir) / "cases" / args.sample_id
     work = Path(args.outdir) / "work" / args.sample_id
     record = validate_stage(case, config)

@@ -48,16 +48,39 @@ def _hom_note(av: AnnotatedVariant, family: Family) -> str:
                      "confirm" for role in refs)
 
 
+def _in_deletion(av: AnnotatedVariant, deletions: list[AnnotatedVariant]) -> AnnotatedVariant | None:
+    """The heterozygous deletion of the same gene whose span holds this (non-SV) variant, if any."""
+    if av.structural is not None:
+        return None
+    for d in deletions:
+        s = d.structural
+        if s is not None and d.variant.chrom == av.variant.chrom and s.start <= av.variant.pos <= s.end:
+            return d
+    return None
+
+
 def recessive_findings(variants: list[AnnotatedVariant], family: Family) -> list[ModelResult]:
     """One result per homozygous variant, per pair of heterozygous variants not in cis, and per heterozygous
-    variant in no such pair."""
+    variant in no such pair. A variant inside a heterozygous deletion that appears homozygous is hemizygous:
+    it is on the other copy, so it and the deletion are a compound heterozygote in trans by construction,
+    not `AR_hom`."""
     out: list[ModelResult] = []
     hets = []
+    deletions = [av for av in variants if av.structural is not None and av.structural.svtype in ("DEL", "CNV")
+                 and (g := av.genotype_of(family.proband)) is not None and g.zygosity() == Zygosity.HET]
+    over: set[str] = set()
     for av in variants:
         gt = av.genotype_of(family.proband)
         if gt is None:
             continue
         zyg = gt.zygosity(haploid_region=av.haploid_region)
+        deletion = _in_deletion(av, deletions) if zyg == Zygosity.HOM else None
+        if deletion is not None:
+            over.add(deletion.variant.key)
+            out.append(ModelResult(Finding.AR_COMPOUND_HET, (av, deletion), True,
+                                   "in trans by construction: the variant lies in the deleted region and appears "
+                                   "homozygous, so it is hemizygous on the other copy"))
+            continue
         if zyg in (Zygosity.HOM, Zygosity.HEMI):
             against = _unaffected_homozygous((av,), family)
             notes = ["homozygous" if zyg == Zygosity.HOM else "hemizygous", _hom_note(av, family),
@@ -66,6 +89,7 @@ def recessive_findings(variants: list[AnnotatedVariant], family: Family) -> list
                                    tuple(against)))
         elif zyg == Zygosity.HET:
             hets.append(av)
+    hets = [av for av in hets if av.variant.key not in over]
     used: set[str] = set()
     for a, b in combinations(hets, 2):
         phase = phase_of_pair(a, b, family)

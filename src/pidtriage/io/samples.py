@@ -22,11 +22,11 @@ __all__ = ["SampleRow", "apply_pedigree", "cases_from_rows", "check_case_fields"
 _ID = re.compile(r"^[A-Za-z0-9._-]+$", re.ASCII)
 _CATEGORY = re.compile(r"^[0-9]+$", re.ASCII)
 # columns DESIGN.md names for later versions: refused with a clear word rather than silently ignored
-NOT_YET = {"sv_vcf": "SV/CNV calls are not analysed yet"}
+NOT_YET: dict[str, str] = {}
 REQUIRED = ("sample_id", "vcf", "sex")
 OPTIONAL = (
     "vcf_sample", "family_id", "father_id", "mother_id", "affected", "suspected_category", "hpo_terms",
-    "hpo_excluded", "immunophenotype", "coverage", "phenopacket",
+    "hpo_excluded", "immunophenotype", "coverage", "phenopacket", "sv_vcf",
 )  # fmt: skip
 
 SampleRow = dict[str, str]
@@ -257,6 +257,13 @@ def _check_parents(rows: list[SampleRow], path: Path) -> None:
             todo += [p for p in (by_id[anc].get("father_id"), by_id[anc].get("mother_id")) if p]
 
 
+def _path(value: str, base_dir: Path | None) -> str:
+    if not value:
+        return ""
+    p = Path(value)
+    return str(p if p.is_absolute() or base_dir is None else base_dir / p)
+
+
 def cases_from_rows(rows: list[SampleRow], *, base_dir: Path | None = None) -> list[CaseInfo]:
     """Every affected individual as a case, with its parents' VCF names when the sheet has them."""
     by_id = {r["sample_id"]: r for r in rows}
@@ -292,6 +299,9 @@ def cases_from_rows(rows: list[SampleRow], *, base_dir: Path | None = None) -> l
                 immunophenotype=r.get("immunophenotype", ""),
                 coverage=str(Path(r["coverage"]) if Path(r["coverage"]).is_absolute() or base_dir is None
                              else base_dir / r["coverage"]) if r.get("coverage") else "",
+                sv_vcf=_path(r.get("sv_vcf", ""), base_dir),
+                father_sv_vcf=_path(father.get("sv_vcf", ""), base_dir) if father else "",
+                mother_sv_vcf=_path(mother.get("sv_vcf", ""), base_dir) if mother else "",
             )
         )
     return cases

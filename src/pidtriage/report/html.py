@@ -24,6 +24,7 @@ from pidtriage.report.wording import (
     phenotype_words,
     plain_criterion,
     result_sentence,
+    sv_words,
 )
 
 __all__ = ["render_case", "render_cohort"]
@@ -60,6 +61,7 @@ def _env() -> Environment:
     env.filters["finding_words"] = finding_words
     env.globals["frequency_words"] = frequency_words
     env.globals["phenotype_words"] = phenotype_words
+    env.globals["sv_words"] = sv_words
     env.filters["change_words"] = change_words
     env.globals["iuis_tables"] = IUIS_TABLES
     return env

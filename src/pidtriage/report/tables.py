@@ -10,11 +10,13 @@ from typing import Any
 __all__ = [
     "CANDIDATE_COLUMNS",
     "NO_KNOWN_DEFECT_COLUMNS",
+    "STRUCTURAL_COLUMNS",
     "SUMMARY_COLUMNS",
     "bare",
     "candidate_rows",
     "candidates_tsv",
     "no_known_defect_tsv",
+    "structural_rows",
     "summary_row",
     "summary_tsv",
     "tsv",
@@ -82,6 +84,30 @@ def candidate_rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def candidates_tsv(doc: Mapping[str, Any]) -> str:
     return tsv(CANDIDATE_COLUMNS, candidate_rows(doc))
+
+
+STRUCTURAL_COLUMNS = ("chrom", "start", "end", "svtype", "genes", "genotype", "fate", "gene", "effect", "cn",
+                      "support", "cnv_points", "acmg_class", "criteria", "finding", "rank")  # fmt: skip
+
+
+def structural_rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """structural.tsv: every SV call in the panel regions with what was done with it; a scored call once per
+    gene, with its effect, CNV points, class and the finding it is part of."""
+    found = {(c["chrom"], c["structural"]["start"], c["gene"]): c for c in doc["candidates"] if c.get("structural")}
+    rows = []
+    for call in (doc.get("structural") or {}).get("calls", []):
+        base = {k: call.get(k) for k in ("chrom", "start", "end", "svtype", "genes", "genotype", "fate")}
+        effects = call.get("effects") or [{}]
+        for e in effects:
+            row = {**base, **e}
+            c = found.get((call["chrom"], call["start"], e.get("gene")))
+            if c:
+                row |= {"cn": c["structural"]["cn"], "support": c["structural"]["support"], "finding": c["finding"],
+                        "rank": c["rank"]}
+            elif e:
+                row["finding"] = "not a candidate (class or points too low)"
+            rows.append(row)
+    return rows
 
 
 def bare(chrom: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["CLASS_NAMES", "IUIS_TABLES", "ZYGOSITY", "criterion_words", "finding_words", "frequency_words", "phenotype_words", "plain_criterion", "result_sentence"]
+__all__ = ["CLASS_NAMES", "IUIS_TABLES", "ZYGOSITY", "criterion_words", "finding_words", "frequency_words", "phenotype_words", "plain_criterion", "result_sentence", "sv_words"]
 
 # The IUIS 2024 classification's major categories ("Major category" column of the IUIS table).
 IUIS_TABLES = {
@@ -53,6 +53,11 @@ _PLAIN = {
     "BP4": "computer predictions suggest no effect",
     "BP6": "reported as harmless in ClinVar",
     "BP7": "does not change the protein and is not predicted to affect splicing",
+    "2A": "removes (or, for a duplication, adds a copy of) a whole gene or region whose dosage causes disease",
+    "2E": "removes exons of a gene in which loss of function causes disease",
+    "2I": "duplicates exons inside the gene (it disrupts the gene only if the copy lies in tandem and shifts the "
+          "reading frame)",
+    "4O": "common in the general population",
 }
 _STRENGTH = {"very_strong": "very strong", "strong": "strong", "moderate": "moderate", "supporting": "supporting",
              "stand_alone": "stand-alone"}
@@ -69,6 +74,25 @@ ZYGOSITY = {"het": "heterozygous", "hom": "homozygous", "hemi": "hemizygous", "m
 
 _MOI_WORDS = {"AD": "autosomal dominant", "AR": "autosomal recessive", "XL": "X-linked", "XLD": "X-linked dominant",
               "AD_AR": "dominant or recessive", "unknown": "inheritance not stated"}
+
+
+def sv_words(candidate: Mapping[str, Any]) -> str:
+    """'deletion of exons 3-5 of 12 (2.2 kb)' for an SV candidate; "" for an SNV."""
+    s = candidate.get("structural")
+    if not s:
+        return ""
+    kind = {"DEL": "deletion", "DUP": "duplication", "CNV": "copy-number change"}.get(s["svtype"], s["svtype"])
+    size = f"{s['size'] / 1000:.1f} kb" if s["size"] >= 1000 else f"{s['size']} bp"
+    exons = s["exons"]
+    if s["whole_gene"]:
+        what = "of the whole gene"
+    elif exons:
+        what = (f"of exon{'s' if len(exons) > 1 else ''} {exons[0]}{'-' + str(exons[-1]) if len(exons) > 1 else ''} "
+                f"of {s['n_exons']}")
+    else:
+        what = "within the gene (no exon)"
+    maybe = f"; exon(s) {', '.join(map(str, s['exons_uncertain']))} uncertain (breakpoint imprecision)" if s["exons_uncertain"] else ""
+    return f"{kind} {what} ({size}{maybe})"
 
 
 def _finding_part(text: str) -> str:

@@ -54,6 +54,14 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
         keep = annotator.screen(table, vcf, annotation_keys=list(header.info_descriptions))
         raw = list(read_records(vcf, record.samples_in_vcf, keys=keep)) if keep else []
         variants = annotator.annotate(raw, sex=sex)
+        structural: dict[str, Any] = {}
+        if record.case.sv_vcf:
+            from pidtriage.stages.structural import structural_calls
+
+            sv_variants, structural = structural_calls(record, config, panel, sex)
+            variants = [*variants, *sv_variants]
+            if structural.get("error"):
+                notes.append(f"QC warning: {structural['error']}")
     except PidTriageError as exc:
         return dataclasses.replace(record, failure=input_named(exc, record, Path(record.extracted_vcf).parent))
     if reported == Sex.UNKNOWN:
@@ -82,7 +90,7 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
     return dataclasses.replace(
         record, variants=tuple(variants), sex_inferred=inferred.value, sex_evidence=evidence,
         provenance=tuple(sorted(provenance.items())), n_records_in_panel=len(table), notes=tuple(notes),
-        sample_qc=sample_qc, failure="; ".join(failures), scope=scope,
+        sample_qc=sample_qc, failure="; ".join(failures), scope=scope, structural=structural,
     )
 
 

@@ -47,6 +47,7 @@ class StageRecord:
     n_records_in_panel: int = 0
     sample_qc: dict[str, Any] = field(default_factory=dict)
     scope: Scope | None = None  # what could be assessed, from the annotate stage
+    structural: dict[str, Any] = field(default_factory=dict)  # the SV input and its calls (stages/structural.py)
 
 
 def read_stage(path: str | Path) -> StageRecord:

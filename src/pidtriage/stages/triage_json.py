@@ -62,7 +62,24 @@ def _phenotype(c: Candidate, category_points: int) -> dict[str, Any]:
             "score": round(phenotype_score(c, category_points=category_points), 4)}
 
 
+def _structural(c: Candidate) -> dict[str, Any]:
+    s = c.av.structural
+    assert s is not None
+    return {"svtype": s.svtype, "start": s.start, "end": s.end, "size": s.size, "cn": s.cn, "caller": s.caller,
+            "vcf": s.source, "whole_gene": s.whole_gene, "exons": list(s.exons), "exons_uncertain": list(s.exons_uncertain),
+            "n_exons": s.n_exons, "cnv_points": s.points, "support": s.support, "cipos": list(s.cipos),
+            "ciend": list(s.ciend), "regions": list(s.regions), "population_af": s.population_af,
+            "population_checked": s.population_checked}
+
+
 def _candidate(c: Candidate, category_points: int) -> dict[str, Any]:
+    out = _candidate_fields(c, category_points)
+    if c.av.structural is not None:  # only SV calls carry the key: documents without SV input are unchanged
+        out["structural"] = _structural(c)
+    return out
+
+
+def _candidate_fields(c: Candidate, category_points: int) -> dict[str, Any]:
     v, av, cons, cv, pop = c.av.variant, c.av, c.av.consequence, c.av.clinvar, c.av.population
     gt = av.genotypes[0]
     return {
@@ -191,6 +208,8 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
         "thresholds": _sorted({k: config.values[k] for k in ("qc", "acmg", "triage", "panel_padding")}
                               | {"clinvar_min_review_stars": config.get("resources", "clinvar", "min_review_stars")}),
     }
+    if record.structural:  # only with SV input: a cohort without it gets the same document as before
+        doc["structural"] = record.structural
     validate_triage_json(doc)
     return doc
 

@@ -1,0 +1,119 @@
+"""The SV part of the annotate stage: the case's SV/CNV VCF (sheet column `sv_vcf`) read over the panel genes and
+the ClinGen regions, its calls scored (pidtriage.sv.evidence) and turned into annotated variants that join the
+SNVs; the parents' calls come from the same VCF (a joint call) or from their own `sv_vcf`, matched by type and
+reciprocal overlap. A file that cannot be read is a QC warning, not a failed case: the SNV analysis stands."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pysam
+
+from pidtriage.config import Config
+from pidtriage.errors import PidTriageError
+from pidtriage.models import AnnotatedVariant, Sex
+from pidtriage.panel.ops import bed_regions
+from pidtriage.panel.tsv import Panel
+from pidtriage.stages.record import StageRecord
+from pidtriage.sv.calls import SvCall, SvGenotype, read_sv_calls
+from pidtriage.sv.evidence import read_dosage, read_exons, read_regions, structural_variants
+
+__all__ = ["structural_calls"]
+
+
+def _prefixed(path: str) -> bool:
+    with pysam.VariantFile(path) as vf:
+        return any(str(c).startswith("chr") for c in vf.header.contigs)
+
+
+def _overlap(a: SvCall, b: SvCall) -> float:
+    o = min(a.end, b.end) - max(a.start, b.start) + 1
+    return 0.0 if o <= 0 else min(o / a.size, o / b.size)
+
+
+def _with_parents(calls: list[SvCall], record: StageRecord, regions: list[tuple[str, int, int]]) -> list[SvCall]:
+    """The proband's calls with each parent's genotype; a parent in an SV VCF of their own: the matching call
+    (same type, reciprocal overlap >= 0.5) or, without one, not called."""
+    case = record.case
+    extra: list[tuple[str, str]] = [(s, v) for s, v in ((case.father_vcf_sample, case.father_sv_vcf),
+                                                        (case.mother_vcf_sample, case.mother_sv_vcf))
+                                    if s and v and v != case.sv_vcf]
+    for sample, vcf in extra:
+        theirs = read_sv_calls(vcf, [sample], regions)
+        updated = []
+        for c in calls:
+            match = max((t for t in theirs if t.svtype == c.svtype and _overlap(c, t) >= 0.5),
+                        key=lambda t: _overlap(c, t), default=None)
+            g = match.genotype_of(sample) if match else None
+            updated.append(dataclasses.replace(c, genotypes=(*c.genotypes, g or SvGenotype(sample, "", None))))
+        calls = updated
+    return calls
+
+
+def structural_calls(record: StageRecord, config: Config, panel: Panel, sex: Sex
+                     ) -> tuple[list[AnnotatedVariant], dict[str, Any]]:
+    """The SV annotated variants of the case and what triage.json records of the SV input (`structural`)."""
+    case = record.case
+    path = case.sv_vcf
+    summary: dict[str, Any] = {"provided": True, "vcf": path}
+    if not Path(path).exists():
+        summary["error"] = f"{path}: SV VCF not found; fix the sv_vcf column (deletions and duplications not assessed)"
+        return [], summary
+    try:
+        prefix = _prefixed(path)
+        padding = int(config.get("panel_padding"))
+        regions = [(c, s + 1, e) for c, s, e, _ in bed_regions(panel, build=config.build, padding=padding, chr_prefix=prefix)]
+        clingen = read_regions(config.path("sv", "regions"), config.build)
+        regions += [(("chr" if prefix else "") + r.chrom, r.start, r.end) for r in clingen]
+        same = [s for s, v in ((case.father_vcf_sample, case.father_sv_vcf), (case.mother_vcf_sample, case.mother_sv_vcf))
+                if s and v == path]
+        samples = [case.vcf_sample, *same]
+        calls = _with_parents(read_sv_calls(path, samples, regions), record, regions)
+        samples += [s for s, v in ((case.father_vcf_sample, case.father_sv_vcf), (case.mother_vcf_sample, case.mother_sv_vcf))
+                    if s and v and v != path]
+        population = _population(calls, config)
+        thresholds = config.get("sv")
+        dosage_path = config.path("sv", "dosage") or str(Path(config.path("panel")).with_suffix(".dosage.tsv"))
+        exons = read_exons(config.path("coverage", "exons"), config.build)
+        variants, seen = structural_variants(
+            calls, samples, list(panel.genes), build=config.build, exons=exons, dosage=read_dosage(dosage_path),
+            regions=clingen, population=population, thresholds=thresholds, haploid=sex == Sex.MALE, source=path,
+            population_checked=bool(config.get("resources", "sv_population", "vcf")))
+    except (PidTriageError, OSError, ValueError) as exc:
+        summary["error"] = f"SV calls not assessed: {exc}"
+        return [], summary
+    callers = sorted({c.caller for c in calls})
+    summary.update(caller=", ".join(callers) or "unknown", calls_in_panel_regions=len(calls),
+                   calls_scored=sum(1 for s in seen if s["fate"] == "scored"),
+                   population=config.get("resources", "sv_population", "vcf") or "",
+                   calls=seen[:200])
+    return variants, summary
+
+
+def _population(calls: list[SvCall], config: Config) -> dict[tuple[str, int, str], float | None]:
+    """(chrom, start, type) -> the highest AF of a population SV of the same type with reciprocal overlap >=
+    `sv.population_overlap`; 0 when none such (checked), nothing when no resource is configured."""
+    path = config.path("resources", "sv_population", "vcf")
+    if not path:
+        return {}
+    key = config.get("resources", "sv_population", "af_field")
+    need = float(config.get("sv", "population_overlap"))
+    out: dict[tuple[str, int, str], float | None] = {}
+    with pysam.VariantFile(path) as vf:
+        contigs = set(vf.header.contigs)
+        for c in calls:
+            chrom = c.chrom if c.chrom in contigs else (c.chrom[3:] if c.chrom.startswith("chr") else "chr" + c.chrom)
+            best = 0.0
+            if chrom in contigs:
+                for rec in vf.fetch(chrom, max(0, c.start - 1), c.end):
+                    svtype = str(rec.info.get("SVTYPE", "")) or (rec.alts[0][1:-1].split(":")[0] if rec.alts else "")
+                    same = svtype == c.svtype or ({svtype, c.svtype} <= {"DEL", "DUP", "CNV"} and "CNV" in (svtype, c.svtype))
+                    span = SvCall(rec.chrom, rec.pos, rec.pos + 1, int(rec.stop), svtype, "N", "", ())
+                    if same and _overlap(c, span) >= need:
+                        af = rec.info.get(key)
+                        value = float(af[0] if isinstance(af, tuple) else af) if af is not None else 0.0
+                        best = max(best, value)
+            out[(c.chrom, c.start, c.svtype)] = best
+    return out
