@@ -40,6 +40,7 @@ class Scope:
     low_quality_calls: tuple[str, ...] = ()
     vcf: str = ""
     build_check: str = ""  # set when the header did not state the genome build: how it was checked
+    structural: str = ""  # the SV/CNV VCF whose deletions and duplications were assessed ("" = none given)
 
     @classmethod
     def unchecked(cls) -> Scope:
@@ -52,8 +53,8 @@ class Scope:
 
     @property
     def assessable(self) -> bool:
-        """At least one way to judge a variant: a consequence annotation, or ClinVar."""
-        return self.has_consequences or bool(self.clinvar)
+        """At least one way to judge a variant: a consequence annotation, ClinVar, or SV calls."""
+        return self.has_consequences or bool(self.clinvar) or bool(self.structural)
 
     def failure(self) -> str:
         """The failed case's one-line reason when nothing could be assessed, else ""."""

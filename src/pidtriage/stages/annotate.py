@@ -86,6 +86,7 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
         records_with_consequence=annotated_records(vcf, header, config), clinvar=provenance.get("clinvar", ""),
         clinvar_date=provenance.get("clinvar_date", ""), population=provenance.get("population", ""),
         scores=tuple(sorted(scores)), vcf=record.case.vcf, build_check=build_check,
+        structural=record.case.sv_vcf if structural and not structural.get("error") else "",
     )
     return dataclasses.replace(
         record, variants=tuple(variants), sex_inferred=inferred.value, sex_evidence=evidence,

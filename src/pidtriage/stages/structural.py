@@ -70,7 +70,17 @@ def structural_calls(record: StageRecord, config: Config, panel: Panel, sex: Sex
         same = [s for s, v in ((case.father_vcf_sample, case.father_sv_vcf), (case.mother_vcf_sample, case.mother_sv_vcf))
                 if s and v == path]
         samples = [case.vcf_sample, *same]
-        calls = _with_parents(read_sv_calls(path, samples, regions), record, regions)
+        names = list(samples)
+        with pysam.VariantFile(path) as vf:
+            in_file = list(vf.header.samples)
+        if len(in_file) == 1 and case.vcf_sample not in in_file and not same:
+            names = in_file  # a single-sample SV VCF is the proband's, whatever its sample is called
+            summary["sample"] = f"{in_file[0]} (the SV VCF's only sample) taken as {case.vcf_sample}"
+        calls = read_sv_calls(path, names, regions)
+        if names != samples:
+            calls = [dataclasses.replace(c, genotypes=tuple(dataclasses.replace(g, sample=case.vcf_sample)
+                                                            for g in c.genotypes)) for c in calls]
+        calls = _with_parents(calls, record, regions)
         samples += [s for s, v in ((case.father_vcf_sample, case.father_sv_vcf), (case.mother_vcf_sample, case.mother_sv_vcf))
                     if s and v and v != path]
         population = _population(calls, config)

@@ -120,7 +120,8 @@ def _scope(scope: Scope | None) -> dict[str, Any]:
     its summary: `full` or `limited: ...`."""
     if scope is None:
         return {"summary": "not analysed", "limits": [], "assessable": False}
-    fields = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(scope).items() if k != "vcf"}
+    fields = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(scope).items() if k != "vcf"
+              and not (k == "structural" and not v)}  # the SV key only with SV input (unchanged documents without)
     return {"summary": scope.summary(), "limits": scope.limits(), "assessable": scope.assessable, **fields}
 
 

@@ -314,7 +314,9 @@ def structural_variants(calls: Sequence[SvCall], samples: Sequence[str], genes: 
                            "array")
         elif call.svtype not in ("DEL", "DUP", "CNV"):
             row["fate"] = f"not scored: {call.svtype} (only deletions and duplications are scored)"
-        elif g0 is None or not g0.alt_count:
+        elif g0 is None or g0.alt_count is None:
+            row["fate"] = "not genotyped (no GT or copy number for the proband): not scored; genotype the calls"
+        elif not g0.alt_count:
             row["fate"] = "not carried by the proband"
         elif not touched:
             row["fate"] = "no panel gene"
