@@ -81,6 +81,7 @@ def test_single_case_cli_matches_workflow(repo, demo_results, tmp_path):
     exe = Path(sys.executable).with_name("pidtriage")
     result = subprocess.run([str(exe), "run", "--vcf", "demo/data/P02.vcf.gz", "--sample-id", "P02", "--sex", "female",
                              "--immunophenotype", "T=absent;B=absent;NK=normal", "--suspected-category", "1",
+                             "--hpo-terms", "HP:0004430;HP:0004429;HP:0001508",
                              "--outdir", str(tmp_path), "--configfile", "config/config.yaml"],
                             cwd=repo, capture_output=True, text=True, timeout=120, env=ENV)
     assert result.returncode == 0, result.stderr

@@ -177,7 +177,7 @@ def test_adversarial_files_beside_good_cases(run_cohort, demo_data, tmp_path):
     ("sample_id\tvcf\tsex\taffected\nA\ta.vcf\tmale\tfalse\n", "no affected individual"),
     ("sample_id\tvcf\tsex\tsuspected_category\nA\ta.vcf\tmale\t\u0663\n", "not an IUIS table number"),
     ("sample_id,vcf,sex\nA,a.vcf,male\n", "looks comma-separated"),
-    ("sample_id\tvcf\tsex\tsv_vcf\nA\ta.vcf\tmale\tsv.vcf\n", "SV/CNV calls are not analysed yet"),
+    ("sample_id\tvcf\tsex\tsv_vsf\nA\ta.vcf\tmale\tsv.vcf\n", "did you mean 'sv_vcf'"),
 ])
 def test_sheet_errors_name_the_fix(tmp_path, sheet, words):
     from pidtriage.errors import PidTriageError

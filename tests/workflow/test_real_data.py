@@ -81,7 +81,7 @@ def test_scout_trio_sex_and_pedigree(run_cohort, shared_data, tmp_path):
     swapped = json.loads((tmp_path / "results/cases/SWAPPED/triage.json").read_text())
     assert swapped["qc"]["sex_check"] == "mismatch" and "reported male" in swapped["qc"]["warnings"][0]
     html = (tmp_path / "results/cases/SWAPPED/report.html").read_text()
-    assert "QC warning:" in html and "verify the sample identity" in html
+    assert "Quality warning:" in html and "verify the sample identity" in html
 
 
 def test_wrong_pedigree_fails_the_case(run_cohort, shared_data, tmp_path):

@@ -21,8 +21,6 @@ __all__ = ["SampleRow", "apply_pedigree", "cases_from_rows", "check_case_fields"
 
 _ID = re.compile(r"^[A-Za-z0-9._-]+$", re.ASCII)
 _CATEGORY = re.compile(r"^[0-9]+$", re.ASCII)
-# columns DESIGN.md names for later versions: refused with a clear word rather than silently ignored
-NOT_YET: dict[str, str] = {}
 REQUIRED = ("sample_id", "vcf", "sex")
 OPTIONAL = (
     "vcf_sample", "family_id", "father_id", "mother_id", "affected", "suspected_category", "hpo_terms",
@@ -161,8 +159,6 @@ def _check_header(header: list[str], p: Path) -> None:
     if dup:
         raise ConfigError(f"{p}: column {dup[0]!r} appears more than once in the header")
     for h in header:
-        if h in NOT_YET:
-            raise ConfigError(f"{p}: column {h!r}: {NOT_YET[h]} in this version; remove the column")
         if h not in known:
             near = difflib.get_close_matches(h.lower(), known, n=1, cutoff=0.6)
             hint = f"; did you mean {near[0]!r}?" if near else f"; known columns: {', '.join(known)}"
