@@ -98,7 +98,28 @@ def make_fixtures(demo: Path, out: Path) -> dict[str, Path]:
         _del("chr9", 270_000, 290_000, ["0/1"], filt="LowQual"),
         _del("chrX", 101_369_900, 101_374_700, ["1/1"]),
     ])
+    # SV records in the main VCF: the BTK exon deletion beside P06's SNVs (GT:AD:DP:GQ as the SNVs)
+    f["main_with_sv"] = with_sv_records(demo / "P06.vcf.gz", out / "main_with_sv.vcf.gz", [
+        "chrX\t101369899\tDEL_main\tN\t<DEL>\t500\tPASS\tSVTYPE=DEL;END=101374700\tGT:AD:DP:GQ\t1/1:0,20:20:60"])
     # the population: the CFHR3 deletion is common (AF 0.2)
     f["population"] = _write(out / "population.sv.vcf.gz", [],
                              ["chr1\t196759999\tgnomAD-SV_DEL_1\tN\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=196840500;AF=0.2\n"])
     return f
+
+
+def with_sv_records(source: Path, out: Path, records: list[str]) -> Path:
+    """A demo VCF with SV records (INFO/SVTYPE, symbolic ALT) added to its SNVs: SV calls in the main VCF."""
+    with gzip.open(source, "rt") as fh:
+        lines = fh.read().splitlines()
+    header = [x for x in lines if x.startswith("##")]
+    header += [x for x in HEADER.splitlines() if x.startswith(("##ALT", "##INFO=<ID=END", "##INFO=<ID=SVTYPE",
+                                                               "##INFO=<ID=SVLEN", "##INFO=<ID=CIPOS", "##INFO=<ID=CIEND"))]
+    header += [x for x in lines if x.startswith("#CHROM")]
+    body = [x for x in lines if not x.startswith("#")] + [r.rstrip("\n") for r in records]
+    order = {f"chr{c}": i for i, c in enumerate([*map(str, range(1, 23)), "X", "Y"])}
+    body.sort(key=lambda x: (order.get(x.split("\t")[0], 99), int(x.split("\t")[1])))
+    plain = out.with_suffix("")
+    plain.write_text("\n".join(header + body) + "\n")
+    pysam.tabix_compress(str(plain), str(out), force=True)
+    pysam.tabix_index(str(out), preset="vcf", force=True)
+    return out

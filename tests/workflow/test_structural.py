@@ -44,7 +44,8 @@ def test_sv_calls_join_the_snvs(repo, demo_data, tool_env, tmp_path):
              f"RAG2DEL\t{d}/P06.vcf.gz\tP06\tmale\t\t\ttrue\t{f['rag2_alone_sv']}",
              f"HEMI\t{f['hemi_snv']}\tP06\tmale\t\t\ttrue\t{f['hemi_sv']}",
              f"MIXED\t{d}/P06.vcf.gz\tP06\tmale\t\t\ttrue\t{f['mixed_sv']}",
-             f"NOSV\t{d}/P06.vcf.gz\tP06\tmale\t\t\ttrue\t"]
+             f"NOSV\t{d}/P06.vcf.gz\tP06\tmale\t\t\ttrue\t",
+             f"INMAIN\t{f['main_with_sv']}\tP06\tmale\t\t\ttrue\t"]
     out = _run(repo, tool_env, tmp_path, sheet, {})  # first without the SV population resource
     # rerun with the SV population resource (positive needs the frequency checked, as for SNVs)
     config = yaml.safe_load((tmp_path / "c.yaml").read_text())
@@ -77,6 +78,9 @@ def test_sv_calls_join_the_snvs(repo, demo_data, tool_env, tmp_path):
     mixed = doc("MIXED")
     assert summary["MIXED"]["status"] == "positive" and top("MIXED")["gene"] == "BTK"
     assert top("MIXED")["finding"] == "XL_hemi"
+    # SV records in the case's own VCF are read too (no sv_vcf column needed)
+    assert summary["INMAIN"]["status"] == "positive" and top("INMAIN")["gene"] == "BTK"
+    assert doc("INMAIN")["structural"]["vcf"].endswith("main_with_sv.vcf.gz")
     assert [c["gene"] for c in mixed["low_quality_calls"]] == ["DOCK8"]
     cfhr = next(r for r in mixed["structural"]["calls"] if "CFHR3" in r["genes"])
     assert any(e["acmg_class"] == "B" and "4O" in e["criteria"] for e in cfhr["effects"])

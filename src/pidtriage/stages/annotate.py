@@ -55,10 +55,11 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
         raw = list(read_records(vcf, record.samples_in_vcf, keys=keep)) if keep else []
         variants = annotator.annotate(raw, sex=sex)
         structural: dict[str, Any] = {}
-        if record.case.sv_vcf:
+        sv_source = record.case.sv_vcf or (record.case.vcf if "SVTYPE" in header.info_descriptions else "")
+        if sv_source:  # an SV VCF of its own, or SV records (INFO/SVTYPE) in the case's VCF
             from pidtriage.stages.structural import structural_calls
 
-            sv_variants, structural = structural_calls(record, config, panel, sex)
+            sv_variants, structural = structural_calls(record, config, panel, sex, path=sv_source)
             variants = [*variants, *sv_variants]
             if structural.get("error"):
                 notes.append(f"QC warning: {structural['error']}")
@@ -86,7 +87,7 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
         records_with_consequence=annotated_records(vcf, header, config), clinvar=provenance.get("clinvar", ""),
         clinvar_date=provenance.get("clinvar_date", ""), population=provenance.get("population", ""),
         scores=tuple(sorted(scores)), vcf=record.case.vcf, build_check=build_check,
-        structural=record.case.sv_vcf if structural and not structural.get("error") else "",
+        structural=sv_source if structural and not structural.get("error") else "",
     )
     return dataclasses.replace(
         record, variants=tuple(variants), sex_inferred=inferred.value, sex_evidence=evidence,

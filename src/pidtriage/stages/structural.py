@@ -33,13 +33,14 @@ def _overlap(a: SvCall, b: SvCall) -> float:
     return 0.0 if o <= 0 else min(o / a.size, o / b.size)
 
 
-def _with_parents(calls: list[SvCall], record: StageRecord, regions: list[tuple[str, int, int]]) -> list[SvCall]:
+def _with_parents(calls: list[SvCall], record: StageRecord, regions: list[tuple[str, int, int]], path: str
+                  ) -> list[SvCall]:
     """The proband's calls with each parent's genotype; a parent in an SV VCF of their own: the matching call
     (same type, reciprocal overlap >= 0.5) or, without one, not called."""
     case = record.case
     extra: list[tuple[str, str]] = [(s, v) for s, v in ((case.father_vcf_sample, case.father_sv_vcf),
                                                         (case.mother_vcf_sample, case.mother_sv_vcf))
-                                    if s and v and v != case.sv_vcf]
+                                    if s and v and v != path]
     for sample, vcf in extra:
         theirs = read_sv_calls(vcf, [sample], regions)
         updated = []
@@ -52,11 +53,12 @@ def _with_parents(calls: list[SvCall], record: StageRecord, regions: list[tuple[
     return calls
 
 
-def structural_calls(record: StageRecord, config: Config, panel: Panel, sex: Sex
+def structural_calls(record: StageRecord, config: Config, panel: Panel, sex: Sex, *, path: str = ""
                      ) -> tuple[list[AnnotatedVariant], dict[str, Any]]:
-    """The SV annotated variants of the case and what triage.json records of the SV input (`structural`)."""
+    """The SV annotated variants of the case and what triage.json records of the SV input (`structural`):
+    from `path` (default: the sheet's sv_vcf; the case's own VCF when it holds SV records)."""
     case = record.case
-    path = case.sv_vcf
+    path = path or case.sv_vcf
     summary: dict[str, Any] = {"provided": True, "vcf": path}
     if not Path(path).exists():
         summary["error"] = f"{path}: SV VCF not found; fix the sv_vcf column (deletions and duplications not assessed)"
@@ -67,8 +69,9 @@ def structural_calls(record: StageRecord, config: Config, panel: Panel, sex: Sex
         regions = [(c, s + 1, e) for c, s, e, _ in bed_regions(panel, build=config.build, padding=padding, chr_prefix=prefix)]
         clingen = read_regions(config.path("sv", "regions"), config.build)
         regions += [(("chr" if prefix else "") + r.chrom, r.start, r.end) for r in clingen]
-        same = [s for s, v in ((case.father_vcf_sample, case.father_sv_vcf), (case.mother_vcf_sample, case.mother_sv_vcf))
-                if s and v == path]
+        parents = ((case.father_vcf_sample, case.father_sv_vcf, case.father_vcf),
+                   (case.mother_vcf_sample, case.mother_sv_vcf, case.mother_vcf))
+        same = [s for s, v, snv in parents if s and (v == path or (not v and snv == path))]
         samples = [case.vcf_sample, *same]
         names = list(samples)
         with pysam.VariantFile(path) as vf:
@@ -80,7 +83,7 @@ def structural_calls(record: StageRecord, config: Config, panel: Panel, sex: Sex
         if names != samples:
             calls = [dataclasses.replace(c, genotypes=tuple(dataclasses.replace(g, sample=case.vcf_sample)
                                                             for g in c.genotypes)) for c in calls]
-        calls = _with_parents(calls, record, regions)
+        calls = _with_parents(calls, record, regions, path)
         samples += [s for s, v in ((case.father_vcf_sample, case.father_sv_vcf), (case.mother_vcf_sample, case.mother_sv_vcf))
                     if s and v and v != path]
         population = _population(calls, config)
