@@ -131,7 +131,11 @@ def test_each_step_logs_one_summary_line_and_htslib_warnings_once(demo_data: Pat
     sheet = tmp_path / "s.tsv"
     sheet.write_text(f"sample_id\tvcf\tsex\nP01\t{vcf}.gz\tmale\n")
     exe = str(Path(sys.executable).with_name("pidtriage"))
-    common = ["--configfile", str(repo / "config/config.yaml"), "--config-base", str(repo)]
+    project = tmp_path / "project"  # the demo's resources where the demo config expects them (a fresh clone has none)
+    (project / "demo").mkdir(parents=True)
+    (project / "demo/data").symlink_to(demo_data)
+    (project / "gene_panels").symlink_to(repo / "gene_panels")
+    common = ["--configfile", str(repo / "config/config.yaml"), "--config-base", str(project)]
     w = tmp_path / "w"
     steps = {
         "validate": ["validate", *common, "--samples", str(sheet), "--sample-id", "P01", "--out", str(w / "v.json")],
