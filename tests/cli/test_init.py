@@ -28,7 +28,7 @@ def _get(values: dict, path: tuple[str, ...]) -> object:
     return values
 
 
-def test_init_writes_the_schemas_defaults_and_marks_what_to_set(tmp_path: Path, repo: Path,
+def test_init_writes_the_schemas_defaults_and_marks_what_to_set(tmp_path: Path, repo: Path, demo_data: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["init", str(tmp_path / "run")]) == 0
     text = (tmp_path / "run/config.yaml").read_text()
@@ -41,8 +41,8 @@ def test_init_writes_the_schemas_defaults_and_marks_what_to_set(tmp_path: Path, 
     assert _get(written, ("resources", "clinvar", "min_review_stars")) == 1  # not the demo's 0
     # once the EDIT lines point at real files, the config loads
     demo = yaml.safe_load((repo / "config/config.yaml").read_text())
-    written["resources"]["clinvar"]["vcf"] = str(repo / "demo/data/clinvar_demo.vcf.gz")
-    written["resources"]["population"]["vcf"] = str(repo / "demo/data/population_demo.vcf.gz")
+    written["resources"]["clinvar"]["vcf"] = str(demo_data / "clinvar_demo.vcf.gz")
+    written["resources"]["population"]["vcf"] = str(demo_data / "population_demo.vcf.gz")
     written["panel"] = str(repo / written["panel"])
     (tmp_path / "ok.yaml").write_text(yaml.safe_dump(written))
     config = load_config(tmp_path / "ok.yaml")

@@ -18,12 +18,12 @@ from sv_fixtures import make_fixtures
 pytestmark = pytest.mark.workflow
 
 
-def _run(repo: Path, env: dict[str, str], tmp: Path, sheet: list[str], extra: dict) -> Path:
+def _run(repo: Path, env: dict[str, str], tmp: Path, sheet: list[str], extra: dict, demo: Path) -> Path:
     (tmp / "s.tsv").write_text("\n".join(sheet) + "\n")
     config = {**yaml.safe_load((repo / "config/config.yaml").read_text()), "samples": str(tmp / "s.tsv"),
               "outdir": str(tmp / "results"), **extra}
-    for key in ("clinvar", "population"):
-        config["resources"][key]["vcf"] = str(repo / config["resources"][key]["vcf"])
+    for key in ("clinvar", "population"):  # the demo's resources from the fixture (a fresh clone has no demo/data)
+        config["resources"][key]["vcf"] = str(demo / Path(config["resources"][key]["vcf"]).name)
     (tmp / "c.yaml").write_text(yaml.safe_dump(config))
     exe = Path(sys.executable).with_name("snakemake")
     run = subprocess.run([str(exe), "-s", "workflow/Snakefile", "--cores", "2", "--configfile", str(tmp / "c.yaml"), "-q"],
@@ -46,7 +46,7 @@ def test_sv_calls_join_the_snvs(repo, demo_data, tool_env, tmp_path):
              f"MIXED\t{d}/P06.vcf.gz\tP06\tmale\t\t\ttrue\t{f['mixed_sv']}",
              f"NOSV\t{d}/P06.vcf.gz\tP06\tmale\t\t\ttrue\t",
              f"INMAIN\t{f['main_with_sv']}\tP06\tmale\t\t\ttrue\t"]
-    out = _run(repo, tool_env, tmp_path, sheet, {})  # first without the SV population resource
+    out = _run(repo, tool_env, tmp_path, sheet, {}, demo_data)  # first without the SV population resource
     # rerun with the SV population resource (positive needs the frequency checked, as for SNVs)
     config = yaml.safe_load((tmp_path / "c.yaml").read_text())
     config["resources"]["sv_population"] = {"vcf": str(f["population"]), "af_field": "AF"}
@@ -99,12 +99,12 @@ def test_sv_calls_join_the_snvs(repo, demo_data, tool_env, tmp_path):
 
 
 @pytest.mark.shared
-def test_real_manta_calls_of_na12878_give_no_finding(repo, shared_data, tool_env, tmp_path):
+def test_real_manta_calls_of_na12878_give_no_finding(repo, shared_data, demo_data, tool_env, tmp_path):
     """NA12878 (healthy): its Manta calls in PID genes are intronic, whole-gene duplications of dosage-insensitive
     genes, somatic IGK/IGL rearrangements of the B-cell line, or megabase artefacts: no finding."""
     sheet = ["sample_id\tvcf\tsex\tsv_vcf",
              f"NA12878\t{shared_data}/vcf/platinum_NA12878_chr21.GRCh38.vcf.gz\tfemale\t{shared_data}/sv/NA12878_manta.GRCh38.vcf.gz"]
-    res = _run(repo, tool_env, tmp_path, sheet, {})
+    res = _run(repo, tool_env, tmp_path, sheet, {}, demo_data)
     d = json.loads((res / "cases/NA12878/triage.json").read_text())
     assert d["status"] == "negative" and not any(c.get("structural") for c in d["candidates"])
     fates = [c["fate"] for c in d["structural"]["calls"]]
