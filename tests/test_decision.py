@@ -185,3 +185,17 @@ def test_case_status():
     assert case_status([]) == Status.NEGATIVE
     assert case_status([Status.POSITIVE], failure="x.vcf: truncated") == Status.FAILED
     assert case_status([], scope=Scope("none")) == Status.FAILED
+
+
+def test_an_sv_finding_stands_when_the_small_variants_could_not_be_assessed():
+    """SV calls never make a case negative when its small variants could not be judged (no consequence annotation,
+    no ClinVar); a finding they make still sets the status, and the scope says what was not assessed."""
+    from pidtriage.decision import Scope, case_status
+    from pidtriage.models import Status
+
+    sv_only = Scope("none", structural="case.sv.vcf.gz")
+    assert not sv_only.assessable
+    assert case_status([], scope=sv_only) == Status.FAILED
+    assert case_status([Status.POSITIVE], scope=sv_only) == Status.POSITIVE
+    assert case_status([Status.INCONCLUSIVE], scope=sv_only) == Status.INCONCLUSIVE
+    assert "small variants not assessed" in sv_only.summary()

@@ -53,8 +53,9 @@ class Scope:
 
     @property
     def assessable(self) -> bool:
-        """At least one way to judge a variant: a consequence annotation, ClinVar, or SV calls."""
-        return self.has_consequences or bool(self.clinvar) or bool(self.structural)
+        """At least one way to judge the small variants (SNVs, indels): a consequence annotation, or ClinVar. SV
+        calls do not make up for it: a case whose small variants could not be judged is never negative."""
+        return self.has_consequences or bool(self.clinvar)
 
     def failure(self) -> str:
         """The failed case's one-line reason when nothing could be assessed, else ""."""
@@ -69,6 +70,8 @@ class Scope:
         out = []
         if self.build_check:
             out.append(self.build_check)
+        if self.structural and not self.assessable:
+            out.append("small variants not assessed (no consequence annotation and no ClinVar): SV calls only")
         if not self.has_consequences and self.clinvar:
             out.append("only ClinVar-known variants could be assessed (no consequence annotation in the VCF)")
         if not self.clinvar:
@@ -124,17 +127,20 @@ def case_status(levels: Sequence[Status], *, failure: str = "", scope: Scope | N
     """DESIGN.md "Case status", for a whole case:
 
     failed        the input could not be analysed (`failure`: unreadable VCF, sample missing, wrong build,
-                  failed sample QC), or no variant could be assessed at all (`scope`: no consequence annotation
-                  and no ClinVar); never reported as negative;
-    positive      at least one finding at level positive (`finding_level`);
+                  failed sample QC), or, with no finding, the small variants could not be assessed at all
+                  (`scope`: no consequence annotation and no ClinVar); never reported as negative;
+    positive      at least one finding at level positive (`finding_level`), an SV finding included even when the
+                  small variants could not be assessed (the scope says so);
     inconclusive  no positive finding, at least one at level inconclusive;
     negative      no qualifying variant among the variants that could be assessed; a negative of limited scope
                   says so (`Scope.limits`) in summary.tsv's `scope` and the report's first sentence.
     """
-    if failure or (scope is not None and not scope.assessable):
+    if failure:
         return Status.FAILED
     if Status.POSITIVE in levels:
         return Status.POSITIVE
     if Status.INCONCLUSIVE in levels:
         return Status.INCONCLUSIVE
+    if scope is not None and not scope.assessable:
+        return Status.FAILED
     return Status.NEGATIVE
