@@ -44,6 +44,12 @@ def _record(p: argparse.ArgumentParser, what: str) -> None:
 
 def add_parsers(sub: Any) -> None:
     """The per-case steps (as Snakemake runs them), the report and cohort steps, and `run`."""
+    _add_step_parsers(sub)
+    _add_output_parsers(sub)
+    _add_run_parser(sub)
+
+
+def _add_step_parsers(sub: Any) -> None:
     v = sub.add_parser("validate", help="check a case's input (VCF, sample, build)", formatter_class=_RAW,
                        epilog="example:\n  pidtriage validate --configfile config.yaml --samples samples.tsv "
                               "--sample-id P01 --out work/P01/validate.json")
@@ -86,6 +92,9 @@ def add_parsers(sub: Any) -> None:
                    help="the case's triage.json of a previous run: report what changed (absent: a new case)")
     t.set_defaults(func=cmd_triage)
 
+
+
+def _add_output_parsers(sub: Any) -> None:
     r = sub.add_parser("report", help="candidates.tsv, report.html and interpretation.json from triage.json",
                        formatter_class=_RAW, epilog="example:\n  pidtriage report results/cases/P01/triage.json "
                                                     "--outdir results/cases/P01 --pdf")
@@ -106,6 +115,9 @@ def add_parsers(sub: Any) -> None:
                    help="the previous run's output directory: cohort/changes.tsv (and the dashboard) list what changed")
     c.set_defaults(func=cmd_cohort)
 
+
+
+def _add_run_parser(sub: Any) -> None:
     run = sub.add_parser(
         "run", help="one case (and its parents), every step, without Snakemake", formatter_class=_RAW,
         epilog="examples:\n"

@@ -54,15 +54,8 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
         keep = annotator.screen(table, vcf, annotation_keys=list(header.info_descriptions))
         raw = list(read_records(vcf, record.samples_in_vcf, keys=keep)) if keep else []
         variants = annotator.annotate(raw, sex=sex)
-        structural: dict[str, Any] = {}
-        sv_source = record.case.sv_vcf or (record.case.vcf if "SVTYPE" in header.info_descriptions else "")
-        if sv_source:  # an SV VCF of its own, or SV records (INFO/SVTYPE) in the case's VCF
-            from pidtriage.stages.structural import structural_calls
-
-            sv_variants, structural = structural_calls(record, config, panel, sex, path=sv_source)
-            variants = [*variants, *sv_variants]
-            if structural.get("error"):
-                notes.append(f"QC warning: {structural['error']}")
+        sv_source, sv_variants, structural = _structural(record, config, panel, sex, header, notes)
+        variants = [*variants, *sv_variants]
     except PidTriageError as exc:
         return dataclasses.replace(record, failure=input_named(exc, record, Path(record.extracted_vcf).parent))
     if reported == Sex.UNKNOWN:
@@ -94,6 +87,21 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
         provenance=tuple(sorted(provenance.items())), n_records_in_panel=len(table), notes=tuple(notes),
         sample_qc=sample_qc, failure="; ".join(failures), scope=scope, structural=structural,
     )
+
+
+def _structural(record: StageRecord, config: Config, panel: Panel, sex: Sex, header: VcfHeader, notes: list[str]
+                ) -> tuple[str, list[Any], dict[str, Any]]:
+    """(the SV source, its annotated variants, what triage.json records of it): the sheet's sv_vcf, or SV records
+    (INFO/SVTYPE) in the case's VCF; nothing without either. A file that cannot be read adds a QC warning."""
+    source = record.case.sv_vcf or (record.case.vcf if "SVTYPE" in header.info_descriptions else "")
+    if not source:
+        return "", [], {}
+    from pidtriage.stages.structural import structural_calls  # here: only cases with SV calls load it
+
+    variants, summary = structural_calls(record, config, panel, sex, path=source)
+    if summary.get("error"):
+        notes.append(f"QC warning: {summary['error']}")
+    return source, variants, summary
 
 
 _BUILD_CHECK_RECORDS = 5000  # enough shared positions with ClinVar; not one region query per record of a genome

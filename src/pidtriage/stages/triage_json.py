@@ -15,7 +15,7 @@ from pidtriage import __version__
 from pidtriage.clock import today
 from pidtriage.config import Config
 from pidtriage.decision import Scope, case_status
-from pidtriage.findings import Candidate, TriageResult
+from pidtriage.findings import Candidate, GeneFinding, TriageResult
 from pidtriage.models import Status
 from pidtriage.next_steps import next_steps
 from pidtriage.panel.tsv import Panel
@@ -138,6 +138,39 @@ def _qc_warnings(record: StageRecord) -> list[str]:
     return out
 
 
+def _qc(record: StageRecord, sex_check: str, coverage: dict[str, Any]) -> dict[str, Any]:
+    case = record.case
+    return {
+        "sex_reported": case.sex.value, "sex_inferred": record.sex_inferred, "sex_evidence": record.sex_evidence,
+        "sex_check": sex_check, "samples_used": list(record.samples_in_vcf), "notes": list(record.notes),
+        "records_in_panel_regions": record.n_records_in_panel,
+        "individuals": record.sample_qc.get("individuals", []),
+        "mendelian": record.sample_qc.get("mendelian"),
+        "hard_failures": record.sample_qc.get("hard_failures", []),
+        "warnings": _qc_warnings(record)
+        + ([f"coverage not assessed: {coverage['error']}"] if coverage.get("error") else []),
+    }  # fmt: skip
+
+
+def _finding(f: GeneFinding) -> dict[str, Any]:
+    return {"gene": f.gene.symbol, "hgnc_id": f.gene.hgnc_id, "finding": f.finding.value, "moi": f.moi,
+            "level": f.level.value, "meets_inheritance": f.meets, "explanation": f.explanation,
+            "variants": [f"{v.av.variant.key}" for v in f.variants],
+            "classes": [v.classification.acmg_class for v in f.variants],
+            "diseases": [d.label for d in f.gene.diseases], "iuis_tables": list(f.gene.iuis_tables),
+            "against": list(f.against)}  # fmt: skip
+
+
+def _provenance(record: StageRecord, config: Config, panel: Panel) -> dict[str, Any]:
+    vcf = record.case.vcf
+    return {
+        "pidtriage_version": __version__, "analysis_date": today(),
+        "input_size": os.path.getsize(vcf) if os.path.isfile(vcf) else None, "genome_build": config.build,
+        "build_evidence": record.build_evidence, "panel_name": panel.name, "panel_version": panel.version,
+        "panel_genes": len(panel.genes), "panel_path": config.get("panel"), **dict(record.provenance),
+    }  # fmt: skip
+
+
 def build_triage_json(record: StageRecord, result: TriageResult | None, config: Config, panel: Panel,
                       *, sex_check: str, coverage: dict[str, Any] | None = None,
                       phenotype: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -170,25 +203,8 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
         "status": status.value,
         "no_known_defect": None if status == Status.FAILED else status != Status.POSITIVE,
         "reason": reason,
-        "qc": {
-            "sex_reported": case.sex.value, "sex_inferred": record.sex_inferred, "sex_evidence": record.sex_evidence,
-            "sex_check": sex_check, "samples_used": list(record.samples_in_vcf), "notes": list(record.notes),
-            "records_in_panel_regions": record.n_records_in_panel,
-            "individuals": record.sample_qc.get("individuals", []),
-            "mendelian": record.sample_qc.get("mendelian"),
-            "hard_failures": record.sample_qc.get("hard_failures", []),
-            "warnings": _qc_warnings(record)
-            + ([f"coverage not assessed: {coverage['error']}"] if coverage.get("error") else []),
-        },
-        "findings": [
-            {"gene": f.gene.symbol, "hgnc_id": f.gene.hgnc_id, "finding": f.finding.value, "moi": f.moi,
-             "level": f.level.value, "meets_inheritance": f.meets, "explanation": f.explanation,
-             "variants": [f"{v.av.variant.key}" for v in f.variants],
-             "classes": [v.classification.acmg_class for v in f.variants],
-             "diseases": [d.label for d in f.gene.diseases], "iuis_tables": list(f.gene.iuis_tables),
-             "against": list(f.against)}
-            for f in (result.findings if result else [])
-        ],
+        "qc": _qc(record, sex_check, coverage),
+        "findings": [_finding(f) for f in (result.findings if result else [])],
         "low_quality_calls": [_candidate(c, points) for c in (result.low_quality if result else [])],
         "scope": _scope(result.scope if result else None),
         "oligogenic": result.oligogenic if result else [],
@@ -199,12 +215,7 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
         "coverage": coverage,
         "laboratory": {"name": config.get("report", "laboratory"), "contact": config.get("report", "contact"),
                        "use_statement": config.get("report", "use_statement")},
-        "provenance": {
-            "pidtriage_version": __version__, "analysis_date": today(),
-            "input_size": os.path.getsize(case.vcf) if os.path.isfile(case.vcf) else None, "genome_build": config.build, "build_evidence": record.build_evidence,
-            "panel_name": panel.name, "panel_version": panel.version, "panel_genes": len(panel.genes),
-            "panel_path": config.get("panel"), **dict(record.provenance),
-        },
+        "provenance": _provenance(record, config, panel),
         # sorted keys: the same document whether the config came through Snakemake or `pidtriage run`
         "thresholds": _sorted({k: config.values[k] for k in ("qc", "acmg", "triage", "panel_padding")}
                               | {"clinvar_min_review_stars": config.get("resources", "clinvar", "min_review_stars")}),

@@ -286,6 +286,29 @@ def _consequence(call: SvCall, gene: PanelGene, whole: bool, hit: Sequence[int],
                        exon=f"{_exons(hit)}/{n_exons}" if hit else "", source="sv")
 
 
+def _fate(call: SvCall, g0: object, touches: bool, build: str, regions: Sequence[Region],
+          thresholds: Mapping[str, Any]) -> str:
+    """"scored", or why a call is listed and not scored (module docstring)."""
+    chrom = _bare(call.chrom)
+    alt_count = getattr(g0, "alt_count", None)
+    locus = antigen_receptor_locus(call, build)
+    if locus:
+        return (f"not scored: inside the {locus} locus, a somatic V(D)J rearrangement of lymphoid DNA (blood or a "
+                "B-cell line), not a germline variant")
+    if call.size > thresholds["max_size"] and not any(
+            _reciprocal((call.start, call.end), (r.start, r.end)) >= thresholds["region_overlap"] for r in regions
+            if r.chrom == chrom and (r.hi if call.svtype == "DEL" else r.ts) in ("2", "3")):
+        return (f"not scored: {call.size / 1e6:.1f} Mb, above sv.max_size and no ClinGen recurrent region: megabase "
+                "calls from read pairs are mostly artefacts; confirm by a depth-based method or an array")
+    if call.svtype not in ("DEL", "DUP", "CNV"):
+        return f"not scored: {call.svtype} (only deletions and duplications are scored)"
+    if g0 is None or alt_count is None:
+        return "not genotyped (no GT or copy number for the proband): not scored; genotype the calls"
+    if not alt_count:
+        return "not carried by the proband"
+    return "scored" if touches else "no panel gene"
+
+
 def structural_variants(calls: Sequence[SvCall], samples: Sequence[str], genes: Sequence[PanelGene], *, build: str,
                         exons: Mapping[str, list[Exon]], dosage: Mapping[str, Dosage], regions: Sequence[Region],
                         population: Mapping[tuple[str, int, str], float | None], thresholds: Mapping[str, Any],
@@ -301,27 +324,8 @@ def structural_variants(calls: Sequence[SvCall], samples: Sequence[str], genes: 
                    and call.start <= loc.end and call.end >= loc.start]
         g0 = call.genotype_of(proband)
         row: dict[str, object] = {"chrom": call.chrom, "start": call.start, "end": call.end, "svtype": call.svtype,
-                                  "genes": [g.symbol for g in touched], "genotype": g0.gt if g0 else ""}
-        locus = antigen_receptor_locus(call, build)
-        if locus:
-            row["fate"] = (f"not scored: inside the {locus} locus, a somatic V(D)J rearrangement of lymphoid DNA "
-                           "(blood or a B-cell line), not a germline variant")
-        elif call.size > thresholds["max_size"] and not any(
-                _reciprocal((call.start, call.end), (r.start, r.end)) >= thresholds["region_overlap"] for r in regions
-                if r.chrom == chrom and (r.hi if call.svtype == "DEL" else r.ts) in ("2", "3")):
-            row["fate"] = (f"not scored: {call.size / 1e6:.1f} Mb, above sv.max_size and no ClinGen recurrent region: "
-                           "megabase calls from read pairs are mostly artefacts; confirm by a depth-based method or an "
-                           "array")
-        elif call.svtype not in ("DEL", "DUP", "CNV"):
-            row["fate"] = f"not scored: {call.svtype} (only deletions and duplications are scored)"
-        elif g0 is None or g0.alt_count is None:
-            row["fate"] = "not genotyped (no GT or copy number for the proband): not scored; genotype the calls"
-        elif not g0.alt_count:
-            row["fate"] = "not carried by the proband"
-        elif not touched:
-            row["fate"] = "no panel gene"
-        else:
-            row["fate"] = "scored"
+                                  "genes": [g.symbol for g in touched], "genotype": g0.gt if g0 else "",
+                                  "fate": _fate(call, g0, bool(touched), build, regions, thresholds)}
         seen.append(row)
         if row["fate"] != "scored":
             continue
