@@ -31,8 +31,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from pidtriage.genome import bare
 
 __all__ = ["CHANGE_COLUMNS", "Change", "Changes", "case_rows", "cohort_changes", "compare", "no_previous",
            "previous_cases", "with_history"]
@@ -96,16 +99,18 @@ def no_previous() -> dict[str, Any]:
     return Changes(None).as_json()
 
 
-def _bare(key: str) -> str:
-    return key[3:] if key.lower().startswith("chr") else key
-
-
 def _vkey(c: Mapping[str, Any]) -> str:
-    return _bare(f"{c['chrom']}:{c['pos']}:{c['ref']}:{c['alt']}")
+    return f"{bare(str(c['chrom']))}:{c['pos']}:{c['ref']}:{c['alt']}"
+
+
+def _bare_key(key: str) -> str:
+    """chrom:pos:ref:alt with the panel's (bare) contig name."""
+    chrom, _, rest = key.partition(":")
+    return f"{bare(chrom)}:{rest}"
 
 
 def _fkey(f: Mapping[str, Any]) -> tuple[str, str, tuple[str, ...]]:
-    return f["gene"], f["finding"], tuple(sorted(_bare(v) for v in f["variants"]))
+    return f["gene"], f["finding"], tuple(sorted(_bare_key(v) for v in f["variants"]))
 
 
 def _met(c: Mapping[str, Any]) -> set[str]:
@@ -155,6 +160,7 @@ def _cause(diffs: Mapping[str, str], relevant: Sequence[str], *, first: bool = F
     return "; ".join(diffs) if diffs else "unexplained (same sources and inputs)"
 
 
+@cache
 def _panel_genes(path: str) -> dict[str, str] | None:
     """symbol -> moi of a panel file, or None when it cannot be read (moved, deleted)."""
     from pidtriage.errors import PidTriageError

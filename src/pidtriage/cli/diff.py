@@ -25,8 +25,9 @@ def add_parser(sub: Any) -> None:
 def cmd_diff(args: argparse.Namespace) -> int:
     from pidtriage.errors import ConfigError
     from pidtriage.io.jsonio import read_json
-    from pidtriage.reanalysis import CHANGE_COLUMNS, cohort_changes, compare, previous_cases, with_history
+    from pidtriage.reanalysis import CHANGE_COLUMNS, cohort_changes, compare, previous_cases
     from pidtriage.report.tables import tsv
+    from pidtriage.stages.triage import reanalysed
 
     old, new = Path(args.old), Path(args.new)
     for p in (old, new):
@@ -40,15 +41,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
         rows = [{"sample_id": now["case"]["sample_id"], **item} for item in changes.as_json()["items"]]
         summary = f"{now['case']['sample_id']}: {changes.summary()}"
     else:
-        docs = []
-        for path in sorted(new.glob("cases/*/triage.json")):
-            doc = read_json(path)
-            previous = old / "cases" / path.parent.name / "triage.json"
-            if previous.exists():
-                earlier = read_json(previous)
-                with_history(doc, earlier)
-                doc["changes"] = compare(earlier, doc, previous_path=str(previous)).as_json()
-            docs.append(doc)
+        # each case as a run's reanalysis compares it (a case absent before is a new case)
+        docs = [reanalysed(read_json(p), str(old / "cases" / p.parent.name / "triage.json"), validate=False)
+                for p in sorted(new.glob("cases/*/triage.json"))]
         if not docs:
             raise ConfigError(f"{new}: no cases/*/triage.json; give a result directory of pidtriage")
         result = cohort_changes(docs, previous_cases(old))

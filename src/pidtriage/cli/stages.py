@@ -309,7 +309,8 @@ def cmd_cohort(args: argparse.Namespace) -> int:
     write_text(out / "changes.tsv", tsv(CHANGE_COLUMNS, changes["rows"]))
     write_text(out / "report.html", render_cohort(docs, [summary_row(d) for d in docs], changes))
     if args.xlsx:
-        from pidtriage.report.tables import CANDIDATE_COLUMNS, bare, candidate_rows, tsv
+        from pidtriage.genome import bare
+        from pidtriage.report.tables import CANDIDATE_COLUMNS, candidate_rows, tsv
         from pidtriage.report.xlsx import tsv_sheets_to_xlsx
 
         every = tsv(("sample_id", *CANDIDATE_COLUMNS), [{"sample_id": d["case"]["sample_id"], **c, "chrom": bare(c["chrom"])}

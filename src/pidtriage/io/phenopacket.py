@@ -143,12 +143,12 @@ def _row(packet: Any, path: Path, where: str, files: Any) -> dict[str, str]:
         raise _FieldError(f"{where}.subject.id is empty; the individual needs an ID")
     hpo, excluded = _features(packet, where)
     vcf, name = _vcf(list(packet.files) or list(files), subject.id, path, where)
-    return {"sample_id": subject.id, "sex": _SEX.get(pp_sex(subject.sex), "unknown"), "vcf": vcf,
+    return {"sample_id": subject.id, "sex": _SEX.get(_sex_name(subject.sex), "unknown"), "vcf": vcf,
             "vcf_sample": name if name and name != subject.id else "", "hpo_terms": hpo, "hpo_excluded": excluded,
             "immunophenotype": _immunophenotype(packet.measurements, where)}
 
 
-def pp_sex(value: int) -> str:
+def _sex_name(value: int) -> str:
     import phenopackets as pp
 
     return str(pp.Sex.Name(value))
@@ -180,9 +180,9 @@ def _rows(message: Any, p: Path) -> list[dict[str, str]]:
         if not r.get("vcf"):
             r["vcf"], name = _vcf(message.files, person.individual_id, p, f"pedigree.persons[{i}]")
             r["vcf_sample"] = name if name and name != person.individual_id else ""
-        r.setdefault("sex", _SEX.get(pp_sex(person.sex), "unknown"))
+        r.setdefault("sex", _SEX.get(_sex_name(person.sex), "unknown"))
         if r["sex"] == "unknown":
-            r["sex"] = _SEX.get(pp_sex(person.sex), "unknown")
+            r["sex"] = _SEX.get(_sex_name(person.sex), "unknown")
         r.update(family_id=person.family_id, father_id="" if person.paternal_id in ("", "0") else person.paternal_id,
                  mother_id="" if person.maternal_id in ("", "0") else person.maternal_id,
                  affected=affected.get(person.affected_status, "unknown"))

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, select_autoescape
 
 from pidtriage.clock import today
+from pidtriage.genome import bare
 from pidtriage.report.wording import (
     CLASS_NAMES,
     IUIS_TABLES,
@@ -76,7 +77,7 @@ def links(c: Mapping[str, Any], build: str) -> list[tuple[str, str]]:
     out = []
     if c.get("clinvar_variation_id"):
         out.append(("ClinVar", f"https://www.ncbi.nlm.nih.gov/clinvar/variation/{quote(str(c['clinvar_variation_id']))}/"))
-    chrom = str(c["chrom"]).removeprefix("chr")
+    chrom = bare(str(c["chrom"]))
     dataset = "gnomad_r4" if build == "GRCh38" else "gnomad_r2_1"
     variant = quote(f"{chrom}-{c['pos']}-{c['ref']}-{c['alt']}")
     out.append(("gnomAD", f"https://gnomad.broadinstitute.org/variant/{variant}?dataset={dataset}"))

@@ -7,12 +7,13 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pidtriage.genome import bare  # the panel's contig naming, in every cohort file
+
 __all__ = [
     "CANDIDATE_COLUMNS",
     "NO_KNOWN_DEFECT_COLUMNS",
     "STRUCTURAL_COLUMNS",
     "SUMMARY_COLUMNS",
-    "bare",
     "candidate_rows",
     "candidates_tsv",
     "no_known_defect_tsv",
@@ -108,11 +109,6 @@ def structural_rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
                 row["finding"] = "not a candidate (class or points too low)"
             rows.append(row)
     return rows
-
-
-def bare(chrom: str) -> str:
-    """The panel's contig naming (1..22, X, Y, MT), used in every cohort file so that one cohort has one naming."""
-    return chrom[3:] if chrom.lower().startswith("chr") else chrom
 
 
 def summary_row(doc: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,19 +18,19 @@ from pidtriage.panel.ops import bed_regions
 from pidtriage.panel.tsv import Panel
 from pidtriage.stages.record import StageRecord
 from pidtriage.sv.calls import SvCall, SvGenotype, read_sv_calls
-from pidtriage.sv.evidence import read_dosage, read_exons, read_regions, structural_variants
+from pidtriage.sv.evidence import (
+    read_dosage,
+    read_exons,
+    read_regions,
+    reciprocal_overlap,
+    structural_variants,
+)
 
 __all__ = ["structural_calls"]
 
 
-def _prefixed(path: str) -> bool:
-    with pysam.VariantFile(path) as vf:
-        return any(str(c).startswith("chr") for c in vf.header.contigs)
-
-
 def _overlap(a: SvCall, b: SvCall) -> float:
-    o = min(a.end, b.end) - max(a.start, b.start) + 1
-    return 0.0 if o <= 0 else min(o / a.size, o / b.size)
+    return reciprocal_overlap((a.start, a.end), (b.start, b.end))
 
 
 def _with_parents(calls: list[SvCall], record: StageRecord, regions: list[tuple[str, int, int]], path: str
@@ -64,7 +64,9 @@ def structural_calls(record: StageRecord, config: Config, panel: Panel, sex: Sex
         summary["error"] = f"{path}: SV VCF not found; fix the sv_vcf column (deletions and duplications not assessed)"
         return [], summary
     try:
-        prefix = _prefixed(path)
+        with pysam.VariantFile(path) as vf:  # the header once: contig naming and samples
+            prefix = any(str(c).startswith("chr") for c in vf.header.contigs)
+            in_file = list(vf.header.samples)
         padding = int(config.get("panel_padding"))
         regions = [(c, s + 1, e) for c, s, e, _ in bed_regions(panel, build=config.build, padding=padding, chr_prefix=prefix)]
         clingen = read_regions(config.path("sv", "regions"), config.build)
@@ -74,8 +76,6 @@ def structural_calls(record: StageRecord, config: Config, panel: Panel, sex: Sex
         same = [s for s, v, snv in parents if s and (v == path or (not v and snv == path))]
         samples = [case.vcf_sample, *same]
         names = list(samples)
-        with pysam.VariantFile(path) as vf:
-            in_file = list(vf.header.samples)
         if len(in_file) == 1 and case.vcf_sample not in in_file and not same:
             names = in_file  # a single-sample SV VCF is the proband's, whatever its sample is called
             summary["sample"] = f"{in_file[0]} (the SV VCF's only sample) taken as {case.vcf_sample}"
@@ -123,8 +123,7 @@ def _population(calls: list[SvCall], config: Config) -> dict[tuple[str, int, str
                 for rec in vf.fetch(chrom, max(0, c.start - 1), c.end):
                     svtype = str(rec.info.get("SVTYPE", "")) or (rec.alts[0][1:-1].split(":")[0] if rec.alts else "")
                     same = svtype == c.svtype or ({svtype, c.svtype} <= {"DEL", "DUP", "CNV"} and "CNV" in (svtype, c.svtype))
-                    span = SvCall(rec.chrom, rec.pos, rec.pos + 1, int(rec.stop), svtype, "N", "", ())
-                    if same and _overlap(c, span) >= need:
+                    if same and reciprocal_overlap((c.start, c.end), (rec.pos + 1, int(rec.stop))) >= need:
                         af = rec.info.get(key)
                         value = float(af[0] if isinstance(af, tuple) else af) if af is not None else 0.0
                         best = max(best, value)

@@ -87,9 +87,10 @@ def triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: di
     return reanalysed(doc, previous), variants
 
 
-def reanalysed(doc: dict[str, Any], previous: str) -> dict[str, Any]:
+def reanalysed(doc: dict[str, Any], previous: str, *, validate: bool = True) -> dict[str, Any]:
     """`doc` with its `changes` against the triage.json at `previous` ("" or absent: a first analysis of this
-    case) and its candidates' and findings' dates (pidtriage.reanalysis)."""
+    case) and its candidates' and findings' dates (pidtriage.reanalysis). `validate=False` for documents of
+    kept runs, which may be of an earlier schema version (`pidtriage diff`)."""
     from pidtriage.io.jsonio import read_json
     from pidtriage.reanalysis import compare, no_previous, with_history
     from pidtriage.stages.triage_json import validate_triage_json
@@ -110,5 +111,6 @@ def reanalysed(doc: dict[str, Any], previous: str) -> dict[str, Any]:
         else:
             doc["changes"] = changes
     with_history(doc, old)
-    validate_triage_json(doc)
+    if validate:
+        validate_triage_json(doc)
     return doc

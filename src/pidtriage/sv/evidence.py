@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pidtriage.genome import bare
 from pidtriage.models import (
     AcmgClass,
     AnnotatedVariant,
@@ -59,8 +60,8 @@ from pidtriage.models import (
 from pidtriage.panel.model import Mechanism, PanelGene
 from pidtriage.sv.calls import SvCall
 
-__all__ = ["ANTIGEN_RECEPTOR_LOCI", "Dosage", "Exon", "Region", "read_dosage", "read_exons", "read_regions",
-           "structural_variants", "sv_checks", "sv_class"]
+__all__ = ["ANTIGEN_RECEPTOR_LOCI", "Dosage", "Exon", "Region", "copy_gain", "copy_loss", "read_dosage", "read_exons",
+           "read_regions", "reciprocal_overlap", "structural_variants", "sv_checks", "sv_class"]
 
 # Antigen-receptor loci (approximate spans of the IG and TR gene clusters, Ensembl/UCSC annotation; IGK from the
 # kappa-deleting element downstream of IGKC), bare names
@@ -134,11 +135,8 @@ def read_regions(path: str | Path, build: str) -> list[Region]:
     return out
 
 
-def _bare(chrom: str) -> str:
-    return chrom[3:] if chrom.lower().startswith("chr") else chrom
-
-
-def _reciprocal(a: tuple[int, int], b: tuple[int, int]) -> float:
+def reciprocal_overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """The overlap of two 1-based inclusive spans as a fraction of the longer one."""
     overlap = min(a[1], b[1]) - max(a[0], b[0]) + 1
     if overlap <= 0:
         return 0.0
@@ -146,11 +144,23 @@ def _reciprocal(a: tuple[int, int], b: tuple[int, int]) -> float:
 
 
 def antigen_receptor_locus(call: SvCall, build: str) -> str:
-    chrom = _bare(call.chrom)
+    chrom = bare(call.chrom)
     for name, c, s, e in ANTIGEN_RECEPTOR_LOCI.get(build, ()):
         if chrom == c and s <= call.start and call.end <= e:
             return name
     return ""
+
+
+def copy_loss(call: SvCall) -> bool:
+    """A deletion, or a copy-number call below two copies in the proband."""
+    cn = call.genotypes[0].cn if call.genotypes else None
+    return call.svtype == "DEL" or (call.svtype == "CNV" and cn is not None and cn < 2)
+
+
+def copy_gain(call: SvCall) -> bool:
+    """A duplication, or a copy-number call above two copies in the proband."""
+    cn = call.genotypes[0].cn if call.genotypes else None
+    return call.svtype == "DUP" or (call.svtype == "CNV" and cn is not None and cn > 2)
 
 
 def _criterion(code: str, points: float, text: str) -> Criterion:
@@ -194,12 +204,10 @@ def _points(call: SvCall, gene: PanelGene, dosage: Dosage | None, whole: bool, h
             ) -> tuple[float, list[Criterion]]:
     """The rules of the module docstring."""
     crit: list[Criterion] = []
-    svtype = call.svtype
-    loss = svtype == "DEL" or (svtype == "CNV" and any((g.cn or 2) < 2 for g in call.genotypes[:1]))
-    gain = svtype == "DUP" or (svtype == "CNV" and any((g.cn or 2) > 2 for g in call.genotypes[:1]))
+    loss, gain = copy_loss(call), copy_gain(call)
     span = (call.start, call.end)
     if loss:
-        hi3 = [r for r in regions if r.hi == "3" and _reciprocal(span, (r.start, r.end)) >= thresholds["region_overlap"]]
+        hi3 = [r for r in regions if r.hi == "3" and reciprocal_overlap(span, (r.start, r.end)) >= thresholds["region_overlap"]]
         if whole and dosage and dosage.hi == "3":
             crit.append(_criterion("2A", 1.0, f"deletes the whole of {gene.symbol}, an established haploinsufficient "
                                               "gene (ClinGen HI 3)"))
@@ -222,7 +230,7 @@ def _points(call: SvCall, gene: PanelGene, dosage: Dosage | None, whole: bool, h
         elif hit:
             crit.append(_criterion("2E", 0.45, f"deletes part of the last exon of {gene.symbol} only"))
     elif gain:
-        ts3 = [r for r in regions if r.ts == "3" and _reciprocal(span, (r.start, r.end)) >= thresholds["region_overlap"]]
+        ts3 = [r for r in regions if r.ts == "3" and reciprocal_overlap(span, (r.start, r.end)) >= thresholds["region_overlap"]]
         if (whole and dosage and dosage.ts == "3") or ts3:
             crit.append(_criterion("2A", 1.0, f"duplicates {'the whole of ' + gene.symbol if not ts3 else ts3[0].name}, "
                                               "triplosensitive (ClinGen TS 3)"))
@@ -274,8 +282,7 @@ def _genotype(sample: str, call: SvCall, haploid: bool) -> Genotype:
 
 
 def _consequence(call: SvCall, gene: PanelGene, whole: bool, hit: Sequence[int], n_exons: int) -> Consequence:
-    loss = call.svtype == "DEL" or (call.svtype == "CNV" and (call.genotypes[0].cn or 2) < 2 if call.genotypes else False)
-    if loss:
+    if copy_loss(call):
         terms = ("transcript_ablation",) if whole else ("exon_loss_variant",) if hit else ("intron_variant",)
     elif call.svtype in ("DUP", "CNV"):
         terms = ("transcript_amplification",) if whole else ("feature_elongation",) if hit else ("intron_variant",)
@@ -289,14 +296,14 @@ def _consequence(call: SvCall, gene: PanelGene, whole: bool, hit: Sequence[int],
 def _fate(call: SvCall, g0: object, touches: bool, build: str, regions: Sequence[Region],
           thresholds: Mapping[str, Any]) -> str:
     """"scored", or why a call is listed and not scored (module docstring)."""
-    chrom = _bare(call.chrom)
+    chrom = bare(call.chrom)
     alt_count = getattr(g0, "alt_count", None)
     locus = antigen_receptor_locus(call, build)
     if locus:
         return (f"not scored: inside the {locus} locus, a somatic V(D)J rearrangement of lymphoid DNA (blood or a "
                 "B-cell line), not a germline variant")
     if call.size > thresholds["max_size"] and not any(
-            _reciprocal((call.start, call.end), (r.start, r.end)) >= thresholds["region_overlap"] for r in regions
+            reciprocal_overlap((call.start, call.end), (r.start, r.end)) >= thresholds["region_overlap"] for r in regions
             if r.chrom == chrom and (r.hi if call.svtype == "DEL" else r.ts) in ("2", "3")):
         return (f"not scored: {call.size / 1e6:.1f} Mb, above sv.max_size and no ClinGen recurrent region: megabase "
                 "calls from read pairs are mostly artefacts; confirm by a depth-based method or an array")
@@ -319,7 +326,7 @@ def structural_variants(calls: Sequence[SvCall], samples: Sequence[str], genes: 
     seen: list[dict[str, object]] = []
     proband = samples[0]
     for call in calls:
-        chrom = _bare(call.chrom)
+        chrom = bare(call.chrom)
         touched = [g for g in genes if (loc := g.location(build)) is not None and loc.chrom == chrom
                    and call.start <= loc.end and call.end >= loc.start]
         g0 = call.genotype_of(proband)
@@ -347,7 +354,7 @@ def structural_variants(calls: Sequence[SvCall], samples: Sequence[str], genes: 
                 support=g0.support if g0 else None, filters=call.filters, whole_gene=whole, exons=hit,
                 exons_uncertain=uncertain, n_exons=n, points=round(points, 2), acmg_class=sv_class(points),
                 criteria=tuple(criteria), population_af=pop, population_checked=population_checked,
-                regions=tuple(r.isca_id for r in regions if _reciprocal((call.start, call.end), (r.start, r.end)) > 0))
+                regions=tuple(r.isca_id for r in regions if reciprocal_overlap((call.start, call.end), (r.start, r.end)) > 0))
             effects.append({"gene": gene.symbol, "effect": "whole gene" if whole else (
                 f"exons {_exons(hit)}/{n}" if hit else "no exon"), "cnv_points": round(points, 2),
                 "acmg_class": sv_class(points).value, "criteria": ",".join(c.code for c in criteria if c.outcome == Outcome.MET)})
