@@ -38,10 +38,18 @@ def default_panel_path() -> Path:
 
 
 @pytest.fixture(scope="session")
-def tool_env() -> dict[str, str]:
-    """The environment for subprocesses: this interpreter's bin/ first on PATH (snakemake, pidtriage)."""
+def tool_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment for subprocesses: this interpreter's bin/ first on PATH (snakemake, pidtriage).
+
+    Outside the SLURM test, SLURM_CONF names an empty file: the SLURM executor plugin runs `scontrol show
+    config` whenever Snakemake starts, which waits 10 s on a machine with the SLURM client but no controller
+    (README, "Running on a cluster"); with an empty config it fails at once. Local runs never use SLURM."""
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    if env.get("PIDTRIAGE_SLURM_TEST") != "1":
+        empty = tmp_path_factory.mktemp("slurm") / "slurm.conf"
+        empty.write_text("")
+        env["SLURM_CONF"] = str(empty)
     return env
 
 

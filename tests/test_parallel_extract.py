@@ -123,7 +123,7 @@ def test_failure_beside_the_child_stops_it(shared_data, tmp_path, monkeypatch):
     def broken(*_args, **_kwargs):
         raise VcfFormatError("x.vcf: broken chrX")
 
-    monkeypatch.setattr(pidtriage.stages.extract, "_whole_vcf_qc", broken)
+    monkeypatch.setattr(pidtriage.stages.extract, "whole_vcf_qc", broken)
     config = load_config(None, overrides={"genome_build": "GRCh37"})
     path = str(shared_data / "vcf/exomiser_Pfeiffer_exome.GRCh37.vcf.gz")
     case = CaseInfo(sample_id="manuel", vcf=path, vcf_sample="manuel", sex=Sex.MALE)

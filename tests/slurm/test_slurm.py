@@ -47,17 +47,18 @@ def test_demo_cohort_on_slurm(repo, tool_env, tmp_path):
     jobs = submitted(first)
     assert 1 <= len(jobs) <= 2, jobs  # seven cases in one "case" group job, plus the cohort summary
 
-    # A job that fails on the cluster (a corrupted intermediate) is reported as failed; the other cases stay done.
+    # A job that fails on the cluster (here: an output it cannot write, as on a full or broken file system) is
+    # reported as failed; the other cases stay done. A bad input never fails a job: it is the case's record.
     done = {s: (out / f"cases/{s}/triage.json").stat().st_mtime for s in EXPECTED}
-    (out / "work/annotate/P02.json").write_text("{ not json")
     (out / "cases/P02/triage.json").unlink()
+    (out / "cases/P02/triage.json/blocked").mkdir(parents=True)
     failing = slurm_snakemake(repo, out, tool_env)
     assert failing.returncode != 0
-    assert re.search(r"Error in (rule triage|group job)", failing.stdout + failing.stderr)
-    assert not (out / "cases/P02/triage.json").exists()
+    assert re.search(r"Error in (rule case|group job)", failing.stdout + failing.stderr)
+    assert not (out / "cases/P02/triage.json").is_file()
 
-    # Fixed (the corrupt record removed), the rerun redoes only P02's steps and the cohort summary.
-    (out / "work/annotate/P02.json").unlink()
+    # Fixed (the blocking directory removed), the rerun redoes only P02 and the cohort summary.
+    shutil.rmtree(out / "cases/P02/triage.json")
     resumed = slurm_snakemake(repo, out, tool_env)
     assert resumed.returncode == 0, resumed.stderr[-4000:]
     assert statuses(out) == EXPECTED

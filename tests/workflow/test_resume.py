@@ -58,7 +58,7 @@ def test_added_cases_run_alone(repo, demo_data, tool_env, tmp_path):
     after = _mtimes(tmp_path / "results")
     assert {k: after[k] for k in before} == before  # the first three cases were not redone
     assert "B0" in after
-    assert log.count("rule validate:") == 1, log[-3000:]
+    assert log.count("rule case:") == 1, log[-3000:]
 
 
 def test_killed_run_resumes(repo, demo_data, tool_env, tmp_path):

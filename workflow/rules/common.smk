@@ -1,10 +1,11 @@
 # Input functions and shared values. Sheet and config are validated when the workflow is parsed.
 import os
+import shlex
 
 from snakemake.utils import validate
 
 from pidtriage.config import user_config, validate_config, write_merged_config
-from pidtriage.io.samples import cases_from_rows, read_sample_sheet
+from pidtriage.io.samples import cases_from_rows, joint_vcfs, read_sample_sheet
 
 # A user's --configfile replaces config/config.yaml (the demo's: its resources must never leak into a real
 # run); several --configfile files are merged in order, and --config applies last.
@@ -19,6 +20,9 @@ WORK = config.get("workdir") or f"{OUT}/work"
 LOGS = f"{OUT}/logs"
 ROWS = read_sample_sheet(config["samples"], pedigree=config.get("pedigree") or None)
 CASES = {c.sample_id: c for c in cases_from_rows(ROWS)}
+# VCFs that two or more cases read (joint-called cohorts): extracted once for all of them (rules/joint.smk)
+JOINT = joint_vcfs(CASES.values())
+JOINT_OF = {s: [k for k, j in JOINT.items() if s in j.cases] for s in CASES}
 # Every pidtriage command reads this one effective config (written when it changes), so the rules and the
 # package can never disagree about it.
 CONFIGFILE = write_merged_config(CONFIG.values, f"{WORK}/config.yaml")
@@ -69,6 +73,11 @@ def get_case_coverage(wildcards):
     if not source:
         return []
     return _present([source])
+
+
+def get_case_joint(wildcards):
+    """The shared extractions of the joint-called VCFs this case reads (none for a VCF of its own)."""
+    return [f"{WORK}/joint/{key}.json" for key in JOINT_OF[wildcards.sample]]
 
 
 def get_all_triage(wildcards):

@@ -45,6 +45,8 @@ def _record(p: argparse.ArgumentParser, what: str) -> None:
 def add_parsers(sub: Any) -> None:
     """The per-case steps (as Snakemake runs them), the report and cohort steps, and `run`."""
     _add_step_parsers(sub)
+    _add_case_parser(sub)
+    _add_joint_parser(sub)
     _add_output_parsers(sub)
     _add_run_parser(sub)
 
@@ -92,6 +94,43 @@ def _add_step_parsers(sub: Any) -> None:
                    help="the case's triage.json of a previous run: report what changed (absent: a new case)")
     t.set_defaults(func=cmd_triage)
 
+
+
+def _add_case_parser(sub: Any) -> None:
+    c = sub.add_parser("case", help="one case of the sheet, every step in one process (the workflow's per-case job)",
+                       formatter_class=_RAW,
+                       epilog="example:\n  pidtriage case --configfile config.yaml --samples samples.tsv --sample-id P01 "
+                              "--workdir results/work --case-dir results/cases/P01\n"
+                              "writes WORKDIR/{validate,coverage,extract,annotate}/ID.json (each step's record, to "
+                              "rerun one step alone), WORKDIR/extract/ID.panel.vcf.gz, and triage.json, variants.tsv "
+                              "and the reports in CASE_DIR")
+    _common(c)
+    _from_sheet(c)
+    c.add_argument("--workdir", required=True, metavar="DIR", help="the stage records and the panel extract")
+    c.add_argument("--case-dir", required=True, metavar="DIR", help="triage.json, variants.tsv and the reports")
+    c.add_argument("--previous", default="", metavar="JSON",
+                   help="the case's triage.json of a previous run: report what changed (absent: a new case)")
+    c.add_argument("--joint", action="append", default=[], metavar="JSON",
+                   help="a joint-called VCF's shared extraction (pidtriage joint): its panel regions are read from "
+                        "there, not from the whole VCF again (repeatable)")
+    _threads(c)
+    c.set_defaults(func=cmd_case)
+
+
+def _add_joint_parser(sub: Any) -> None:
+    j = sub.add_parser("joint", help="a joint-called VCF that several cases share, read once for all of them",
+                       formatter_class=_RAW,
+                       epilog="example:\n  pidtriage joint --configfile config.yaml --samples samples.tsv --vcf cohort.vcf.gz "
+                              "--out work/joint/cohort.json --out-vcf work/joint/cohort.panel.vcf.gz --workdir work/joint/cohort\n"
+                              "then: pidtriage case ... --joint work/joint/cohort.json")
+    _common(j)
+    j.add_argument("--samples", required=True, metavar="TSV", help="the sample sheet: the cases that read --vcf")
+    j.add_argument("--vcf", required=True, metavar="VCF", help="the joint-called VCF, as the sheet names it")
+    j.add_argument("--out", required=True, metavar="JSON", help="the shared extraction's record (written)")
+    j.add_argument("--out-vcf", required=True, metavar="VCF.GZ", help="the panel regions of the sheet's samples in it")
+    j.add_argument("--workdir", required=True, metavar="DIR", help="for its index (when it has none) and region files")
+    _threads(j)
+    j.set_defaults(func=cmd_joint)
 
 
 def _add_output_parsers(sub: Any) -> None:
@@ -169,20 +208,58 @@ def _config(args: argparse.Namespace) -> Any:
     return load_config(args.configfile, base_dir=args.config_base)
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
+def _sheet_case(args: argparse.Namespace, config: Any) -> Any:
+    """The case `--sample-id` of the sheet `--samples` (a SampleError when the sheet has no such proband)."""
     from pidtriage.errors import SampleError
     from pidtriage.io.samples import cases_from_rows, read_sample_sheet
+
+    rows = read_sample_sheet(args.samples, pedigree=config.path("pedigree") or None, base_dir=config.base_dir)
+    cases = {c.sample_id: c for c in cases_from_rows(rows, base_dir=config.base_dir)}
+    if args.sample_id not in cases:
+        raise SampleError(f"{args.samples}: no affected individual {args.sample_id!r}")
+    return cases[args.sample_id]
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
     from pidtriage.stages import validate_stage, write_stage
 
     config = _config(args)
-    cases = {c.sample_id: c for c in cases_from_rows(read_sample_sheet(args.samples, pedigree=config.path("pedigree") or None,
-                                                                      base_dir=config.base_dir),
-                                                    base_dir=config.base_dir)}
-    if args.sample_id not in cases:
-        raise SampleError(f"{args.samples}: no affected individual {args.sample_id!r}")
-    record = validate_stage(cases[args.sample_id], config)
+    record = validate_stage(_sheet_case(args, config), config)
     write_stage(args.out, record)
     _log("validate", record)
+    return 0
+
+
+def cmd_case(args: argparse.Namespace) -> int:
+    from pidtriage.stages import load_panel
+    from pidtriage.stages.case import CasePaths, run_case
+    from pidtriage.stages.joint import read_joint
+
+    config = _config(args)
+    case = _sheet_case(args, config)
+    run_case(case, config, load_panel(config), CasePaths.workflow(args.workdir, case.sample_id, args.case_dir),
+             previous=args.previous, jobs=args.threads, joint=read_joint(args.joint))
+    return 0
+
+
+def cmd_joint(args: argparse.Namespace) -> int:
+    from pidtriage.io.jsonio import write_json
+    from pidtriage.io.samples import cases_from_rows, joint_vcfs, read_sample_sheet
+    from pidtriage.stages import load_panel
+    from pidtriage.stages.joint import joint_extract
+
+    config = _config(args)
+    rows = read_sample_sheet(args.samples, pedigree=config.path("pedigree") or None, base_dir=config.base_dir)
+    shared = [j for j in joint_vcfs(cases_from_rows(rows, base_dir=config.base_dir)).values()
+              if os.path.realpath(j.vcf) == os.path.realpath(args.vcf)]
+    samples = shared[0].samples if shared else ()
+    _quiet_htslib()
+    entry = joint_extract(args.vcf, samples, config, load_panel(config), out_vcf=args.out_vcf, workdir=args.workdir,
+                          jobs=args.threads)
+    write_json(args.out, entry)
+    print(f"pidtriage joint {args.vcf}: " + (f"not used ({entry['error']}); each case reads the VCF itself"
+          if entry["error"] else f"{len(entry['samples'])} sample(s) of {len(shared[0].cases)} case(s): panel "
+          f"regions written to {args.out_vcf}, sex read once for all"), file=sys.stderr)
     return 0
 
 
@@ -238,6 +315,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 def cmd_triage(args: argparse.Namespace) -> int:
     from pidtriage.io.jsonio import read_json, write_json, write_text
     from pidtriage.stages import load_panel, read_stage, triage_stage
+    from pidtriage.stages.case import triage_line
 
     _quiet_htslib()
     config = _config(args)
@@ -245,46 +323,13 @@ def cmd_triage(args: argparse.Namespace) -> int:
     doc, variants = triage_stage(read_stage(args.record), config, load_panel(config), coverage, args.previous)
     write_json(args.out, doc)
     write_text(Path(args.out).with_name("variants.tsv"), variants)
-    print(f"pidtriage triage {doc['case']['sample_id']}: {doc['status']} ({len(doc['findings'])} finding(s), "
-          f"{doc['n_candidates']} candidate(s)): {doc['reason']}; changes: {doc['changes']['summary']}", file=sys.stderr)
+    print(triage_line(doc), file=sys.stderr)
     return 0
-
-
-def write_case_reports(doc: dict[str, Any], outdir: str | Path, *, xlsx: bool = True, variants_xlsx: bool = False,
-                       pdf: bool = False) -> None:
-    """candidates.tsv, report.html, interpretation.json (GA4GH Phenopacket) and (when asked) candidates.xlsx,
-    variants.xlsx and report.pdf, all rendered from triage.json (variants.xlsx from the variants.tsv the triage
-    stage wrote beside it)."""
-    from pidtriage.io.jsonio import write_text
-    from pidtriage.reanalysis import CHANGE_COLUMNS, case_rows
-    from pidtriage.report.html import render_case
-    from pidtriage.report.phenopacket import interpretation_json
-    from pidtriage.report.tables import STRUCTURAL_COLUMNS, candidates_tsv, structural_rows, tsv
-
-    out = Path(outdir)
-    candidates = candidates_tsv(doc)
-    html = render_case(doc)
-    write_text(out / "candidates.tsv", candidates)
-    write_text(out / "report.html", html)
-    write_text(out / "interpretation.json", interpretation_json(doc))
-    write_text(out / "changes.tsv", tsv(CHANGE_COLUMNS, case_rows(doc)))
-    if doc.get("structural"):  # only with SV input: the SV calls and what was done with each
-        write_text(out / "structural.tsv", tsv(STRUCTURAL_COLUMNS, structural_rows(doc)))
-    if xlsx or variants_xlsx:
-        from pidtriage.report.xlsx import tsv_sheets_to_xlsx
-    if xlsx:
-        tsv_sheets_to_xlsx(out / "candidates.xlsx", {"candidates": candidates})
-    if variants_xlsx:
-        variants = out / "variants.tsv"
-        tsv_sheets_to_xlsx(out / "variants.xlsx", {"variants": variants.read_text() if variants.exists() else ""})
-    if pdf:
-        from pidtriage.report.pdf import write_pdf
-
-        write_pdf(html, out / "report.pdf")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from pidtriage.io.jsonio import read_json
+    from pidtriage.report.case_files import write_case_reports
 
     doc = read_json(args.triage_json)
     write_case_reports(doc, args.outdir, xlsx=args.xlsx, variants_xlsx=args.variants_xlsx, pdf=args.pdf)
@@ -344,17 +389,10 @@ def _from_phenopacket(args: argparse.Namespace) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pidtriage.io.jsonio import write_json, write_text
     from pidtriage.io.samples import check_case_fields, split_terms
     from pidtriage.models import CaseInfo, Sex
-    from pidtriage.stages import (
-        annotate_stage,
-        coverage_stage,
-        extract_stage,
-        load_panel,
-        triage_stage,
-        validate_stage,
-    )
+    from pidtriage.stages import load_panel
+    from pidtriage.stages.case import CasePaths, run_case
 
     _from_phenopacket(args)
     check_case_fields(args.sample_id, args.suspected_category, args.immunophenotype, where="pidtriage run",
@@ -371,19 +409,12 @@ def cmd_run(args: argparse.Namespace) -> int:
                     suspected_category=tuple(x for x in args.suspected_category.split(";") if x),
                     hpo_terms=split_terms(args.hpo_terms), hpo_excluded=split_terms(args.hpo_excluded),
                     coverage=args.coverage, sv_vcf=args.sv_vcf)
-    case_dir = Path(args.outdir) / "cases" / args.sample_id
-    work = Path(args.outdir) / "work" / args.sample_id
-    record = validate_stage(case, config)
-    coverage = coverage_stage(record, config, panel)
-    record = extract_stage(record, config, panel, out_vcf=work / "panel.vcf.gz", workdir=work, jobs=args.threads)
-    record = annotate_stage(record, config, panel)
     previous = args.previous or config.get("reanalysis", "previous")
-    doc, variants = triage_stage(record, config, panel, coverage,
-                                 str(Path(previous) / "cases" / args.sample_id / "triage.json") if previous else "")
-    write_json(case_dir / "triage.json", doc)
-    write_text(case_dir / "variants.tsv", variants)
-    write_case_reports(doc, case_dir, xlsx=bool(config.get("report", "xlsx")),
-                       variants_xlsx=bool(config.get("report", "variants_xlsx")), pdf=bool(config.get("report", "pdf")))
+    paths = CasePaths.single(args.outdir, args.sample_id)
+    paths.index_dir.mkdir(parents=True, exist_ok=True)
+    with (paths.index_dir / "run.log").open("w") as log:  # one line per step, as the workflow's case log
+        doc = run_case(case, config, panel, paths, jobs=args.threads, log=log,
+                       previous=str(Path(previous) / "cases" / args.sample_id / "triage.json") if previous else "")
     print(f"{args.sample_id}: {doc['status']}: {doc['reason']}")
     if doc["status"] == "failed":
         print(f"pidtriage: {doc['reason']}", file=sys.stderr)

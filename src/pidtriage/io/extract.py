@@ -23,7 +23,7 @@ from pidtriage.io.diagnose import diagnose
 from pidtriage.io.vcf import OLD_REC_TAG, index_of, is_bgzf
 
 __all__ = ["concat_parts", "ensure_indexed", "extract_regions", "merge_family", "samples_option", "split_by_contig",
-           "write_bed", "write_empty_vcf"]
+           "view_regions", "write_bed", "write_empty_vcf"]
 
 
 def _bcftools(*args: str, where: str) -> str:
@@ -162,6 +162,22 @@ def extract_regions(
     os.replace(str(out) + ".tmp", out)
     os.replace(str(out) + ".tmp.tbi", str(out) + ".tbi")
     os.utime(str(out) + ".tbi")  # bcftools finishes the index before the file's last block: never older
+    return str(out)
+
+
+def view_regions(vcf: str, bed: str, out: str | Path, *, samples: Sequence[str]) -> str:
+    """`bcftools view -R bed` of `samples` (INFO left as it is, no normalisation), bgzipped at level 1 and
+    indexed: the shared extraction of a joint-called VCF, from which each case extracts its family as from the
+    VCF itself."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = str(out) + ".tmp"
+    with samples_option(samples) as pick:
+        _bcftools("view", "--no-version", "--no-update", "-R", bed, *pick, "-Oz1", "--write-index=tbi", "-o", tmp,
+                  vcf, where=vcf)
+    os.replace(tmp + ".tbi", str(out) + ".tbi")
+    os.replace(tmp, out)
+    os.utime(str(out) + ".tbi")
     return str(out)
 
 

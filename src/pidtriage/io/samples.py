@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
+import os
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from pidtriage.errors import ConfigError, PedigreeError
@@ -16,8 +20,8 @@ from pidtriage.models import CaseInfo, Sex
 from pidtriage.panel.features import parse_features
 from pidtriage.phenotype import HPO_ID
 
-__all__ = ["SampleRow", "apply_pedigree", "cases_from_rows", "check_case_fields", "check_sample_id", "read_ped",
-           "read_sample_sheet"]
+__all__ = ["JointVcf", "SampleRow", "apply_pedigree", "cases_from_rows", "check_case_fields", "check_sample_id",
+           "joint_vcfs", "read_ped", "read_sample_sheet"]
 
 _ID = re.compile(r"^[A-Za-z0-9._-]+$", re.ASCII)
 _CATEGORY = re.compile(r"^[0-9]+$", re.ASCII)
@@ -301,3 +305,38 @@ def cases_from_rows(rows: list[SampleRow], *, base_dir: Path | None = None) -> l
             )
         )
     return cases
+
+
+@dataclass(frozen=True, slots=True)
+class JointVcf:
+    """A VCF that two or more cases of the sheet read (as the proband's or a parent's VCF)."""
+
+    key: str  # a file-name-safe name: the VCF's stem and a hash of its real path
+    vcf: str
+    samples: tuple[str, ...]  # the names in the VCF of every individual of those cases, in sheet order
+    cases: tuple[str, ...]
+
+
+def joint_vcfs(cases: Iterable[CaseInfo]) -> dict[str, JointVcf]:
+    """The VCFs read by at least two cases, by key: what the workflow extracts once (rule `joint`)."""
+    users: dict[str, list[CaseInfo]] = {}
+    members: dict[str, dict[str, None]] = {}
+    given: dict[str, str] = {}
+    for case in cases:
+        for vcf, name in ((case.vcf, case.vcf_sample), (case.father_vcf, case.father_vcf_sample),
+                          (case.mother_vcf, case.mother_vcf_sample)):
+            if not vcf or not name:
+                continue
+            real = os.path.realpath(vcf)
+            given.setdefault(real, vcf)
+            members.setdefault(real, {})[name] = None
+            if case not in users.setdefault(real, []):
+                users[real].append(case)
+    out = {}
+    for real, using in users.items():
+        if len(using) < 2:
+            continue
+        stem = re.sub(r"[^A-Za-z0-9._-]", "_", Path(real).name.removesuffix(".gz").removesuffix(".vcf").removesuffix(".bcf"))
+        key = f"{stem}-{hashlib.sha1(real.encode()).hexdigest()[:8]}"
+        out[key] = JointVcf(key, given[real], tuple(members[real]), tuple(c.sample_id for c in using))
+    return out

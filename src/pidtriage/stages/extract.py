@@ -5,7 +5,8 @@ htslib passes on two cores: tests/benchmarks/RESULTS.md)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,12 @@ __all__ = ["extract_stage"]
 
 
 def _extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf: str | Path, workdir: str | Path,
-                  jobs: int = 1) -> StageRecord:
+                   jobs: int = 1, joint: Mapping[str, Mapping[str, Any]] | None = None) -> StageRecord:
     """Panel regions of the proband's VCF (with the parents in it), merged with the parents' own VCFs.
 
     With `jobs` > 1 the work is spread over processes: the extraction runs beside the sex inference, and a
-    single VCF's regions are extracted in `jobs` groups of contigs at once (see _extract_part)."""
+    single VCF's regions are extracted in `jobs` groups of contigs at once (see _extract_part). A VCF with a
+    shared extraction in `joint` (a joint-called VCF of several cases) is read from that instead."""
     if record.failure:
         ex.write_empty_vcf(out_vcf)
         return dataclasses.replace(record, extracted_vcf=str(out_vcf))
@@ -42,25 +44,32 @@ def _extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf
             part_header = read_header(vcf, check_compression=False)
             part_naming = naming_of(part_header.contigs or record_contigs(vcf))
             naming = naming or part_naming
-            regions = bed_regions(panel, build=config.build, padding=int(config.get("panel_padding")),
-                                  chr_prefix=part_naming == "chr")
-            targets = ex.write_bed([*regions, *_sex_chromosome_regions(config.build, part_naming)],
-                                   work / f"{sid}.targets.{part_naming}.bed")
-            query, how = ex.ensure_indexed(vcf, work, targets_bed=targets)
-            streamed = streamed or how == "streamed"
+            regions = panel_regions(panel, config, part_naming)
             target = out_vcf if len(parts) == 1 else work / f"{sid}.part{i}.vcf.gz"
-            # the extraction (and, for a single VCF, reading its genotype table) in a child process, while
-            # this one reads sex from chrX/chrY of the same input: two cores for two htslib passes
-            child = fork_call(_extract_part, query, regions, str(target), fork=jobs > 1, samples=samples,
-                              subset_samples=tuple(samples) != part_header.samples,
-                              reference_fasta=config.path("annotation", "reference_fasta"),
-                              read_table=len(parts) == 1, jobs=jobs)
-            try:
-                whole_vcf.update(_whole_vcf_qc(query, samples, part_header, config, counted=how != "streamed"))
-            except BaseException:
-                child.cancel()  # it must not write the extract after this case is reported failed
-                raise
-            table = child.result()
+            shared = joint_entry(joint, vcf, samples)
+            if shared:  # a joint-called VCF read once for the cohort: its panel regions and the sexes from there
+                query, how = shared["panel_vcf"], shared["how"]
+                whole_vcf.update({s: shared["whole_vcf"][s] for s in samples})
+                table = _extract_part(query, regions, str(target), samples=samples, subset_samples=True,
+                                      reference_fasta=config.path("annotation", "reference_fasta"),
+                                      read_table=len(parts) == 1, jobs=1)
+            else:
+                targets = ex.write_bed([*regions, *sex_chromosome_regions(config.build, part_naming)],
+                                       work / f"{sid}.targets.{part_naming}.bed")
+                query, how = ex.ensure_indexed(vcf, work, targets_bed=targets)
+                # the extraction (and, for a single VCF, reading its genotype table) in a child process, while
+                # this one reads sex from chrX/chrY of the same input: two cores for two htslib passes
+                child = fork_call(_extract_part, query, regions, str(target), fork=jobs > 1, samples=samples,
+                                  subset_samples=tuple(samples) != part_header.samples,
+                                  reference_fasta=config.path("annotation", "reference_fasta"),
+                                  read_table=len(parts) == 1, jobs=jobs)
+                try:
+                    whole_vcf.update(whole_vcf_qc(query, samples, part_header, config, counted=how != "streamed"))
+                except BaseException:
+                    child.cancel()  # it must not write the extract after this case is reported failed
+                    raise
+                table = child.result()
+            streamed = streamed or how == "streamed"
             if table is not None:
                 remember_table(str(target), samples, read_header(target, check_compression=False).formats, table)
             outputs.append(str(target))
@@ -115,7 +124,7 @@ def _extract_part(vcf: str, regions: Sequence[tuple[str, int, int, str]], target
     return GenotypeTable.concat([t for t in tables if t is not None]) if read_table else None
 
 
-def _whole_vcf_qc(query: str, samples: Sequence[str], header: VcfHeader, config: Config, *,
+def whole_vcf_qc(query: str, samples: Sequence[str], header: VcfHeader, config: Config, *,
                   counted: bool) -> dict[str, dict[str, Any]]:
     """Sex (chrX/chrY through the index) and the record count (from the index) of the samples of one input
     VCF; `counted` False for a streamed copy that holds only the targets."""
@@ -128,17 +137,32 @@ def _whole_vcf_qc(query: str, samples: Sequence[str], header: VcfHeader, config:
             for s in samples}
 
 
-def _sex_chromosome_regions(build: str, naming: str) -> list[tuple[str, int, int, str]]:
+def panel_regions(panel: Panel, config: Config, naming: str) -> list[tuple[str, int, int, str]]:
+    """The panel's regions (padded as configured, 0-based BED) in the contig naming of an input."""
+    return bed_regions(panel, build=config.build, padding=int(config.get("panel_padding")), chr_prefix=naming == "chr")
+
+
+def joint_entry(joint: Mapping[str, Mapping[str, Any]] | None, vcf: str,
+                samples: Sequence[str]) -> Mapping[str, Any] | None:
+    """The shared extraction of `vcf` (stages/joint.py) when there is one that holds every one of `samples`;
+    None otherwise (the case then reads the VCF itself, and names its problem, as for any other input)."""
+    entry = (joint or {}).get(os.path.realpath(vcf))
+    if not entry or entry.get("error") or not all(s in entry.get("whole_vcf", {}) for s in samples):
+        return None
+    return entry
+
+
+def sex_chromosome_regions(build: str, naming: str) -> list[tuple[str, int, int, str]]:
     """chrX and chrY between their PARs (0-based BED), the regions sex inference reads."""
     return [(to_naming(name, naming), non_par(name, build)[0] - 1, non_par(name, build)[1], f"chr{name}_non_PAR")
             for name in ("X", "Y")]
 
 
 def extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf: str | Path, workdir: str | Path,
-                  jobs: int = 1) -> StageRecord:
+                  jobs: int = 1, joint: Mapping[str, Mapping[str, Any]] | None = None) -> StageRecord:
     """Panel regions of the proband's VCF (see _extract_stage); an empty extract when the case failed."""
     try:
-        return _extract_stage(record, config, panel, out_vcf=out_vcf, workdir=workdir, jobs=jobs)
+        return _extract_stage(record, config, panel, out_vcf=out_vcf, workdir=workdir, jobs=jobs, joint=joint)
     except Exception as exc:  # the case boundary (above)
         ex.write_empty_vcf(out_vcf)
         return dataclasses.replace(unexpected_failure("extract", record, exc), extracted_vcf=str(out_vcf))

@@ -1,0 +1,99 @@
+"""One case through every stage in one process: what `pidtriage run` and the workflow's `case` rule do.
+
+validate ─▶ coverage ─▶ extract ─▶ annotate ─▶ triage ─▶ the case's reports, each stage's record written where
+`CasePaths` says (so a stage can be rerun alone from the record before it: `pidtriage triage --record ...`),
+one summary line per stage to stderr (the case's log). One process per case rather than one per stage: a
+Python start, a config and panel load and a read of the extract once, not six times (issue #17; RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from pidtriage.config import Config
+from pidtriage.io.jsonio import write_json, write_text
+from pidtriage.io.vcf import quiet_htslib
+from pidtriage.models import CaseInfo
+from pidtriage.panel.tsv import Panel
+from pidtriage.stages.annotate import annotate_stage
+from pidtriage.stages.coverage import coverage_stage
+from pidtriage.stages.extract import extract_stage
+from pidtriage.stages.record import StageRecord, summary_line, write_stage
+from pidtriage.stages.triage import triage_stage
+from pidtriage.stages.validate import validate_stage
+
+__all__ = ["CasePaths", "run_case"]
+
+
+@dataclass(frozen=True, slots=True)
+class CasePaths:
+    """Where one case's files go: the stage records and the panel extract (`work`), and the case's results
+    (`case_dir`: triage.json, variants.tsv and the reports)."""
+
+    validate: Path
+    coverage: Path
+    extract: Path
+    panel_vcf: Path
+    annotate: Path
+    index_dir: Path  # index links and temporary parts of the extraction
+    case_dir: Path
+
+    @classmethod
+    def workflow(cls, work: str | Path, sample_id: str, case_dir: str | Path) -> CasePaths:
+        """The workflow's layout: WORK/<stage>/<id>.json, as the stage commands and earlier versions wrote it."""
+        w = Path(work)
+        return cls(validate=w / "validate" / f"{sample_id}.json", coverage=w / "coverage" / f"{sample_id}.json",
+                   extract=w / "extract" / f"{sample_id}.json", panel_vcf=w / "extract" / f"{sample_id}.panel.vcf.gz",
+                   annotate=w / "annotate" / f"{sample_id}.json", index_dir=w / "extract" / "index" / sample_id,
+                   case_dir=Path(case_dir))
+
+    @classmethod
+    def single(cls, outdir: str | Path, sample_id: str) -> CasePaths:
+        """`pidtriage run`'s layout: OUTDIR/work/<id>/<stage>.json and OUTDIR/cases/<id>/."""
+        w = Path(outdir) / "work" / sample_id
+        return cls(validate=w / "validate.json", coverage=w / "coverage.json", extract=w / "extract.json",
+                   panel_vcf=w / "panel.vcf.gz", annotate=w / "annotate.json", index_dir=w,
+                   case_dir=Path(outdir) / "cases" / sample_id)
+
+
+def run_case(case: CaseInfo, config: Config, panel: Panel, paths: CasePaths, *, previous: str = "", jobs: int = 1,
+             joint: dict[str, dict[str, Any]] | None = None, log: TextIO | None = None) -> dict[str, Any]:
+    """Every stage of one case, each stage's record written, then triage.json, variants.tsv and the reports
+    (which of them as config `report` says). `previous` is the case's triage.json of an earlier run ("" for
+    none); `joint` the shared extractions of joint-called VCFs (stages/joint.py), by input VCF; `log` gets one
+    line per stage (default stderr, the job's log). Returns triage.json's content. Never raises for a bad input:
+    each stage turns it into the case's failed record."""
+    from pidtriage.report.case_files import write_case_reports
+
+    out = log or sys.stderr
+    record = validate_stage(case, config)
+    _write(paths.validate, record, summary_line("validate", record), out)
+    quiet_htslib()  # its warnings about the input are in the log once, from the validate stage
+    coverage = coverage_stage(record, config, panel)
+    write_json(paths.coverage, coverage)
+    record = extract_stage(record, config, panel, out_vcf=paths.panel_vcf, workdir=paths.index_dir, jobs=jobs,
+                           joint=joint)
+    _write(paths.extract, record, summary_line("extract", record), out)
+    record = annotate_stage(record, config, panel)
+    _write(paths.annotate, record, summary_line("annotate", record), out)
+    doc, variants = triage_stage(record, config, panel, coverage, previous)
+    write_json(paths.case_dir / "triage.json", doc)
+    write_text(paths.case_dir / "variants.tsv", variants)
+    print(triage_line(doc), file=out, flush=True)
+    write_case_reports(doc, paths.case_dir, xlsx=bool(config.get("report", "xlsx")),
+                       variants_xlsx=bool(config.get("report", "variants_xlsx")), pdf=bool(config.get("report", "pdf")))
+    return doc
+
+
+def triage_line(doc: dict[str, Any]) -> str:
+    """The triage step's line in the case's log."""
+    return (f"pidtriage triage {doc['case']['sample_id']}: {doc['status']} ({len(doc['findings'])} finding(s), "
+            f"{doc['n_candidates']} candidate(s)): {doc['reason']}; changes: {doc['changes']['summary']}")
+
+
+def _write(path: Path, record: StageRecord, line: str, log: TextIO) -> None:
+    write_stage(path, record)
+    print(line, file=log, flush=True)

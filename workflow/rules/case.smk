@@ -1,0 +1,74 @@
+# One job per case: every step (validate, coverage, extract, annotate, triage, report) in one process, each
+# step's record written under work/ so that one step can be rerun alone (`pidtriage triage --record ...`).
+# One Python start, config and panel load per case, not six (issue #17; tests/benchmarks/RESULTS.md).
+CASE_OUT = {
+    "validate": f"{WORK}/validate/{{sample}}.json",
+    "coverage": f"{WORK}/coverage/{{sample}}.json",
+    "extract": f"{WORK}/extract/{{sample}}.json",
+    "panel_vcf": f"{WORK}/extract/{{sample}}.panel.vcf.gz",
+    "panel_tbi": f"{WORK}/extract/{{sample}}.panel.vcf.gz.tbi",
+    "annotate": f"{WORK}/annotate/{{sample}}.json",
+    "json": f"{OUT}/cases/{{sample}}/triage.json",
+    "variants": f"{OUT}/cases/{{sample}}/variants.tsv",
+    "tsv": report(
+        f"{OUT}/cases/{{sample}}/candidates.tsv",
+        caption="../report/candidates.rst",
+        category="Cases",
+        subcategory="{sample}",
+        labels={"case": "{sample}", "file": "candidates"},
+    ),
+    "html": report(
+        f"{OUT}/cases/{{sample}}/report.html",
+        caption="../report/case_report.rst",
+        category="Cases",
+        subcategory="{sample}",
+        labels={"case": "{sample}", "file": "counsellor report"},
+    ),
+    "phenopacket": f"{OUT}/cases/{{sample}}/interpretation.json",
+    "changes": f"{OUT}/cases/{{sample}}/changes.tsv",
+}
+if config["report"]["xlsx"]:
+    CASE_OUT["cxlsx"] = f"{OUT}/cases/{{sample}}/candidates.xlsx"
+if config["report"]["variants_xlsx"]:
+    CASE_OUT["vxlsx"] = f"{OUT}/cases/{{sample}}/variants.xlsx"
+if config["report"]["pdf"]:
+    CASE_OUT["pdf"] = f"{OUT}/cases/{{sample}}/report.pdf"
+
+
+rule case:
+    input:
+        vcf=get_case_vcf,
+        coverage=get_case_coverage,
+        joint=get_case_joint,
+        panel=config["panel"],
+    output:
+        **CASE_OUT,
+    log:
+        f"{LOGS}/case/{{sample}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/case/{{sample}}.tsv"
+    group:
+        "case"
+    conda:
+        "../envs/pidtriage.yaml"
+    # 1 by default: a cohort keeps every core busy with cases, and the extraction's second process costs more
+    # than it gains there (RESULTS.md). For a lone genome, give it two: --set-threads case=2 (the extraction
+    # beside the sex inference, the panel's contigs in two groups)
+    threads: 1
+    params:
+        configfile=CONFIGFILE,
+        samples=config["samples"],
+        # the case's own row: editing or adding other rows of the sheet reruns nothing else
+        row=lambda wildcards: CASES[wildcards.sample],
+        work=lambda wildcards, output: os.path.dirname(os.path.dirname(output.validate)),
+        case_dir=lambda wildcards, output: os.path.dirname(output.json),
+        previous=lambda wildcards: (
+            f"{config['reanalysis']['previous']}/cases/{wildcards.sample}/triage.json"
+            if config["reanalysis"]["previous"]
+            else ""
+        ),
+        joint=lambda wildcards, input: " ".join(f"--joint {shlex.quote(j)}" for j in input.joint),
+    shell:
+        "pidtriage case --configfile {params.configfile:q} --samples {params.samples:q} --sample-id {wildcards.sample:q} "
+        "--workdir {params.work:q} --case-dir {params.case_dir:q} --previous={params.previous:q} {params.joint} "
+        "--threads {threads} > {log:q} 2>&1"

@@ -1,0 +1,31 @@
+# A joint-called VCF that several cases share is read once for the cohort: indexed once if it has no index,
+# the sex of all its samples of the sheet read in one query, and their panel regions written to a small VCF
+# from which each case takes its family (src/pidtriage/stages/joint.py).
+
+
+rule joint:
+    input:
+        vcf=lambda wildcards: _present([JOINT[wildcards.joint].vcf]),
+        panel=config["panel"],
+    output:
+        record=f"{WORK}/joint/{{joint}}.json",
+        vcf=f"{WORK}/joint/{{joint}}.panel.vcf.gz",
+        tbi=f"{WORK}/joint/{{joint}}.panel.vcf.gz.tbi",
+    log:
+        f"{LOGS}/joint/{{joint}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/joint/{{joint}}.tsv"
+    conda:
+        "../envs/pidtriage.yaml"
+    threads: 2
+    params:
+        configfile=CONFIGFILE,
+        samples=config["samples"],
+        vcf=lambda wildcards: JOINT[wildcards.joint].vcf,
+        # the samples it holds for the sheet: a case added to this VCF reruns it (and the cases reading it)
+        members=lambda wildcards: JOINT[wildcards.joint].samples,
+        workdir=lambda wildcards: f"{WORK}/joint/{wildcards.joint}",
+    shell:
+        "pidtriage joint --configfile {params.configfile:q} --samples {params.samples:q} --vcf {params.vcf:q} "
+        "--out {output.record:q} --out-vcf {output.vcf:q} --workdir {params.workdir:q} --threads {threads} "
+        "> {log:q} 2>&1"
