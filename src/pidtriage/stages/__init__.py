@@ -3,8 +3,10 @@
     validate  ─▶ extract ─▶ annotate (with sample_qc) ─▶ triage (writes triage.json: triage_json; variants.tsv)
     coverage (beside them, from the sheet's BAM/CRAM or mosdepth file)
 
-The Snakemake rules call each stage through the CLI (`pidtriage validate|extract|annotate|coverage|triage`);
-`pidtriage run` chains them in one process. A `StageRecord` (stages/record.py) passes from stage to stage. A
+The workflow's per-case job (`pidtriage case`) and `pidtriage run` chain them in one process (stages/case.py),
+writing each stage's record; the stage commands (`pidtriage validate|extract|annotate|coverage|triage`) run one
+stage from the record before it, for debugging. A joint-called VCF that several cases read is extracted once
+for all of them first (stages/joint.py). A `StageRecord` (stages/record.py) passes from stage to stage. A
 user error at any stage becomes a `failed` record that travels to triage.json; any other error is caught once,
 at each stage's entry (the case boundary, record.unexpected_failure): never a crash of the cohort. The reports
 (pidtriage.report) read triage.json only.
