@@ -164,19 +164,22 @@ def case_steps(b: Bench, group: str, vcf: Path, sample: str, sex: str, work: Pat
           reference="bcftools view -R panel.bed (reference)")
     b.run(group, "report", [pid, "report", str(st / "t.json"), "--outdir", str(st / "r")],
           reference="bcftools view -R panel.bed (reference)")
+    family = ["--father", father, "--mother", mother] if father else []
+    # --threads 1: as the workflow's job runs it (threads: 1), so that the two rows below compare like with like
+    b.run(group, "pidtriage run (all steps, one process)", [pid, "run", *common, "--vcf", str(vcf), "--sample-id", sample,
+          "--sex", sex, *family, "--threads", "1", "--outdir", str(work / f"{group}_run")],
+          reference="bcftools view -R panel.bed (reference)")
     if not father:
-        b.run(group, "pidtriage run (all steps, one process)", [pid, "run", *common, "--vcf", str(vcf), "--sample-id", sample,
-              "--sex", sex, "--outdir", str(work / f"{group}_run")], reference="bcftools view -R panel.bed (reference)")
         b.run(group, "pidtriage run with 5 HPO terms", [pid, "run", *common, "--vcf", str(vcf), "--sample-id", sample,
-              "--sex", sex, "--hpo-terms", HPO_TERMS, "--outdir", str(work / f"{group}_run_hpo")],
+              "--sex", sex, "--threads", "1", "--hpo-terms", HPO_TERMS, "--outdir", str(work / f"{group}_run_hpo")],
               reference="pidtriage run (all steps, one process)")
 
     def clean() -> None:
         shutil.rmtree(out, ignore_errors=True)
 
-    b.run(group, "snakemake, one case, every rule", [str(BIN / "snakemake"), "-s", str(REPO / "workflow/Snakefile"),
-          "--cores", "2", "--configfile", str(cfg), "-q"], reference="bcftools view -R panel.bed (reference)",
-          prepare=clean, cwd=REPO)
+    b.run(group, "snakemake, one case (one job: pidtriage case) + cohort summary", [str(BIN / "snakemake"), "-s",
+          str(REPO / "workflow/Snakefile"), "--cores", "2", "--configfile", str(cfg), "-q"],
+          reference="pidtriage run (all steps, one process)", prepare=clean, cwd=REPO)
 
 
 def bench_unindexed(b: Bench, data: Path, work: Path, panel: Path) -> None:
@@ -372,11 +375,20 @@ def bench_coverage(b: Bench, data: Path, work: Path) -> None:
 
 
 def _exome_cohort_sheet(sheet: Path, data: Path, n: int, *, prefix: str, hpo: str = "") -> None:
-    """`n` cases that all point at the synthetic exome (its one sample), as a cohort of exomes."""
+    """`n` single-sample exomes: the synthetic exome under `n` names (hard links, each with its index), so that
+    each case reads a file of its own as in a lab's cohort (one file read by many cases would be a joint-called
+    VCF, extracted once for all: group `joint`)."""
     vcf = data / "exome.vcf.gz"
     sample = _first_sample(vcf)
+    files = sheet.parent / "exomes"
+    files.mkdir(exist_ok=True)
+    for i in range(n):
+        for suffix in ("", ".tbi"):
+            link = files / f"E{i:04d}.vcf.gz{suffix}"
+            if not link.exists():
+                os.link(f"{vcf}{suffix}", link)
     sheet.write_text("sample_id\tvcf\tvcf_sample\tsex\thpo_terms\n"
-                     + "".join(f"{prefix}{i:04d}\t{vcf}\t{sample}\tmale\t{hpo}\n" for i in range(n)))
+                     + "".join(f"{prefix}{i:04d}\t{files}/E{i:04d}.vcf.gz\t{sample}\tmale\t{hpo}\n" for i in range(n)))
 
 
 def bench_cohort(b: Bench, data: Path, work: Path, panel: Path, n: int) -> None:
@@ -407,11 +419,79 @@ def bench_cohort(b: Bench, data: Path, work: Path, panel: Path, n: int) -> None:
           prepare=lambda: shutil.rmtree(out_hpo, ignore_errors=True), reference=f"snakemake, {n} exomes end to end, --cores 2")
 
 
+def joint_vcf(data: Path, work: Path, n: int) -> tuple[Path, Path, dict[str, str]]:
+    """A joint-called VCF of `n` samples over the synthetic panel and chrX/chrY (the trio's records there, its
+    three samples renamed and repeated: `bcftools merge` of n/3 renamed copies), its regions BED, and each
+    sample's sex (the trio's roles: child and father male, mother female)."""
+    regions = work / "joint_regions.bed"
+    regions.write_text((work / "panel.bed").read_text() + "chrX\t0\t156040895\tX\nchrY\t0\t57227415\tY\n")
+    out = work / f"joint{n}.vcf.gz"
+    copies = -(-n // 3)
+    names = [f"J{k:03d}_{role}" for k in range(copies) for role in "CFM"]
+    sexes = {name: "female" if name.endswith("M") else "male" for name in names[:n]}
+    if out.exists():
+        return out, regions, sexes
+    base = work / "joint_base.bcf"
+    subprocess.run(["bcftools", "view", "--no-version", "-R", str(regions), "-Ob", "-o", str(base),
+                    str(data / "trio.vcf.gz")], check=True)
+    parts = []
+    for k in range(copies):
+        (work / "joint_names.txt").write_text("".join(f"{name}\n" for name in names[3 * k:3 * k + 3]))
+        part = work / f"joint_part{k}.bcf"
+        subprocess.run(["bcftools", "reheader", "-s", str(work / "joint_names.txt"), "-o", str(part), str(base)], check=True)
+        parts.append(str(part))
+    (work / "joint_keep.txt").write_text("".join(f"{name}\n" for name in names[:n]))
+    subprocess.run(["bash", "-c", f"bcftools merge --no-version --no-index -m none -Ou {' '.join(parts)} | "
+                    f"bcftools view --no-version -S {work / 'joint_keep.txt'} -Oz -o {out} && bcftools index -t {out}"],
+                   check=True)
+    for part in parts:
+        Path(part).unlink()
+    return out, regions, sexes
+
+
+def bench_joint(b: Bench, data: Path, work: Path, panel: Path, sizes: Sequence[int], cases: int) -> None:
+    """`cases` cases from one joint-called VCF of each size in `sizes`, through Snakemake (rule joint once, then
+    one job per case), against one `bcftools view -S <cases> -R <panel and chrX/chrY> | bcftools +split` pass."""
+    for n in sizes:
+        vcf, regions, sexes = joint_vcf(data, work, n)
+        chosen = list(sexes)[:: max(1, n // cases)][:cases]
+        keep = work / f"joint{n}_cases.txt"
+        keep.write_text("".join(f"{s}\n" for s in chosen))
+        split = work / f"joint{n}_split"
+        ref = f"bcftools view -S <{cases} cases> -R | +split, {n} samples (reference)"
+        b.run("joint", ref, ["bash", "-c", f"bcftools view -S {keep} -R {regions} -Ou {vcf} | "
+                             f"bcftools +split -Oz -o {split}"], repeats=1,
+              prepare=lambda split=split: shutil.rmtree(split, ignore_errors=True))
+        sheet = work / f"joint{n}.samples.tsv"
+        sheet.write_text("sample_id\tvcf\tsex\n" + "".join(f"{s}\t{vcf}\t{sexes[s]}\n" for s in chosen))
+        out = work / f"joint{n}_results"
+        cfg = write_config(work, panel, sheet, out)
+        row = b.run("joint", f"snakemake, {cases} cases from a joint VCF of {n} samples, --cores 2",
+                    [str(BIN / "snakemake"), "-s", str(REPO / "workflow/Snakefile"), "--cores", "2", "--configfile",
+                     str(cfg), "-q"], cwd=REPO, repeats=1, reference=ref,
+                    prepare=lambda out=out: shutil.rmtree(out, ignore_errors=True))
+        joint_s = sum(float(line.split("\t")[0]) for p in (out / "benchmarks/joint").glob("*.tsv")
+                      for line in p.read_text().splitlines()[1:])
+        row.note = f"{row.median / cases:.2f} s per case; the joint job (read once) {joint_s:.1f} s"
+
+
+def bench_exomes(b: Bench, data: Path, work: Path, panel: Path, n: int) -> None:
+    """`n` single-sample exomes end to end on 2 cores (issue #17: 1,000 in at most 10 minutes)."""
+    sheet = work / "exomes.samples.tsv"
+    _exome_cohort_sheet(sheet, data, n, prefix="X")
+    out = work / "exomes_results"
+    cfg = write_config(work, panel, sheet, out)
+    row = b.run("exomes", f"snakemake, {n} single-sample exomes end to end, --cores 2", [str(BIN / "snakemake"), "-s",
+                str(REPO / "workflow/Snakefile"), "--cores", "2", "--configfile", str(cfg), "-q"], cwd=REPO,
+                repeats=1, prepare=lambda: shutil.rmtree(out, ignore_errors=True))
+    row.note = f"{row.median / n:.2f} s per case ({row.median / 60:.1f} min)"
+
+
 def _first_sample(vcf: Path) -> str:
     return subprocess.run(["bcftools", "query", "-l", str(vcf)], capture_output=True, text=True).stdout.split()[0]
 
 
-def bench_scale(b: Bench, data: Path, work: Path, panel: Path, n: int) -> None:
+def bench_scale(b: Bench, data: Path, work: Path, panel: Path, n: int, slurm_env: dict[str, str]) -> None:
     """`n` exome cases locally and under SLURM (config/profiles/slurm, when a cluster answers): wall time, per
     case, and cluster jobs submitted; then a SLURM run killed midway and resumed."""
     import re
@@ -425,7 +505,7 @@ def bench_scale(b: Bench, data: Path, work: Path, panel: Path, n: int) -> None:
     local = b.run("scale", f"snakemake, {n} exomes, local --cores 2", [*smk, "--cores", "2", "-q"], cwd=REPO,
                   repeats=1, prepare=lambda: shutil.rmtree(out, ignore_errors=True))
     local.note = f"{local.median / n:.2f} s per case"
-    if not shutil.which("sinfo") or subprocess.run(["sinfo"], capture_output=True).returncode != 0:
+    if not shutil.which("sinfo") or subprocess.run(["sinfo"], capture_output=True, env=slurm_env).returncode != 0:
         print("  no SLURM cluster answers: the SLURM rows are skipped", flush=True)
         return
     slurm = [*smk, "--profile", "config/profiles/slurm"]
@@ -435,21 +515,24 @@ def bench_scale(b: Bench, data: Path, work: Path, panel: Path, n: int) -> None:
         return ["bash", "-c", f"{' '.join(slurm)} > {log} 2>&1"]
 
     row = b.run("scale", f"snakemake, {n} exomes, SLURM profile", run_logged, cwd=REPO, repeats=1,
-                prepare=lambda: shutil.rmtree(out, ignore_errors=True))
+                prepare=lambda: shutil.rmtree(out, ignore_errors=True), env=slurm_env)
     jobs = len(re.findall(r"submitted with SLURM jobid", log.read_text()))
-    row.note = f"{jobs} cluster jobs for {n} cases ({n * 6} rule instances); {row.median / n:.2f} s per case"
+    row.note = (f"{jobs} cluster jobs for {n} cases; {row.median / n:.2f} s per case; SLURM overhead "
+                f"{(row.median - local.median) / n:.2f} s per case over the local run")
     # interrupted: kill the whole snakemake process group once a quarter of the cases are done, then resume
     shutil.rmtree(out, ignore_errors=True)
     with log.open("w") as fh:
-        proc = subprocess.Popen(slurm, cwd=REPO, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(slurm, cwd=REPO, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
+                                env=slurm_env)
     while len(list(out.glob("cases/*/triage.json"))) < n // 4 and proc.poll() is None:
         time.sleep(1)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    subprocess.run(["scancel", "--user", os.environ.get("USER", "root")], capture_output=True)
+    subprocess.run(["scancel", "--user", os.environ.get("USER", "root")], capture_output=True, env=slurm_env)
     done_before = len(list(out.glob("cases/*/triage.json")))
-    subprocess.run([*slurm, "--unlock"], cwd=REPO, capture_output=True)
-    resumed = b.run("scale", f"snakemake, {n} exomes, SLURM, resumed after a kill", run_logged, cwd=REPO, repeats=1)
+    subprocess.run([*slurm, "--unlock"], cwd=REPO, capture_output=True, env=slurm_env)
+    resumed = b.run("scale", f"snakemake, {n} exomes, SLURM, resumed after a kill", run_logged, cwd=REPO, repeats=1,
+                    env=slurm_env)
     jobs = len(re.findall(r"submitted with SLURM jobid", log.read_text()))
     complete = len(list(out.glob("cases/*/triage.json")))
     resumed.note = (f"killed with {done_before}/{n} cases done; the rerun submitted {jobs} jobs and ended with "
@@ -502,10 +585,12 @@ def write_results(b: Bench, path: Path, started: str, args: argparse.Namespace) 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--only", default="wgs,realistic,trio,exome,unindexed,qc,annotate,coverage,cohort",
-                    help="groups; `scale` (200 exomes locally and on SLURM, ~15 min) runs only when named")
+    ap.add_argument("--only", default="wgs,realistic,trio,exome,unindexed,qc,annotate,coverage,cohort,joint,exomes",
+                    help="groups; `scale` (200 exomes locally and on SLURM) runs only when named")
     ap.add_argument("--cohort-size", type=int, default=100)
     ap.add_argument("--scale-size", type=int, default=200)
+    ap.add_argument("--exomes", type=int, default=1000, help="cases of the `exomes` group")
+    ap.add_argument("--joint-sizes", default="100,400", help="samples in the joint-called VCFs of the `joint` group")
     ap.add_argument("--cache", type=Path, default=Path(os.environ.get("PIDTRIAGE_BENCH_DIR", Path.home() / ".cache/pidtriage-bench")))
     ap.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     ap.add_argument("--make-bam", type=Path, help=argparse.SUPPRESS)
@@ -520,6 +605,15 @@ def main(argv: list[str] | None = None) -> int:
     if not shutil.which("bcftools"):
         raise SystemExit("bcftools not on PATH: the reference measurements need it (apt-get install bcftools)")
     os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
+    # Local runs: the SLURM executor plugin's `scontrol show config` at every Snakemake start waits 10 s where
+    # the SLURM client is installed but no controller answers (README); an empty SLURM config makes it fail at
+    # once. The SLURM rows (group scale) run with the real one.
+    slurm_conf = os.environ.pop("SLURM_CONF", None)
+    (args.cache / "empty_slurm.conf").write_text("")
+    os.environ["SLURM_CONF"] = str(args.cache / "empty_slurm.conf")
+    args.slurm_env = {**os.environ, **({"SLURM_CONF": slurm_conf} if slurm_conf else {})}
+    if not slurm_conf:
+        args.slurm_env.pop("SLURM_CONF")
     started = time.strftime("%Y-%m-%d %H:%M")
     data = ensure_data(args.cache)
     work = args.cache / "work"
@@ -550,8 +644,12 @@ def main(argv: list[str] | None = None) -> int:
         bench_coverage(b, data, work)
     if "cohort" in only:
         bench_cohort(b, data, work, panel, args.cohort_size)
+    if "joint" in only:
+        bench_joint(b, data, work, panel, [int(x) for x in args.joint_sizes.split(",")], args.cohort_size)
+    if "exomes" in only:
+        bench_exomes(b, data, work, panel, args.exomes)
     if "scale" in only:
-        bench_scale(b, data, work, panel, args.scale_size)
+        bench_scale(b, data, work, panel, args.scale_size, args.slurm_env)
     write_results(b, args.results, started, args)
     return 0
 

@@ -9,8 +9,8 @@ rule joint:
         panel=config["panel"],
     output:
         record=f"{WORK}/joint/{{joint}}.json",
-        vcf=f"{WORK}/joint/{{joint}}.panel.vcf.gz",
-        tbi=f"{WORK}/joint/{{joint}}.panel.vcf.gz.tbi",
+        bcf=f"{WORK}/joint/{{joint}}.panel.bcf",
+        csi=f"{WORK}/joint/{{joint}}.panel.bcf.csi",
     log:
         f"{LOGS}/joint/{{joint}}.log",
     benchmark:
@@ -27,5 +27,5 @@ rule joint:
         workdir=lambda wildcards: f"{WORK}/joint/{wildcards.joint}",
     shell:
         "pidtriage joint --configfile {params.configfile:q} --samples {params.samples:q} --vcf {params.vcf:q} "
-        "--out {output.record:q} --out-vcf {output.vcf:q} --workdir {params.workdir:q} --threads {threads} "
+        "--out {output.record:q} --out-bcf {output.bcf:q} --workdir {params.workdir:q} --threads {threads} "
         "> {log:q} 2>&1"

@@ -121,13 +121,13 @@ def _add_joint_parser(sub: Any) -> None:
     j = sub.add_parser("joint", help="a joint-called VCF that several cases share, read once for all of them",
                        formatter_class=_RAW,
                        epilog="example:\n  pidtriage joint --configfile config.yaml --samples samples.tsv --vcf cohort.vcf.gz "
-                              "--out work/joint/cohort.json --out-vcf work/joint/cohort.panel.vcf.gz --workdir work/joint/cohort\n"
+                              "--out work/joint/cohort.json --out-bcf work/joint/cohort.panel.bcf --workdir work/joint/cohort\n"
                               "then: pidtriage case ... --joint work/joint/cohort.json")
     _common(j)
     j.add_argument("--samples", required=True, metavar="TSV", help="the sample sheet: the cases that read --vcf")
     j.add_argument("--vcf", required=True, metavar="VCF", help="the joint-called VCF, as the sheet names it")
     j.add_argument("--out", required=True, metavar="JSON", help="the shared extraction's record (written)")
-    j.add_argument("--out-vcf", required=True, metavar="VCF.GZ", help="the panel regions of the sheet's samples in it")
+    j.add_argument("--out-bcf", required=True, metavar="BCF", help="the panel regions of the sheet's samples in it")
     j.add_argument("--workdir", required=True, metavar="DIR", help="for its index (when it has none) and region files")
     _threads(j)
     j.set_defaults(func=cmd_joint)
@@ -254,12 +254,12 @@ def cmd_joint(args: argparse.Namespace) -> int:
               if os.path.realpath(j.vcf) == os.path.realpath(args.vcf)]
     samples = shared[0].samples if shared else ()
     _quiet_htslib()
-    entry = joint_extract(args.vcf, samples, config, load_panel(config), out_vcf=args.out_vcf, workdir=args.workdir,
+    entry = joint_extract(args.vcf, samples, config, load_panel(config), out_bcf=args.out_bcf, workdir=args.workdir,
                           jobs=args.threads)
     write_json(args.out, entry)
     print(f"pidtriage joint {args.vcf}: " + (f"not used ({entry['error']}); each case reads the VCF itself"
           if entry["error"] else f"{len(entry['samples'])} sample(s) of {len(shared[0].cases)} case(s): panel "
-          f"regions written to {args.out_vcf}, sex read once for all"), file=sys.stderr)
+          f"regions written to {args.out_bcf}, sex read once for all"), file=sys.stderr)
     return 0
 
 

@@ -7,7 +7,7 @@ case's extract stage then reads its family from that file (stages/extract.py, jo
 whole VCF, and takes its sexes and record counts from this record: the same results, a fraction of the reads.
 
 The rule: nothing here decides anything about a case. A VCF this job cannot read gets a record with `error`
-set and an empty extract; each case of that VCF then reads the VCF itself, as any other input, and fails with
+set and an empty BCF; each case of that VCF then reads the VCF itself, as any other input, and fails with
 its own one-line reason naming the file.
 """
 
@@ -31,12 +31,12 @@ from pidtriage.stages.extract import panel_regions, sex_chromosome_regions, whol
 __all__ = ["joint_extract", "read_joint"]
 
 
-def joint_extract(vcf: str, samples: Sequence[str], config: Config, panel: Panel, *, out_vcf: str | Path,
+def joint_extract(vcf: str, samples: Sequence[str], config: Config, panel: Panel, *, out_bcf: str | Path,
                   workdir: str | Path, jobs: int = 1) -> dict[str, Any]:
     """The shared extraction of `vcf` for `samples` (those of them the VCF has): the record each case's
     extract stage reads. With `jobs` > 1 the panel extraction runs beside the sex inference."""
     work = Path(workdir)
-    entry: dict[str, Any] = {"vcf": vcf, "realpath": os.path.realpath(vcf), "panel_vcf": str(out_vcf), "how": "",
+    entry: dict[str, Any] = {"vcf": vcf, "realpath": os.path.realpath(vcf), "panel_vcf": str(out_bcf), "how": "",
                              "samples": [], "whole_vcf": {}, "error": ""}
     try:
         header = read_header(vcf)
@@ -48,7 +48,7 @@ def joint_extract(vcf: str, samples: Sequence[str], config: Config, panel: Panel
         targets = ex.write_bed([*regions, *sex_chromosome_regions(config.build, naming)], work / "targets.bed")
         query, how = ex.ensure_indexed(vcf, work, targets_bed=targets)
         bed = ex.write_bed(regions, work / "panel.regions.bed")
-        child = fork_call(ex.view_regions, query, bed, str(out_vcf), fork=jobs > 1, samples=present)
+        child = fork_call(ex.view_regions, query, bed, str(out_bcf), fork=jobs > 1, samples=present)
         try:
             whole = whole_vcf_qc(query, present, header, config, counted=how != "streamed")
         except BaseException:
@@ -56,7 +56,7 @@ def joint_extract(vcf: str, samples: Sequence[str], config: Config, panel: Panel
             raise
         child.result()
     except PidTriageError as exc:
-        ex.write_empty_vcf(out_vcf)
+        ex.write_empty_bcf(out_bcf)
         return {**entry, "error": str(exc)}
     return {**entry, "how": how, "samples": present, "whole_vcf": whole}
 
