@@ -300,11 +300,13 @@ def bench_realistic(b: Bench, data: Path, work: Path) -> None:
     real = work / "real_panel.bed"
     subprocess.run([str(BIN / "pidtriage"), "panel", "bed", str(REPO / "gene_panels/iuis_iei_2024.tsv"), "--padding",
                     "50", "--chr-prefix", "-o", str(real)], check=True)
-    clinvar, population = work / "dense_clinvar.vcf.gz", work / "dense_population.vcf.gz"
+    gen = generated(work)
+    shutil.copy(real, gen / real.name)
+    clinvar, population = gen / "dense_clinvar.vcf.gz", gen / "dense_population.vcf.gz"
     if not (clinvar.exists() and population.exists()):
         # in a separate process: the generation holds millions of rows, and a process forked later would
         # report this one's peak memory as its own (ru_maxrss is inherited across fork)
-        subprocess.run([sys.executable, __file__, "--make-dense", str(real)], check=True)
+        subprocess.run([sys.executable, __file__, "--make-dense", str(gen / real.name)], check=True)
     n_c = subprocess.run(["bcftools", "index", "-n", str(clinvar)], capture_output=True, text=True).stdout.strip()
     n_p = subprocess.run(["bcftools", "index", "-n", str(population)], capture_output=True, text=True).stdout.strip()
     vcf = data / "wgs.vcf.gz"
@@ -419,13 +421,21 @@ def bench_cohort(b: Bench, data: Path, work: Path, panel: Path, n: int) -> None:
           prepare=lambda: shutil.rmtree(out_hpo, ignore_errors=True), reference=f"snakemake, {n} exomes end to end, --cores 2")
 
 
+def generated(work: Path) -> Path:
+    """Inputs generated once and kept between runs (the work directory is emptied at every run): the dense
+    resources and the joint-called VCFs."""
+    out = work.parent / "generated"
+    out.mkdir(exist_ok=True)
+    return out
+
+
 def joint_vcf(data: Path, work: Path, n: int) -> tuple[Path, Path, dict[str, str]]:
     """A joint-called VCF of `n` samples over the synthetic panel and chrX/chrY (the trio's records there, its
     three samples renamed and repeated: `bcftools merge` of n/3 renamed copies), its regions BED, and each
     sample's sex (the trio's roles: child and father male, mother female)."""
     regions = work / "joint_regions.bed"
     regions.write_text((work / "panel.bed").read_text() + "chrX\t0\t156040895\tX\nchrY\t0\t57227415\tY\n")
-    out = work / f"joint{n}.vcf.gz"
+    out = generated(work) / f"joint{n}.vcf.gz"
     copies = -(-n // 3)
     names = [f"J{k:03d}_{role}" for k in range(copies) for role in "CFM"]
     sexes = {name: "female" if name.endswith("M") else "male" for name in names[:n]}
@@ -442,7 +452,8 @@ def joint_vcf(data: Path, work: Path, n: int) -> tuple[Path, Path, dict[str, str
         parts.append(str(part))
     (work / "joint_keep.txt").write_text("".join(f"{name}\n" for name in names[:n]))
     subprocess.run(["bash", "-c", f"bcftools merge --no-version --no-index -m none -Ou {' '.join(parts)} | "
-                    f"bcftools view --no-version -S {work / 'joint_keep.txt'} -Oz -o {out} && bcftools index -t {out}"],
+                    f"bcftools view --no-version -S {work / 'joint_keep.txt'} -Oz -o {out}.part.vcf.gz && "
+                    f"bcftools index -t {out}.part.vcf.gz && mv {out}.part.vcf.gz.tbi {out}.tbi && mv {out}.part.vcf.gz {out}"],
                    check=True)
     for part in parts:
         Path(part).unlink()
@@ -458,7 +469,7 @@ def bench_joint(b: Bench, data: Path, work: Path, panel: Path, sizes: Sequence[i
         keep = work / f"joint{n}_cases.txt"
         keep.write_text("".join(f"{s}\n" for s in chosen))
         split = work / f"joint{n}_split"
-        ref = f"bcftools view -S <{cases} cases> -R | +split, {n} samples (reference)"
+        ref = f"bcftools view -S <{cases} cases> -R, piped to +split, {n} samples (reference)"
         b.run("joint", ref, ["bash", "-c", f"bcftools view -S {keep} -R {regions} -Ou {vcf} | "
                              f"bcftools +split -Oz -o {split}"], repeats=1,
               prepare=lambda split=split: shutil.rmtree(split, ignore_errors=True))

@@ -37,6 +37,10 @@ from pidtriage.panel.tsv import Panel
 
 __all__ = ["Annotator", "GeneIndex"]
 
+# more records than this: each resource's rows at their positions are read in one bcftools pass first
+# (SitesVcf.prefetch); fewer: one index lookup each is as quick (an exome's few dozen)
+PREFETCH_FROM = 50
+
 
 class GeneIndex:
     """Which panel genes a position falls in (gene span plus padding), per chromosome."""
@@ -233,6 +237,9 @@ class Annotator:
         # record and `@POS` on the others: those get the joint consequence of the record at POS
         bcsq_at = {(bare(r.variant.chrom), r.variant.pos): parse_bcsq(v) for r in records for k, v in r.annotations
                    if k == "BCSQ"}  # fmt: skip
+        for resource in (self.clinvar, self.population, self.population2):
+            if resource and len(records) > PREFETCH_FROM:
+                resource.prefetch([r.variant for r in records])
         for rec in records:
             genes = self.index.genes_at(rec.variant.chrom, rec.variant.pos)
             if not genes:

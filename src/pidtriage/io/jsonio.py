@@ -14,9 +14,19 @@ from typing import Any
 __all__ = ["from_jsonable", "read_json", "to_jsonable", "write_json", "write_text"]
 
 
+_PLAIN = (str, int, float, bool, type(None))
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass's field names, looked up once per class
+
+
 def to_jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return {name: to_jsonable(getattr(value, name)) for name in names}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, list | tuple):
@@ -52,12 +62,14 @@ def _tmp_name(p: Path) -> Path:
     return p.with_name(f".{p.name}.{os.getpid()}.tmp")
 
 
-def write_json(path: str | Path, data: Any) -> None:
-    """Write atomically (temporary file, then rename): no half-written outputs after a kill."""
+def write_json(path: str | Path, data: Any, *, compact: bool = False) -> None:
+    """Write atomically (temporary file, then rename): no half-written outputs after a kill. Indented for a
+    reader; `compact` (one line, Python's C encoder: ~10x faster) for the records passed between stages."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_name(p)
-    tmp.write_text(json.dumps(to_jsonable(data), indent=2, sort_keys=False, ensure_ascii=False) + "\n")
+    tmp.write_text(json.dumps(to_jsonable(data), indent=None if compact else 2, ensure_ascii=False,
+                              separators=(",", ":") if compact else None) + "\n")
     os.replace(tmp, p)
 
 

@@ -301,8 +301,12 @@ def _format_text(arr: np.ndarray | None, idx: int) -> str:
 def read_records(path: str | Path, samples: Sequence[str], *, region: str | None = None,
                  keys: set[tuple[str, int, str, str]] | None = None) -> Iterator[RawRecord]:
     """Biallelic records (split first) for the named samples; reference blocks and symbolic-only ALTs skipped.
-    With `keys` ((bare chrom, pos, ref, alt)), only those records, checked before anything is built."""
-    vcf = _open(path)
+    With `keys` ((bare chrom, pos, ref, alt)), only those records, checked before anything is built: a few
+    through the index one by one, many from a copy of just their positions (one bcftools pass)."""
+    subset = None
+    if keys is not None and region is None and len(keys) > KEYED_QUERY_LIMIT and index_of(path) is not None:
+        subset = _records_at_positions(path, keys)
+    vcf = _open(subset or path)
     try:
         index = {s: i for i, s in enumerate(vcf.samples)}
         missing = [s for s in samples if s not in index]
@@ -345,9 +349,37 @@ def read_records(path: str | Path, samples: Sequence[str], *, region: str | None
         raise VcfFormatError(f"{path}: reading failed ({exc}); the file may be truncated or malformed") from None
     finally:
         vcf.close()
+        if subset:
+            Path(subset).unlink(missing_ok=True)
 
 
-KEYED_QUERY_LIMIT = 300  # more keys: one pass over the extract is cheaper (40,000 records in 0.12 s; a keyed query 0.18 ms)
+# more keys: their records are copied in one bcftools pass (one region per position) and read from the copy
+# (40,000 records read in Python to keep 1,000 took 0.23 s; a keyed query through cyvcf2 costs 0.18 ms)
+KEYED_QUERY_LIMIT = 100
+
+
+def _records_at_positions(path: str | Path, keys: set[tuple[str, int, str, str]]) -> str:
+    """An uncompressed BCF in the temporary directory with the records of `path` at the keys' positions."""
+    import os
+    import tempfile
+
+    import pysam.bcftools
+
+    vcf = VCF(str(path), lazy=True)  # only its contig names, in the file's order (the copy keeps that order)
+    order = {name: i for i, name in enumerate(vcf.seqnames)}
+    vcf.close()
+    naming = naming_of(order)
+    at = sorted({(to_naming(c, naming), p) for c, p, _, _ in keys}, key=lambda cp: (order.get(cp[0], len(order)), cp[1]))
+    fd, regions = tempfile.mkstemp(prefix="pidtriage-keys-", suffix=".tsv")
+    with os.fdopen(fd, "w") as fh:
+        fh.write("".join(f"{c}\t{p}\t{p}\n" for c, p in at))
+    fd, out = tempfile.mkstemp(prefix="pidtriage-keys-", suffix=".bcf")
+    os.close(fd)
+    try:
+        pysam.bcftools.view("--no-version", "-R", regions, "-Ou", "-o", out, str(path), catch_stdout=False)
+    finally:
+        os.unlink(regions)
+    return out
 
 
 def _records_at(vcf: VCF, keys: set[tuple[str, int, str, str]]) -> Iterator[Any]:

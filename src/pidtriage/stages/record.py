@@ -56,7 +56,7 @@ def read_stage(path: str | Path) -> StageRecord:
 
 
 def write_stage(path: str | Path, record: StageRecord) -> None:
-    write_json(path, record)
+    write_json(path, record, compact=True)  # `python -m json.tool` shows it indented
 
 
 def family_of(record: StageRecord, config: Config) -> Family:
