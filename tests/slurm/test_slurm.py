@@ -51,10 +51,11 @@ def test_demo_cohort_on_slurm(repo, tool_env, tmp_path):
     # reported as failed; the other cases stay done. A bad input never fails a job: it is the case's record.
     done = {s: (out / f"cases/{s}/triage.json").stat().st_mtime for s in EXPECTED}
     (out / "cases/P02/triage.json").unlink()
-    (out / "cases/P02/triage.json/blocked").mkdir(parents=True)
+    (out / "cases/P02/report.html").unlink()  # P02's job must run again ...
+    (out / "cases/P02/triage.json/blocked").mkdir(parents=True)  # ... and cannot write its triage.json
     failing = slurm_snakemake(repo, out, tool_env)
     assert failing.returncode != 0
-    assert re.search(r"Error in (rule case|group job)", failing.stdout + failing.stderr)
+    assert re.search(r"Error in (rule case|group job)", failing.stdout + failing.stderr), (failing.stdout + failing.stderr)[-3000:]
     assert not (out / "cases/P02/triage.json").is_file()
 
     # Fixed (the blocking directory removed), the rerun redoes only P02 and the cohort summary.
