@@ -29,10 +29,10 @@ EXPECTED = {
 }
 
 
-def snakemake(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def snakemake(repo: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).with_name("snakemake")
     return subprocess.run([str(exe), "-s", "workflow/Snakefile", "--cores", "2", *args], cwd=repo,
-                          capture_output=True, text=True, timeout=600, env=ENV)
+                          capture_output=True, text=True, timeout=600, env=env or ENV)
 
 
 def test_demo_statuses(demo_results):
@@ -106,3 +106,27 @@ def test_snakemake_report_has_outputs_and_thresholds(demo_results, repo, tmp_pat
     files = [n.rsplit("/", 1)[-1] for n in names if "/data/raw/" in n]
     assert files.count("report.html") == 8 and files.count("candidates.tsv") == 7 and "summary.tsv" in files  # 7 cases + dashboard
     assert "PM2_Supporting at allele frequency &lt;= 0.0001" in page and "review star(s)" in page
+
+
+def test_readme_command_works_without_activating_the_venv(repo, demo_data, tmp_path):
+    """README: `.venv/bin/snakemake ...` from a shell whose PATH does not hold the venv: the rules call the
+    pidtriage beside Snakemake's Python, not one that must be on PATH."""
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text(f"sample_id\tvcf\tsex\nP02\t{demo_data}/P02.vcf.gz\tfemale\n")
+    env = {k: v for k, v in ENV.items() if k != "PATH"}
+    env["PATH"] = "/usr/bin:/bin"
+    out = tmp_path / "results"
+    result = snakemake(repo, "--configfile", "config/config.yaml", "--config", f"samples={sheet}", f"outdir={out}",
+                       env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads((out / "cases/P02/triage.json").read_text())["status"] == "positive"
+
+
+def test_the_slurm_profile_resources_reach_the_jobs(repo, tmp_path):
+    """The workflow's own profile (workflow/profiles/default) is read after --profile and wins over it: it must
+    not set resources, or the SLURM profile's partition, runtime and memory per CPU never reach a job."""
+    result = snakemake(repo, "--profile", "config/profiles/slurm", "--config", f"outdir={tmp_path}", "-n")
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = [line for line in result.stdout.splitlines() if line.strip().startswith("resources:")]
+    assert lines and all("slurm_partition=debug" in line for line in lines), lines[:2]
+    assert any("runtime=20" in line and "cpus_per_task=1" in line for line in lines), lines[:2]

@@ -69,6 +69,7 @@ rule case:
         ),
         joint=lambda wildcards, input: " ".join(f"--joint {shlex.quote(j)}" for j in input.joint),
     shell:
-        "pidtriage case --configfile {params.configfile:q} --samples {params.samples:q} --sample-id {wildcards.sample:q} "
+        PIDTRIAGE
+        + " case --configfile {params.configfile:q} --samples {params.samples:q} --sample-id {wildcards.sample:q} "
         "--workdir {params.work:q} --case-dir {params.case_dir:q} --previous={params.previous:q} {params.joint} "
         "--threads {threads} > {log:q} 2>&1"

@@ -28,4 +28,5 @@ rule cohort:
         flags="--xlsx" if config["report"]["xlsx"] else "",
         previous=config["reanalysis"]["previous"],
     shell:
-        "pidtriage cohort {input:q} --outdir {params.outdir:q} {params.flags} --previous={params.previous:q} > {log:q} 2>&1"
+        PIDTRIAGE
+        + " cohort {input:q} --outdir {params.outdir:q} {params.flags} --previous={params.previous:q} > {log:q} 2>&1"

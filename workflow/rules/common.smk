@@ -1,6 +1,7 @@
 # Input functions and shared values. Sheet and config are validated when the workflow is parsed.
 import os
 import shlex
+import sys
 
 from snakemake.utils import validate
 
@@ -26,6 +27,12 @@ JOINT_OF = {s: [k for k, j in JOINT.items() if s in j.cases] for s in CASES}
 # Every pidtriage command reads this one effective config (written when it changes), so the rules and the
 # package can never disagree about it.
 CONFIGFILE = write_merged_config(CONFIG.values, f"{WORK}/config.yaml")
+
+
+# The pidtriage installed beside the Python that runs Snakemake (`.venv/bin/snakemake` works without activating
+# the venv, on a cluster node too); the one on PATH otherwise (a conda environment).
+_BESIDE = os.path.join(os.path.dirname(sys.executable), "pidtriage")
+PIDTRIAGE = shlex.quote(_BESIDE) if os.access(_BESIDE, os.X_OK) else "pidtriage"
 
 
 wildcard_constraints:

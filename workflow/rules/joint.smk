@@ -26,6 +26,7 @@ rule joint:
         members=lambda wildcards: JOINT[wildcards.joint].samples,
         workdir=lambda wildcards: f"{WORK}/joint/{wildcards.joint}",
     shell:
-        "pidtriage joint --configfile {params.configfile:q} --samples {params.samples:q} --vcf {params.vcf:q} "
+        PIDTRIAGE
+        + " joint --configfile {params.configfile:q} --samples {params.samples:q} --vcf {params.vcf:q} "
         "--out {output.record:q} --out-bcf {output.bcf:q} --workdir {params.workdir:q} --threads {threads} "
         "> {log:q} 2>&1"
