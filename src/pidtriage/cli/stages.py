@@ -37,6 +37,11 @@ def _from_sheet(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sample-id", required=True, metavar="ID", help="the case: an affected individual of the sheet")
 
 
+def _previous(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--previous", default="", metavar="JSON",
+                   help="the case's triage.json of a previous run: report what changed (absent: a new case)")
+
+
 def _record(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("--record", required=True, metavar="JSON", help=f"the {what} step's stage record")
     p.add_argument("--out", required=True, metavar="JSON", help="this step's stage record (written)")
@@ -90,8 +95,7 @@ def _add_step_parsers(sub: Any) -> None:
     _common(t)
     _record(t, "annotate")
     t.add_argument("--coverage", default=None, metavar="JSON", help="the coverage step's output (optional)")
-    t.add_argument("--previous", default="", metavar="JSON",
-                   help="the case's triage.json of a previous run: report what changed (absent: a new case)")
+    _previous(t)
     t.set_defaults(func=cmd_triage)
 
 
@@ -108,8 +112,7 @@ def _add_case_parser(sub: Any) -> None:
     _from_sheet(c)
     c.add_argument("--workdir", required=True, metavar="DIR", help="the stage records and the panel extract")
     c.add_argument("--case-dir", required=True, metavar="DIR", help="triage.json, variants.tsv and the reports")
-    c.add_argument("--previous", default="", metavar="JSON",
-                   help="the case's triage.json of a previous run: report what changed (absent: a new case)")
+    _previous(c)
     c.add_argument("--joint", action="append", default=[], metavar="JSON",
                    help="a joint-called VCF's shared extraction (pidtriage joint): its panel regions are read from "
                         "there, not from the whole VCF again (repeatable)")
@@ -208,13 +211,19 @@ def _config(args: argparse.Namespace) -> Any:
     return load_config(args.configfile, base_dir=args.config_base)
 
 
-def _sheet_case(args: argparse.Namespace, config: Any) -> Any:
-    """The case `--sample-id` of the sheet `--samples` (a SampleError when the sheet has no such proband)."""
-    from pidtriage.errors import SampleError
+def _sheet_cases(args: argparse.Namespace, config: Any) -> Any:
+    """Every case (affected individual) of the sheet `--samples`, by ID."""
     from pidtriage.io.samples import cases_from_rows, read_sample_sheet
 
     rows = read_sample_sheet(args.samples, pedigree=config.path("pedigree") or None, base_dir=config.base_dir)
-    cases = {c.sample_id: c for c in cases_from_rows(rows, base_dir=config.base_dir)}
+    return {c.sample_id: c for c in cases_from_rows(rows, base_dir=config.base_dir)}
+
+
+def _sheet_case(args: argparse.Namespace, config: Any) -> Any:
+    """The case `--sample-id` of the sheet `--samples` (a SampleError when the sheet has no such proband)."""
+    from pidtriage.errors import SampleError
+
+    cases = _sheet_cases(args, config)
     if args.sample_id not in cases:
         raise SampleError(f"{args.samples}: no affected individual {args.sample_id!r}")
     return cases[args.sample_id]
@@ -244,13 +253,12 @@ def cmd_case(args: argparse.Namespace) -> int:
 
 def cmd_joint(args: argparse.Namespace) -> int:
     from pidtriage.io.jsonio import write_json
-    from pidtriage.io.samples import cases_from_rows, joint_vcfs, read_sample_sheet
+    from pidtriage.io.samples import joint_vcfs
     from pidtriage.stages import load_panel
     from pidtriage.stages.joint import joint_extract
 
     config = _config(args)
-    rows = read_sample_sheet(args.samples, pedigree=config.path("pedigree") or None, base_dir=config.base_dir)
-    shared = [j for j in joint_vcfs(cases_from_rows(rows, base_dir=config.base_dir)).values()
+    shared = [j for j in joint_vcfs(_sheet_cases(args, config).values()).values()
               if os.path.realpath(j.vcf) == os.path.realpath(args.vcf)]
     samples = shared[0].samples if shared else ()
     _quiet_htslib()

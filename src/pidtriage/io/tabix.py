@@ -6,7 +6,6 @@ are matched per allele.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pysam.bcftools
 
 from pidtriage.errors import ResourceError
 from pidtriage.genome import bare, naming_of, to_naming
-from pidtriage.io.vcf import index_of
+from pidtriage.io.vcf import index_of, regions_file
 from pidtriage.models import Variant
 
 __all__ = ["SitesVcf", "open_tabix"]
@@ -59,13 +58,9 @@ class SitesVcf:
         wanted = sorted({(names[v.chrom], v.pos) for v in variants if names[v.chrom] in self.contigs})
         if not wanted:
             return
-        with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as fh:
-            fh.write("".join(f"{c}\t{p}\t{p}\n" for c, p in wanted))
-        try:
-            text = str(pysam.bcftools.query("-R", fh.name, "-f", "%CHROM\t%POS\t%ID\t%REF\t%ALT\t.\t.\t%INFO\n",
+        with regions_file((c, p, p) for c, p in wanted) as regions:
+            text = str(pysam.bcftools.query("-R", regions, "-f", "%CHROM\t%POS\t%ID\t%REF\t%ALT\t.\t.\t%INFO\n",
                                             self.path))
-        finally:
-            Path(fh.name).unlink()
         rows: dict[tuple[str, int], list[list[str]]] = {key: [] for key in wanted}
         for line in text.splitlines():
             f = line.split("\t", 7)
@@ -130,12 +125,8 @@ class SitesVcf:
             else:
                 blocks.append((c, p, p))
         asked = set(wanted)
-        with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as fh:
-            fh.write("".join(f"{c}\t{s}\t{e}\n" for c, s, e in blocks))
-        try:
-            text = str(pysam.bcftools.query("-R", fh.name, "-f", "%CHROM\t%POS\t%REF\t%ALT\n", self.path))
-        finally:
-            Path(fh.name).unlink()
+        with regions_file(blocks) as regions:
+            text = str(pysam.bcftools.query("-R", regions, "-f", "%CHROM\t%POS\t%REF\t%ALT\n", self.path))
         out = set()
         bare_of: dict[str, str] = {}
         for line in text.splitlines():

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import os
+import tempfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,7 @@ from pidtriage.models import Genotype, Variant
 OLD_REC_TAG = "OLD_REC"
 
 __all__ = ["OLD_REC_TAG", "RawRecord", "VcfHeader", "check_file", "index_of", "is_bgzf", "quiet_htslib", "read_header",
-           "read_records", "record_contigs"]
+           "read_records", "record_contigs", "regions_file"]
 
 ANNOTATION_KEYS = ("CSQ", "ANN", "EFF", "BCSQ")
 
@@ -360,26 +363,30 @@ KEYED_QUERY_LIMIT = 100
 
 def _records_at_positions(path: str | Path, keys: set[tuple[str, int, str, str]]) -> str:
     """An uncompressed BCF in the temporary directory with the records of `path` at the keys' positions."""
-    import os
-    import tempfile
-
     import pysam.bcftools
 
-    vcf = VCF(str(path), lazy=True)  # only its contig names, in the file's order (the copy keeps that order)
-    order = {name: i for i, name in enumerate(vcf.seqnames)}
-    vcf.close()
+    contigs = read_header(path, check_compression=False).contigs or dict.fromkeys(record_contigs(path))
+    order = {name: i for i, name in enumerate(contigs)}  # the file's order: the copy keeps it
     naming = naming_of(order)
     at = sorted({(to_naming(c, naming), p) for c, p, _, _ in keys}, key=lambda cp: (order.get(cp[0], len(order)), cp[1]))
-    fd, regions = tempfile.mkstemp(prefix="pidtriage-keys-", suffix=".tsv")
-    with os.fdopen(fd, "w") as fh:
-        fh.write("".join(f"{c}\t{p}\t{p}\n" for c, p in at))
     fd, out = tempfile.mkstemp(prefix="pidtriage-keys-", suffix=".bcf")
     os.close(fd)
-    try:
+    with regions_file((c, p, p) for c, p in at) as regions:
         pysam.bcftools.view("--no-version", "-R", regions, "-Ou", "-o", out, str(path), catch_stdout=False)
-    finally:
-        os.unlink(regions)
     return out
+
+
+@contextmanager
+def regions_file(regions: Iterable[tuple[str, int, int]]) -> Iterator[str]:
+    """A temporary bcftools regions file (chrom, start, end: 1-based, inclusive) for one `-R` query; removed when
+    the block ends."""
+    fd, path = tempfile.mkstemp(prefix="pidtriage-regions-", suffix=".tsv")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write("".join(f"{c}\t{s}\t{e}\n" for c, s, e in regions))
+        yield path
+    finally:
+        os.unlink(path)
 
 
 def _records_at(vcf: VCF, keys: set[tuple[str, int, str, str]]) -> Iterator[Any]:
