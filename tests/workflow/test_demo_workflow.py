@@ -29,10 +29,11 @@ EXPECTED = {
 }
 
 
-def snakemake(repo: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def snakemake(repo: Path, *args: str, env: dict[str, str] | None = None,
+              timeout: float = 600) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).with_name("snakemake")
     return subprocess.run([str(exe), "-s", "workflow/Snakefile", "--cores", "2", *args], cwd=repo,
-                          capture_output=True, text=True, timeout=600, env=env or ENV)
+                          capture_output=True, text=True, timeout=timeout, env=env or ENV)
 
 
 def test_demo_statuses(demo_results):
@@ -130,3 +131,26 @@ def test_the_slurm_profile_resources_reach_the_jobs(repo, tmp_path):
     lines = [line for line in result.stdout.splitlines() if line.strip().startswith("resources:")]
     assert lines and all("slurm_partition=debug" in line for line in lines), lines[:2]
     assert any("runtime=20" in line and "cpus_per_task=1" in line for line in lines), lines[:2]
+
+
+def test_snakemake_exits_when_its_jobs_are_done(repo, demo_data, tmp_path):
+    """Snakemake's scheduler leaves a timer of one --max-jobs-per-timespan window running, and Python used to
+    wait for it at exit (a second per run, and per SLURM job step). With a 60 s window the run must still end
+    well inside the timeout: workflow/rules/common.smk makes those timers daemon threads."""
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text(f"sample_id\tvcf\tsex\nP06\t{demo_data}/P06.vcf.gz\tmale\n")
+    out = tmp_path / "results"
+    result = snakemake(repo, "--configfile", "config/config.yaml", "--config", f"samples={sheet}", f"outdir={out}",
+                       "--max-jobs-per-timespan", "100/60s", timeout=45)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (out / "cohort/summary.tsv").exists()
+
+
+def test_a_config_error_is_one_line_naming_the_file_and_key(repo, tmp_path):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(f"outdir: {tmp_path}/out\nqc:\n  min_gq: many\n")
+    result = snakemake(repo, "--configfile", str(cfg), "-n")
+    said = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"{cfg}: qc.min_gq: 'many' is not of type" in said, said[-2000:]
+    assert len(said.splitlines()) < 15, said[-2000:]  # not the whole schema

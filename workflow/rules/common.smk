@@ -2,19 +2,36 @@
 import os
 import shlex
 import sys
-
-from snakemake.utils import validate
+import threading
 
 from pidtriage.config import user_config, validate_config, write_merged_config
 from pidtriage.io.samples import cases_from_rows, joint_vcfs, read_sample_sheet
+
+
+class _DaemonTimer(threading.Timer):
+    """Snakemake's scheduler re-arms a `threading.Timer` (the --max-jobs-per-timespan window, 1 s at the
+    least) after every pass, and Python waits for that non-daemon timer at exit: every run, and every SLURM job
+    step (one per case), idled about a second after its last job (issue #17, RESULTS.md). The timer only wakes
+    the scheduler; once Snakemake returns there is nothing left for it to do, so it must not keep the process.
+    tests/workflow/test_demo_workflow.py runs with a 60 s window and a timeout that fails without this."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.daemon = True
+
+
+threading.Timer = _DaemonTimer
 
 # A user's --configfile replaces config/config.yaml (the demo's: its resources must never leak into a real
 # run); several --configfile files are merged in order, and --config applies last.
 if workflow.overwrite_configfiles:
     config.clear()
     config.update(user_config(workflow.overwrite_configfiles, workflow.config_settings.overwrite_config))
-validate(config, schema="../schemas/config.schema.yaml")
-CONFIG = validate_config(dict(config))  # fills every default from the same schema
+# fills every default from workflow/schemas/config.schema.yaml and validates against it, with a one-line error
+# naming the key (snakemake.utils.validate printed the whole schema, 2,700 lines, and took 0.1 s of every parse)
+CONFIG = validate_config(
+    dict(config), source=", ".join(map(str, workflow.overwrite_configfiles or ["config/config.yaml"]))
+)
 config.update(CONFIG.values)
 OUT = config["outdir"]
 WORK = config.get("workdir") or f"{OUT}/work"
