@@ -177,6 +177,9 @@ def case_steps(b: Bench, group: str, vcf: Path, sample: str, sex: str, work: Pat
     def clean() -> None:
         shutil.rmtree(out, ignore_errors=True)
 
+    # Snakemake's own start (imports, plugin registry), the floor under the row below
+    b.run(group, "snakemake --version (Snakemake's start alone)", [str(BIN / "snakemake"), "--version"],
+          reference="pidtriage run (all steps, one process)")
     b.run(group, "snakemake, one case (one job: pidtriage case) + cohort summary", [str(BIN / "snakemake"), "-s",
           str(REPO / "workflow/Snakefile"), "--cores", "2", "--configfile", str(cfg), "-q"],
           reference="pidtriage run (all steps, one process)", prepare=clean, cwd=REPO)
