@@ -125,7 +125,7 @@ def _extract_part(vcf: str, regions: Sequence[tuple[str, int, int, str]], target
 
 
 def whole_vcf_qc(query: str, samples: Sequence[str], header: VcfHeader, config: Config, *,
-                  counted: bool) -> dict[str, dict[str, Any]]:
+                 counted: bool) -> dict[str, dict[str, Any]]:
     """Sex (chrX/chrY through the index) and the record count (from the index) of the samples of one input
     VCF; `counted` False for a streamed copy that holds only the targets."""
     if not header.contigs:  # no ##contig lines: the names come from the index just made

@@ -2,7 +2,7 @@
 
 When several probands of the sheet (with their parents) are in one VCF, the workflow's `joint` job reads that
 VCF once: it indexes it if needed (once, in the work directory), infers the sex of every one of those samples
-from chrX/chrY in one query, and writes the panel regions of just those samples to a small indexed VCF. Each
+from chrX/chrY in one query, and writes the panel regions of just those samples to a small indexed BCF. Each
 case's extract stage then reads its family from that file (stages/extract.py, joint_entry) instead of the
 whole VCF, and takes its sexes and record counts from this record: the same results, a fraction of the reads.
 
