@@ -52,3 +52,29 @@ def test_the_screen_keeps_every_consequence_that_can_qualify():
 
     can_qualify = set(HIGH) | set(MODERATE) | {t for t in LOW if "splice" in t}
     assert can_qualify and all(any(w in term for w in SCREEN_WORDS) for term in can_qualify)
+
+
+def test_near_coding_patterns_find_what_python_finds(shared_data, tmp_path):
+    """The screen's basic regular expressions for HGVS c. positions near an exon or the coding sequence select, in
+    the real Scout VCF (VEP CSQ), exactly the records in which Python's extended expression finds such a position
+    (c.1078-12G>A kept, c.1750-161_... dropped)."""
+    import gzip
+    import re
+
+    import pysam.bcftools
+
+    from pidtriage.annotate.consequence import near_coding_patterns
+
+    vcf = shared_data / "vcf" / "scout_demo_643594_trio.clinical.GRCh37.vcf.gz"
+    expr = " || ".join(f'INFO/CSQ~"{p}"' for p in near_coding_patterns(20))
+    got = set(str(pysam.bcftools.query("-i", expr, "-f", "%CHROM:%POS\n", str(vcf))).split())
+    near = re.compile(r"c\.\d+[+-](?:[1-9]|1\d|20)[^0-9]|c\.[-*](?:[1-9]|1\d|20)[^-+0-9]")
+    want = set()
+    with gzip.open(vcf, "rt") as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                f = line.split("\t")
+                csq = next((kv[4:] for kv in f[7].split(";") if kv.startswith("CSQ=")), "")
+                if near.search(csq):
+                    want.add(f"{f[0]}:{f[1]}")
+    assert len(want) > 20 and got == want

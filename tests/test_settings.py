@@ -12,7 +12,8 @@ from pidtriage.config import schema
 
 JSON_TYPES = {"boolean": bool, "integer": int, "number": float, "string": str, "array": list, "object": dict}
 BLOCKS = {"qc": settings.QcThresholds, "acmg": settings.AcmgThresholds, "triage": settings.TriageThresholds,
-          "coverage": settings.CoverageThresholds, "sv": settings.SvThresholds}
+          "coverage": settings.CoverageThresholds, "sv": settings.SvThresholds,
+          "ranking": settings.RankingSettings, "phenotype": settings.PhenotypeSettings}
 
 
 @pytest.mark.parametrize("block", sorted(BLOCKS))
@@ -25,7 +26,7 @@ def test_typed_block_matches_the_schema(block):
         assert (typing.get_origin(hints[key]) or hints[key]) is expected, (block, key, hints[key], prop["type"])
 
 
-@pytest.mark.parametrize("block", ["qc", "acmg", "triage", "coverage", "sv"])
+@pytest.mark.parametrize("block", ["qc", "acmg", "triage", "coverage", "sv", "ranking", "phenotype"])
 def test_every_threshold_has_default_description_and_source(block):
     for key, prop in schema()["properties"][block]["properties"].items():
         assert "default" in prop and prop.get("description"), (block, key)

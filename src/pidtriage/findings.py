@@ -31,6 +31,14 @@ class Candidate:
     rank: int = 0
     # why the variant is reportable (P/LP automated, or ClinVar P/LP: acmg.clinvar.clinvar_reportable); "" if not
     reportable: str = ""
+    # a rare variant whose effect could not be judged (splice region or near-splice intronic with no splice
+    # prediction, UTR next to the start or stop codon): why, e.g. "splice_region_variant: splice prediction not
+    # available"; a low-prior candidate (ranking.variant_probability)
+    unjudged_effect: str = ""
+    # kept only as the possible second hit of a recessive pair (it does not qualify alone: triage._candidates)
+    partner_only: bool = False
+    # the combined ranking score of its best finding (log10 odds; ranking.finding_score), set by rank_candidates
+    score: float = 0.0
 
     @property
     def qc_flags(self) -> list[str]:

@@ -46,9 +46,9 @@ _POSITIVE = {
 def second_hit_plausible(c: Candidate) -> bool:
     """A single heterozygous variant in a recessive gene is worth a search for a second, unseen hit when it is
     reportable and the patient's picture fits the gene: immunophenotype features agreeing and none contradicting,
-    the suspected IUIS category, or HPO terms the gene has with none of its features excluded."""
+    the suspected IUIS category, or HPO terms whose likelihood ratio for the gene is above 1 (phenotype.hpo_fit)."""
     p = c.phenotype
-    hpo_fits = bool(p.hpo and p.hpo.fits and not p.hpo.against)
+    hpo_fits = bool(p.hpo and p.hpo.annotated and p.hpo.score > 0)
     return bool(c.reportable) and bool((p.agree and not p.contradict) or p.category or hpo_fits)
 
 

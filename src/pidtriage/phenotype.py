@@ -1,23 +1,42 @@
-"""How well the patient's HPO terms fit a gene: the one place for the HPO part of the phenotype ranking.
+"""How much more likely the patient's HPO terms are if a gene's disease is the cause: the HPO part of the ranking.
 
-Method: the patient-to-gene Resnik best-match average (Köhler et al. 2009, Am J Hum Genet 85:457, the
-"Phenomizer" query-to-disease similarity; Resnik 1995). For each of the patient's observed terms, the
-information content (IC) of the most informative common ancestor with its best-matching term among the gene's
-HPO annotations; an excluded term (a feature known to be absent) counts minus its IC when the gene has the
-feature (is annotated with it or a more specific term), zero otherwise. The score is the mean over all the
-patient's terms, in IC units (nats). The one-directional form is chosen because a gene has tens to hundreds of
-annotations and a patient a handful: the symmetric average would mostly measure how many of the gene's
-features the patient lacks, which a referral seldom lists.
+The likelihood ratio of one term (in the spirit of LIRICAL, Robinson et al. 2020, Am J Hum Genet 107:403; the
+rules and numbers are ours), for a disease D of the gene and the patient's term q:
 
-The IC is gene-based (-ln of the share of annotated genes carrying the term or a descendant), from the HPO
-release embedded in hpo3. Both tables are derived by scripts/build_hpo_tables.py (the ontology,
-pidtriage/data/hpo_terms.tsv.gz; the panel genes' annotations, gene_panels/<panel>.hpo.tsv) so that a case
-pays ~0.1 s, not hpo3's 0.6 s load; tests/test_phenotype.py holds the scores to hpo3's own.
+    LR(q | D) = P(q | D) / P(q | background)
+
+- P(q | background) is the term's background frequency: the mean, over every disease of the panel, of the term's
+  frequency in that disease (an annotation implies its ancestors), i.e. how often a patient of a random panel
+  disease shows q (gene_panels/<panel>.hpo_background.tsv);
+- exact or implied match: D is annotated with q or a more specific term: P(q | D) is that frequency (HPO's
+  annotation frequencies; scripts/build_hpo_tables.py says how counts and bands become numbers);
+- more specific than the disease's term: D is annotated with an ancestor c of q, c specific enough to tell panel
+  diseases apart (below the organ-system level, background frequency at most
+  `phenotype.max_partial_match_background`):
+  LR = k x f(c | D) / f_bg(c), for the most telling such c, k = `phenotype.partial_match_factor`: c's likelihood
+  ratio, discounted because the disease's patients may show c in another form than the patient's;
+- related: q and a term of D share such an ancestor c but D's terms under c are on another branch:
+  LR = min(1, k x f(c | D) / f_bg(c)): softer than unmatched, never for the disease;
+- unmatched (or a feature D is known to lack): LR = `phenotype.unmatched_term_lr`, the floor of every term's LR.
+
+An excluded term x (a feature the patient is known not to have) weighs by its frequency in the disease:
+LR = (1 - f(x | D)) / (1 - f_bg(x)), floored at `phenotype.unmatched_term_lr`: an obligate feature absent argues
+strongly against D, an occasional one hardly at all. Redundant terms are removed first: an observed term that is
+an ancestor of another observed term, and an excluded term below another excluded term, are not counted twice.
+
+The gene's HPO likelihood ratio is that of its best-fitting disease, the product over the patient's terms (its
+log10 is the gene's HPO score, with the per-term contributions kept for the report). A gene with no HPO
+annotation has no HPO likelihood ratio ("phenotype unknown": neutral, log10 LR 0), and says so.
+
+The tables are derived by scripts/build_hpo_tables.py (the ontology from the HPO release embedded in hpo3,
+pidtriage/data/hpo_terms.tsv.gz; the diseases' annotations with frequencies, gene_panels/<panel>.hpo.tsv; the
+background, gene_panels/<panel>.hpo_background.tsv) so that a case pays ~0.1 s, not hpo3's 0.6 s load.
 """
 
 from __future__ import annotations
 
 import gzip
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,13 +44,23 @@ from functools import cache
 from pathlib import Path
 
 from pidtriage.errors import ConfigError
+from pidtriage.settings import PhenotypeSettings
 
-__all__ = ["HPO_ID", "METHOD", "GeneHpo", "HpoContext", "HpoFit", "HpoOntology", "PatientHpo", "PhenotypeMatch",
-           "hpo_context", "hpo_fit", "load_gene_hpo", "load_ontology", "patient_hpo"]
+__all__ = ["HPO_ID", "METHOD", "DiseaseHpo", "GeneHpo", "HpoContext", "HpoFit", "HpoOntology", "HpoSettings",
+           "PatientHpo", "PhenotypeMatch", "TermEvidence", "background_path", "hpo_context", "hpo_fit",
+           "load_gene_hpo", "load_ontology", "patient_hpo"]
 
 HPO_ID = re.compile(r"^HP:\d{7}$")
-METHOD = ("patient-to-gene Resnik best-match average (Köhler et al. 2009), gene-based information content; "
-          "excluded terms the gene has count minus their information content")
+METHOD = ("likelihood ratio per HPO term: the term's frequency in the gene's best-fitting disease against its "
+          "background frequency over the panel's diseases (exact, implied, more specific and related matches; a "
+          "floor for unmatched terms; excluded terms weighed by their frequency in the disease)")
+ROOT = "HP:0000001"
+PHENOTYPIC_ABNORMALITY = "HP:0000118"
+
+
+HpoSettings = PhenotypeSettings
+DEFAULT_SETTINGS = PhenotypeSettings(hpo_terms="", gene_annotations="", unmatched_term_lr=0.1, partial_match_factor=0.5,
+                                     max_partial_match_background=0.1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +101,50 @@ class HpoOntology:
         """Every term implied by `terms` (each with its ancestors)."""
         return frozenset().union(*(self.ancestors(t) for t in terms))
 
+    def too_general(self, term: str) -> bool:
+        """The root, "Phenotypic abnormality" and the organ systems below it: a match there says nothing."""
+        t = self.terms.get(term)
+        return term in (ROOT, PHENOTYPIC_ABNORMALITY) or bool(t and PHENOTYPIC_ABNORMALITY in t.parents)
+
+
+@dataclass(frozen=True, slots=True)
+class DiseaseHpo:
+    """One disease of a gene with its phenotype annotations (term -> frequency in the disease, 0 = known absent)."""
+
+    disease_id: str  # OMIM:..., ORPHA:..., or "" for a gene's annotations without disease-level data
+    name: str
+    annotations: Mapping[str, float]
+
 
 @dataclass(frozen=True)
 class GeneHpo:
-    """The panel genes' HPO annotations (HGNC ID → terms) from one HPO release."""
+    """The panel genes' diseases with their annotations (HGNC ID -> diseases), and each term's background
+    frequency over the panel's diseases."""
 
     release: str
-    by_hgnc: Mapping[str, tuple[str, ...]]
+    by_hgnc: Mapping[str, tuple[DiseaseHpo, ...]]
+    background: Mapping[str, float]
+    n_diseases: int
+    annotation_source: str = ""
+    _implied: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict, compare=False, repr=False)
+
+    def background_frequency(self, term: str) -> float:
+        """The term's background frequency, at least that of half a disease (a term no panel disease has)."""
+        return max(self.background.get(term, 0.0), 0.5 / max(self.n_diseases, 1))
+
+    def implied(self, disease: DiseaseHpo, ontology: HpoOntology) -> dict[str, float]:
+        """Every term the disease has, directly or through a more specific annotation, with its frequency
+        (the highest of the annotations implying it)."""
+        key = (disease.disease_id or disease.name, ontology.release)
+        found = self._implied.get(key)
+        if found is None:
+            found = {}
+            for term, f in disease.annotations.items():
+                for a in ontology.ancestors(term):
+                    if f > found.get(a, -1.0):
+                        found[a] = f
+            self._implied[key] = found
+        return found
 
 
 def _header_value(lines: Iterable[str], key: str) -> str:
@@ -105,19 +171,39 @@ def load_ontology(path: str) -> HpoOntology:
     return HpoOntology(_header_value(head, "hpo_release"), terms)
 
 
-@cache
-def load_gene_hpo(path: str) -> GeneHpo:
+def background_path(annotations: str) -> Path:
+    """The background table that belongs to a `<panel>.hpo.tsv`."""
+    return Path(annotations).with_name(Path(annotations).name.removesuffix(".hpo.tsv") + ".hpo_background.tsv")
+
+
+def _read_table(path: str | Path, what: str) -> tuple[list[str], list[list[str]]]:
     try:
         text = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the panel genes' HPO annotations ({exc}); set "
-                          "phenotype.gene_annotations or build them with scripts/build_hpo_tables.py") from exc
+        raise ConfigError(f"{path}: cannot read {what} ({exc}); set phenotype.gene_annotations or build them with "
+                          "scripts/build_hpo_tables.py") from exc
     head = [line for line in text if line.startswith("##")]
-    by_hgnc = {}
-    for line in text[len(head) + 1:]:
-        f = line.split("\t")
-        by_hgnc[f[0]] = tuple(t for t in f[5].split(";") if t)
-    return GeneHpo(_header_value(head, "hpo_release"), by_hgnc)
+    return head, [line.split("\t") for line in text[len(head) + 1:] if line]
+
+
+@cache
+def load_gene_hpo(path: str) -> GeneHpo:
+    """The diseases' annotations (`<panel>.hpo.tsv`) and the background beside it, read once per process."""
+    head, rows = _read_table(path, "the panel genes' HPO annotations")
+    by_hgnc: dict[str, list[DiseaseHpo]] = {}
+    for f in rows:
+        if len(f) < 8:
+            raise ConfigError(f"{path}: not a per-disease HPO table (8 columns); rebuild it with "
+                              "scripts/build_hpo_tables.py")
+        genes = by_hgnc.setdefault(f[0], [])
+        if f[7]:
+            ann = {t: float(v) for t, v in (kv.split("=") for kv in f[7].split(";"))}
+            genes.append(DiseaseHpo(f[4], f[5], ann))
+    bg_head, bg_rows = _read_table(background_path(path), "the HPO background frequencies")
+    background = {f[0]: float(f[1]) for f in bg_rows}
+    n = int(_header_value(bg_head, "n_diseases") or 0)
+    return GeneHpo(_header_value(head, "hpo_release"), {h: tuple(d) for h, d in by_hgnc.items()}, background, n,
+                   _header_value(head, "annotation_source"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,63 +238,160 @@ def patient_hpo(observed: Iterable[str], excluded: Iterable[str], ontology: HpoO
     return PatientHpo(usable(observed), usable(excluded), tuple(notes))
 
 
+def _most_specific(terms: tuple[str, ...], ontology: HpoOntology) -> tuple[str, ...]:
+    """The terms without those that are an ancestor of another of them."""
+    implied = set().union(*(ontology.ancestors(t) - {t} for t in terms)) if terms else set()
+    return tuple(t for t in terms if t not in implied)
+
+
+def _most_general(terms: tuple[str, ...], ontology: HpoOntology) -> tuple[str, ...]:
+    """The terms without those that are a descendant of another of them."""
+    return tuple(t for t in terms if not any(o != t and o in ontology.ancestors(t) for o in terms))
+
+
+@dataclass(frozen=True, slots=True)
+class TermEvidence:
+    """One patient term's likelihood ratio for the gene's best disease, and how it was matched."""
+
+    term: str
+    label: str
+    observed: bool  # False: a feature the patient is known not to have
+    match: str  # exact | implied | more_specific | related | unmatched | absent_in_disease | excluded
+    matched_term: str  # the disease's term (or the shared ancestor) the LR was read at; "" when unmatched
+    matched_label: str
+    disease_frequency: float | None
+    background_frequency: float
+    lr: float
+
+    @property
+    def log10_lr(self) -> float:
+        return math.log10(self.lr)
+
+
+def _observed_lr(q: str, implied: Mapping[str, float], direct: Mapping[str, float], genes: GeneHpo,
+                 ontology: HpoOntology, settings: HpoSettings) -> TermEvidence:
+    """The rule of the module docstring for an observed term."""
+    floor = settings["unmatched_term_lr"]
+    label = ontology.name(q)
+    bg_q = genes.background_frequency(q)
+    if q in implied:
+        f = implied[q]
+        match = "exact" if q in direct else "implied"
+        if f <= 0:
+            return TermEvidence(q, label, True, "absent_in_disease", q, label, 0.0, bg_q, floor)
+        return TermEvidence(q, label, True, match, q, label, f, bg_q, max(floor, f / bg_q))
+    best: TermEvidence | None = None
+    for c in ontology.ancestors(q) - {q}:
+        f = implied.get(c, 0.0)
+        if f <= 0 or ontology.too_general(c):
+            continue
+        bg_c = genes.background_frequency(c)
+        if bg_c > settings["max_partial_match_background"]:
+            continue
+        more_specific = c in direct
+        lr = settings["partial_match_factor"] * f / bg_c
+        lr = lr if more_specific else min(1.0, lr)
+        if best is None or lr > best.lr:
+            best = TermEvidence(q, label, True, "more_specific" if more_specific else "related", c, ontology.name(c),
+                                f, bg_c, lr)
+    if best is None or best.lr < floor:
+        return TermEvidence(q, label, True, "unmatched", "", "", None, bg_q, floor)
+    return best
+
+
+def _excluded_lr(x: str, implied: Mapping[str, float], genes: GeneHpo, ontology: HpoOntology,
+                 settings: HpoSettings) -> TermEvidence:
+    f = implied.get(x, 0.0)
+    bg = min(genes.background_frequency(x), 0.95)
+    lr = max(settings["unmatched_term_lr"], (1.0 - f) / (1.0 - bg))
+    label = ontology.name(x)
+    return TermEvidence(x, label, False, "excluded", x if f > 0 else "", label if f > 0 else "", f, bg, lr)
+
+
 @dataclass(frozen=True, slots=True)
 class HpoFit:
-    """The gene's HPO fit: the score (nats; METHOD), the observed terms the gene has (it is annotated with them or
-    a more specific term), the excluded terms it has (they count against it), and whether the gene has any
-    HPO annotation at all (45 of the 505 panel genes have none in HPO 2025-11-24: their score is 0, unknown)."""
+    """The gene's HPO fit: the log10 likelihood ratio of its best-fitting disease (`score`; 0 when the gene has no
+    annotation), that disease, and each patient term's contribution (`terms`). `annotated` is False for the
+    genes with no HPO annotation (45 of the 505 panel genes in HPO 2025-11-24): phenotype unknown."""
 
     score: float
-    fits: tuple[tuple[str, str], ...]  # (term, label)
-    against: tuple[tuple[str, str], ...]
+    terms: tuple[TermEvidence, ...]
     annotated: bool
+    disease_id: str = ""
+    disease_name: str = ""
+
+    @property
+    def fits(self) -> tuple[tuple[str, str], ...]:
+        """The observed terms that argue for the gene (LR > 1), as (term, label)."""
+        return tuple((t.term, t.label) for t in self.terms if t.observed and t.lr > 1)
+
+    @property
+    def against(self) -> tuple[tuple[str, str], ...]:
+        """The terms that argue against it (LR < 1): observed features it does not have, absent ones it has."""
+        return tuple((t.term, t.label) for t in self.terms if t.lr < 1)
+
+    @property
+    def lr(self) -> float:
+        return 10 ** self.score
 
 
-def hpo_fit(patient: PatientHpo, gene_terms: tuple[str, ...], ontology: HpoOntology) -> HpoFit:
-    """The rule in the module docstring."""
-    n = len(patient.observed) + len(patient.excluded)
-    if not gene_terms or n == 0:
-        return HpoFit(0.0, (), (), bool(gene_terms))
-    gene_closure = ontology.closure(gene_terms)
-    total = 0.0
-    for term in patient.observed:
-        common = ontology.ancestors(term) & gene_closure
-        total += max((ontology.ic(t) for t in common), default=0.0)
-    against = tuple(t for t in patient.excluded if t in gene_closure)
-    total -= sum(ontology.ic(t) for t in against)
-    fits = tuple(t for t in patient.observed if t in gene_closure)
-    return HpoFit(round(total / n, 4), tuple((t, ontology.name(t)) for t in fits),
-                  tuple((t, ontology.name(t)) for t in against), True)
+def _disease_fit(patient: PatientHpo, disease: DiseaseHpo, genes: GeneHpo, ontology: HpoOntology,
+                 settings: HpoSettings) -> tuple[float, tuple[TermEvidence, ...]]:
+    implied = genes.implied(disease, ontology)
+    terms = tuple(_observed_lr(q, implied, disease.annotations, genes, ontology, settings)
+                  for q in _most_specific(patient.observed, ontology))
+    terms += tuple(_excluded_lr(x, implied, genes, ontology, settings)
+                   for x in _most_general(patient.excluded, ontology))
+    return sum(t.log10_lr for t in terms), terms
+
+
+def hpo_fit(patient: PatientHpo, hgnc_id: str, genes: GeneHpo, ontology: HpoOntology,
+            settings: HpoSettings = DEFAULT_SETTINGS) -> HpoFit:
+    """The rule in the module docstring: the best of the gene's diseases."""
+    diseases = genes.by_hgnc.get(hgnc_id, ())
+    if not diseases or not (patient.observed or patient.excluded):
+        return HpoFit(0.0, (), bool(diseases))
+    best: tuple[float, tuple[TermEvidence, ...], DiseaseHpo] | None = None
+    for d in diseases:
+        score, terms = _disease_fit(patient, d, genes, ontology, settings)
+        if best is None or score > best[0]:
+            best = (score, terms, d)
+    assert best is not None
+    return HpoFit(round(best[0], 4), best[1], True, best[2].disease_id, best[2].name)
 
 
 @dataclass(frozen=True)
 class HpoContext:
-    """One case's HPO terms with the ontology and the panel genes' annotations they are scored against."""
+    """One case's HPO terms with the ontology, the panel's disease annotations and the settings."""
 
     patient: PatientHpo
     ontology: HpoOntology
     genes: GeneHpo
+    settings: HpoSettings = field(default_factory=lambda: DEFAULT_SETTINGS)
 
     def fit(self, hgnc_id: str) -> HpoFit:
-        return hpo_fit(self.patient, self.genes.by_hgnc.get(hgnc_id, ()), self.ontology)
+        return hpo_fit(self.patient, hgnc_id, self.genes, self.ontology, self.settings)
 
 
-def hpo_context(observed: Iterable[str], excluded: Iterable[str], *, terms: str, genes: str) -> HpoContext | None:
+def hpo_context(observed: Iterable[str], excluded: Iterable[str], *, terms: str, genes: str,
+                settings: HpoSettings = DEFAULT_SETTINGS) -> HpoContext | None:
     """The case's context, or None when the case has no HPO terms (then nothing is loaded)."""
     observed, excluded = tuple(observed), tuple(excluded)
     if not observed and not excluded:
         return None
     ontology = load_ontology(terms)
-    return HpoContext(patient_hpo(observed, excluded, ontology), ontology, load_gene_hpo(genes))
+    return HpoContext(patient_hpo(observed, excluded, ontology), ontology, load_gene_hpo(genes), settings)
 
 
 @dataclass(frozen=True, slots=True)
 class PhenotypeMatch:
     """How the patient's clinical picture fits a gene: the IUIS immunophenotype features agreeing and
     contradicting (panel.features), whether the suspected IUIS category is one of the gene's, and the HPO fit
-    (None when the case gives no HPO terms). Combined into one number by `ranking.phenotype_score`."""
+    (None when the case gives no HPO terms). Combined into one likelihood ratio by `ranking.phenotype_lr`."""
 
     agree: tuple[str, ...] = ()
     contradict: tuple[str, ...] = ()
     category: bool = False
     hpo: HpoFit | None = None
+    # log10 likelihood ratio of the immunophenotype (ranking.immunophenotype_lr); 0 when not given or not stated
+    immunophenotype_log10_lr: float = 0.0

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any, TypedDict, cast
 
-__all__ = ["AcmgThresholds", "CaseSettings", "CoverageThresholds", "QcThresholds", "TriageThresholds",
-           "case_settings"]
+__all__ = ["AcmgThresholds", "CaseSettings", "CoverageThresholds", "PhenotypeSettings", "QcThresholds",
+           "RankingSettings", "TriageThresholds", "case_settings"]
 
 
 class QcThresholds(TypedDict):
@@ -61,7 +61,29 @@ class AcmgThresholds(TypedDict):
 class TriageThresholds(TypedDict):
     max_candidates: int
     min_vus_points: int
-    category_match_points: int
+    max_splice_distance: int
+
+
+class RankingSettings(TypedDict):
+    """The combined ranking score's numbers (pidtriage.ranking)."""
+
+    unjudged_effect_prior: float
+    unphased_pair_trans: float
+    missed_second_hit: float
+    manifesting_heterozygote: float
+    inheritance_not_met: float
+    immunophenotype_error: float
+    category_match_lr: float
+
+
+class PhenotypeSettings(TypedDict):
+    """The HPO tables and the likelihood-ratio numbers of pidtriage.phenotype."""
+
+    hpo_terms: str
+    gene_annotations: str
+    unmatched_term_lr: float
+    partial_match_factor: float
+    max_partial_match_background: float
 
 
 class CoverageThresholds(TypedDict):
@@ -89,6 +111,8 @@ class CaseSettings(TypedDict):
     qc: QcThresholds
     acmg: AcmgThresholds
     triage: TriageThresholds
+    ranking: RankingSettings
+    phenotype: PhenotypeSettings
     sv: SvThresholds
     resources: dict[str, Any]
 

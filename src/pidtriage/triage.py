@@ -17,6 +17,7 @@ from typing import Any
 from pidtriage.acmg.classify import Classification, classify, with_criteria
 from pidtriage.acmg.clinvar import clinvar_reportable
 from pidtriage.acmg.segregation import bs2_family, pm3
+from pidtriage.annotate.consequence import intron_offset, utr_distance
 from pidtriage.decision import Scope, case_status, finding_level
 from pidtriage.findings import Candidate, GeneFinding, TriageResult, population_unchecked
 from pidtriage.genome import in_par
@@ -38,9 +39,15 @@ from pidtriage.models import (
 )
 from pidtriage.next_steps import second_hit_plausible
 from pidtriage.panel.model import Disease, Moi, PanelGene
-from pidtriage.phenotype import HpoContext
-from pidtriage.ranking import finding_key, phenotype_match, rank_candidates
-from pidtriage.settings import AcmgThresholds, CaseSettings
+from pidtriage.phenotype import HpoContext, PhenotypeMatch
+from pidtriage.ranking import (
+    ImmunoBackground,
+    finding_key,
+    phenotype_log10_lr,
+    phenotype_match,
+    rank_candidates,
+)
+from pidtriage.settings import AcmgThresholds, CaseSettings, RankingSettings
 from pidtriage.sv.evidence import sv_checks
 
 __all__ = ["triage_case"]
@@ -49,8 +56,8 @@ __all__ = ["triage_case"]
 def _qualifies(av: AnnotatedVariant, cls: Classification, min_vus_points: int = 1, reportable: str = "") -> bool:
     """P/LP (automated, or reportable on ClinVar's word) always; a VUS with at least `min_vus_points` only when
     it alters the protein (impact HIGH/MODERATE) or a canonical splice site, or sits in a splice region with a
-    SpliceAI prediction meeting PP3. Variants without a consequence and not P/LP are not candidates: intronic,
-    synonymous and unannotated calls stay out."""
+    SpliceAI prediction meeting PP3. Rare variants whose effect cannot be judged are weighed apart
+    (`_unjudged_effect`); variants without a consequence and not P/LP are not candidates."""
     if cls.acmg_class.is_pathogenic or reportable:
         return True
     if cls.acmg_class != "VUS" or av.consequence is None or cls.points < min_vus_points:
@@ -58,8 +65,53 @@ def _qualifies(av: AnnotatedVariant, cls: Classification, min_vus_points: int = 
     c = av.consequence
     if c.impact in ("HIGH", "MODERATE"):
         return True
-    splice_predicted = any(x.code.startswith("PP3") and x.outcome == Outcome.MET for x in cls.criteria)
-    return any("splice" in t for t in c.so_terms) and splice_predicted
+    return any("splice" in t for t in c.so_terms) and _met_in(cls, "PP3")
+
+
+_SPLICE_REGION = frozenset({"splice_region_variant", "splice_donor_5th_base_variant", "splice_donor_region_variant",
+                            "splice_polypyrimidine_tract_variant"})  # fmt: skip
+_UTR = frozenset({"5_prime_UTR_variant", "3_prime_UTR_variant"})
+_RETAINED = frozenset({"start_retained_variant", "stop_retained_variant"})
+
+
+def _met_in(cls: Classification, code: str) -> bool:
+    return any(x.code.split("_")[0] == code and x.outcome == Outcome.MET for x in cls.criteria)
+
+
+def _unjudged_effect(av: AnnotatedVariant, cls: Classification, max_distance: int) -> str:
+    """Why a rare VUS's effect cannot be judged, or "": a splice-region variant (exonic or intronic, synonymous
+    ones included), an intronic variant within `max_distance` bp of an exon, a start/stop-retained variant, or a
+    UTR variant within `max_distance` bp of the start or stop codon, when no splice prediction was read (PP3 or
+    BP4 from SpliceAI would have judged it) and the variant is rare (PM2 met, or not checked for want of a
+    population resource). Such a variant is a low-prior candidate (ranking.variant_probability), kept when the
+    genotype or the phenotype points to its gene (`_keeps_unjudged`)."""
+    c = av.consequence
+    if c is None or cls.acmg_class != AcmgClass.VUS or _met_in(cls, "PP3") or _met_in(cls, "BP4"):
+        return ""
+    rare = any(x.code.startswith("PM2") and x.outcome in (Outcome.MET, Outcome.NOT_EVALUATED) for x in cls.criteria)
+    if not rare:
+        return ""
+    terms = set(c.so_terms)
+    offset, utr = intron_offset(c.hgvs_c), utr_distance(c.hgvs_c)
+    if terms & _SPLICE_REGION or (offset is not None and offset <= max_distance and "intron_variant" in terms):
+        where = f"c. intron offset {offset}" if offset is not None else "splice region"
+        return f"{'&'.join(c.so_terms)} ({where}): splice prediction not available"
+    if terms & _RETAINED or (terms & _UTR and utr is not None and utr <= max_distance):
+        where = f", {utr} bp from the coding sequence" if utr is not None else ""
+        return f"{'&'.join(c.so_terms)}{where}: effect not predicted"
+    return ""
+
+
+def _keeps_unjudged(gt_zygosity: Zygosity, gene: PanelGene, pheno_log10_lr: float | None) -> bool:
+    """A rare variant of unjudged effect is a candidate when its genotype completes the gene's inheritance alone
+    (homozygous in a recessive gene, hemizygous in an X-linked one) and the phenotype does not argue against the
+    gene (log10 LR >= 0, or unknown), or when the patient's phenotype fits the gene (log10 LR > 0). It is also
+    kept as the possible second hit of a recessive pair (`_with_partners`)."""
+    recessive = gene.moi in (Moi.AR, Moi.AD_AR, Moi.UNKNOWN) or gene.moi.is_x_linked
+    completes = gt_zygosity in (Zygosity.HOM, Zygosity.HEMI) and recessive
+    if completes and (pheno_log10_lr is None or pheno_log10_lr >= 0):
+        return True
+    return pheno_log10_lr is not None and pheno_log10_lr > 0
 
 
 def _not_qualifying_reason(av: AnnotatedVariant, cls: Classification, min_vus_points: int) -> str:
@@ -137,7 +189,7 @@ def _with_pm3(cands: list[Candidate], family: Family, reclassify: Reclassify) ->
 
 def _single_het_advice(c: Candidate) -> str:
     p = c.phenotype
-    hpo_fits = [label for _, label in p.hpo.fits] if p.hpo and not p.hpo.against else []
+    hpo_fits = [label for _, label in p.hpo.fits] if p.hpo and p.hpo.annotated and p.hpo.score > 0 else []
     if second_hit_plausible(c):
         why = (f"the patient's immunology matches ({', '.join(p.agree)})" if p.agree and not p.contradict
                else f"the patient's features fit this gene ({', '.join(hpo_fits[:4])})" if hpo_fits
@@ -257,11 +309,13 @@ def triage_case(
     build = str(thresholds.get("genome_build", "GRCh38"))
     judge = _Judge(thresholds["acmg"], int(thresholds["resources"]["clinvar"]["min_review_stars"]), family,
                    scope is None or bool(scope.clinvar))
-    per_gene, assessed, low_quality = _candidates(variants, judge, case, panel_genes, thresholds, hpo)
+    background = ImmunoBackground.from_genes(panel_genes.values()) if case.immunophenotype else None
+    per_gene, assessed, low_quality = _candidates(variants, judge, case, panel_genes, thresholds, hpo, background)
     findings = [f for hgnc, cands in sorted(per_gene.items())
-                for f in _gene_findings(panel_genes[hgnc], cands, family, sex, build, judge.reclassify)]  # fmt: skip
-    findings.sort(key=partial(finding_key, category_points=thresholds["triage"]["category_match_points"]))
-    candidates = rank_candidates(findings)
+                for f in _gene_findings(panel_genes[hgnc], cands, family, sex, build, judge.reclassify)
+                if not all(v.partner_only for v in f.variants)]  # fmt: skip
+    findings.sort(key=partial(finding_key, settings=thresholds["ranking"]))
+    candidates = rank_candidates(findings, thresholds["ranking"])
     reportable_findings = [f for f in findings if f.level != Status.NEGATIVE]
     lq_keys = tuple(f"{c.gene.symbol} {c.av.variant.key} ({','.join(c.hard_qc_flags)})" for c in low_quality)
     scope = replace(scope or Scope.unchecked(), low_quality_calls=lq_keys)
@@ -277,12 +331,18 @@ def triage_case(
 
 
 def _candidates(variants: Sequence[AnnotatedVariant], judge: _Judge, case: CaseInfo,
-                panel_genes: Mapping[str, PanelGene], thresholds: CaseSettings, hpo: HpoContext | None = None
+                panel_genes: Mapping[str, PanelGene], thresholds: CaseSettings, hpo: HpoContext | None = None,
+                background: ImmunoBackground | None = None
                 ) -> tuple[dict[str, list[Candidate]], dict[tuple[str, str], dict[str, Any]], list[Candidate]]:
-    """The proband's qualifying variants by gene (`_qualifies`), what was assessed of every variant, and the
-    qualifying calls that fail hard genotype QC (never findings)."""
+    """The proband's candidate variants by gene, what was assessed of every variant, and the candidate calls that
+    fail hard genotype QC (never findings). A candidate qualifies (`_qualifies`), or is a rare variant of
+    unjudged effect whose genotype or phenotype points to its gene (`_unjudged_effect`, `_keeps_unjudged`), or is
+    kept as the possible second hit of a recessive gene that has another candidate (`_with_partners`)."""
     min_vus = int(thresholds["triage"]["min_vus_points"])
+    max_distance = int(thresholds["triage"]["max_splice_distance"])
+    ranking: RankingSettings = thresholds["ranking"]
     per_gene: dict[str, list[Candidate]] = defaultdict(list)
+    partners: dict[str, list[Candidate]] = defaultdict(list)
     assessed: dict[tuple[str, str], dict[str, Any]] = {}
     low_quality: list[Candidate] = []
     for av in variants:
@@ -297,19 +357,71 @@ def _candidates(variants: Sequence[AnnotatedVariant], judge: _Judge, case: CaseI
             "gene": gene.symbol, "acmg_class": cls.acmg_class, "acmg_points": cls.points, "criteria": cls.codes,
             "consequence": "&".join(av.consequence.so_terms) if av.consequence else "",
             "reason": _not_qualifying_reason(av, cls, min_vus)}  # fmt: skip
+        pheno = phenotype_match(case, gene, hpo, background=background, settings=ranking)
+        unjudged, partner = "", False
         if not _qualifies(av, cls, min_vus, reportable):
-            continue
+            zygosity = gt.zygosity(haploid_region=av.haploid_region)
+            unjudged = _unjudged_effect(av, cls, max_distance)
+            if unjudged and _keeps_unjudged(zygosity, gene, _phenotype_evidence(pheno, ranking)):
+                pass
+            elif _may_be_second_hit(av, cls, gene, zygosity, unjudged):
+                partner = True
+                assessed[key]["reason"] += "; kept aside as a possible second hit in a recessive gene"
+            else:
+                if unjudged:
+                    assessed[key]["reason"] = (f"dropped: rare, {unjudged}; neither the genotype nor the "
+                                               f"phenotype points to {gene.symbol}")
+                continue
         qc = (sv_checks(av.structural, gt, thresholds["sv"]) if av.structural is not None
               else tuple(genotype_checks(av.variant, gt, thresholds["qc"], haploid=av.haploid_region)))
-        cand = Candidate(av, gene, cls, qc, Finding.NONE, gene.moi.value, False, "", phenotype_match(case, gene, hpo),
-                         reportable=reportable)
+        cand = Candidate(av, gene, cls, qc, Finding.NONE, gene.moi.value, False, "", pheno, reportable=reportable,
+                         unjudged_effect=unjudged, partner_only=partner)
         if cand.hard_qc_flags:
+            flags = ",".join(cand.hard_qc_flags)
+            if partner:  # not listed to confirm: it would matter only as the second hit of a pair
+                assessed[key]["reason"] = f"low-quality call ({flags}): not kept as a possible second hit"
+                continue
             low_quality.append(cand)
-            assessed[key]["reason"] = (f"low-quality call ({','.join(cand.hard_qc_flags)}): not a finding; confirm "
-                                       "by another method")
+            assessed[key]["reason"] = f"low-quality call ({flags}): not a finding; confirm by another method"
             continue
-        per_gene[av.hgnc_id].append(cand)
-    return per_gene, assessed, low_quality
+        (partners if partner else per_gene)[av.hgnc_id].append(cand)
+    return _with_partners(per_gene, partners, assessed), assessed, low_quality
+
+
+def _phenotype_evidence(p: PhenotypeMatch, ranking: RankingSettings) -> float | None:
+    """The log10 LR of the patient's HPO terms and immunophenotype for the gene, None when neither could be
+    compared (no terms, or a gene without HPO annotation, and no immunology feature its entry states)."""
+    hpo_known = p.hpo is not None and p.hpo.annotated
+    if not hpo_known and not (p.agree or p.contradict):
+        return None
+    return phenotype_log10_lr(replace(p, category=False), ranking)
+
+
+def _may_be_second_hit(av: AnnotatedVariant, cls: Classification, gene: PanelGene, zygosity: Zygosity,
+                       unjudged: str) -> bool:
+    """A heterozygous VUS in a gene with a recessive mode, whatever its points (seen in the population, no
+    prediction), that alters the protein (HIGH/MODERATE impact), touches a splice site, or is a rare variant of
+    unjudged effect: it may complete a pair with another candidate of the gene."""
+    recessive = gene.moi in (Moi.AR, Moi.AD_AR, Moi.UNKNOWN) or gene.moi.is_x_linked
+    c = av.consequence
+    damaging = c is not None and (c.impact in ("HIGH", "MODERATE") or any("splice" in t for t in c.so_terms))
+    return (recessive and zygosity == Zygosity.HET and cls.acmg_class == AcmgClass.VUS
+            and (damaging or bool(unjudged)))  # fmt: skip
+
+
+def _with_partners(per_gene: dict[str, list[Candidate]], partners: Mapping[str, list[Candidate]],
+                   assessed: dict[tuple[str, str], dict[str, Any]]) -> dict[str, list[Candidate]]:
+    """A variant that does not qualify alone is always kept as the possible second hit of a recessive gene that
+    has another candidate; in a gene without one it is dropped (said in `assessed`)."""
+    for hgnc, kept in partners.items():
+        for c in kept:
+            if per_gene.get(hgnc):
+                per_gene[hgnc].append(c)
+            else:
+                why = assessed[(c.av.variant.key, c.gene.symbol)]
+                why["reason"] = why["reason"].replace("kept aside as a possible second hit in a recessive gene",
+                                                      "no other candidate in the gene to pair with")
+    return per_gene
 
 
 def _reason(status: Status, findings: Sequence[GeneFinding], oligo: list[dict[str, Any]], scope: Scope,

@@ -117,14 +117,16 @@ def bench_panel(data: Path, work: Path) -> Path:
                                grch38=GeneLocation(chrom.removeprefix("chr"), int(start) + 1, int(end), "+", "synthetic")))
     write_panel(Panel(name="synthetic_bench", version="1.0", header=(("source", "make_perf_vcf.py panel.bed"),),
                       genes=tuple(genes)), out)
-    # HPO annotations for the synthetic genes: the real panel genes' annotations, in turn, so that the phenotype
-    # step scores as many terms per gene as on the real panel
+    # HPO annotations for the synthetic genes: the real panel's disease rows, in turn, so that the phenotype step
+    # scores as many diseases and terms per gene as on the real panel; the real background beside them
     real = (REPO / "gene_panels/iuis_iei_2024.hpo.tsv").read_text().splitlines()
     head = [line for line in real if line.startswith("#")]
-    terms = [line.split("\t")[5] for line in real[len(head) + 1:] if line.split("\t")[5]]
-    out.with_suffix(".hpo.tsv").write_text("\n".join(head) + "\nhgnc_id\tsymbol\tncbi_gene_id\tmatched_by\tn_terms\thpo_terms\n"
-                                           + "".join(f"{g.hgnc_id}\t{g.symbol}\t.\tbench\t.\t{terms[i % len(terms)]}\n"
-                                                     for i, g in enumerate(genes)))
+    rows = [line.split("\t") for line in real[len(head) + 1:] if line.split("\t")[7]]
+    columns = "hgnc_id\tsymbol\tncbi_gene_id\tmatched_by\tdisease_id\tdisease_name\tn_terms\tannotations\n"
+    out.with_suffix(".hpo.tsv").write_text("\n".join(head) + "\n" + columns + "".join(
+        f"{g.hgnc_id}\t{g.symbol}\t.\tbench\t{r[4]}\t{r[5]}\t{r[6]}\t{r[7]}\n"
+        for i, g in enumerate(genes) for r in (rows[i % len(rows)],)))
+    shutil.copy(REPO / "gene_panels/iuis_iei_2024.hpo_background.tsv", out.with_suffix(".hpo_background.tsv"))
     return out
 
 

@@ -68,6 +68,7 @@ def test_triage_json_without_snakemake_matches_the_golden_file(demo_data, repo, 
     (tmp_path / "gene_panels").mkdir()
     shutil.copy(repo / "gene_panels/iuis_iei_2024.tsv", tmp_path / "gene_panels")
     shutil.copy(repo / "gene_panels/iuis_iei_2024.hpo.tsv", tmp_path / "gene_panels")
+    shutil.copy(repo / "gene_panels/iuis_iei_2024.hpo_background.tsv", tmp_path / "gene_panels")
     cfg = tmp_path / "config.yaml"
     cfg.write_text((repo / "config/config.yaml").read_text())
     code = main(["run", "--configfile", str(cfg), "--config-base", str(tmp_path), "--vcf", str(data / "P06.vcf.gz"),

@@ -19,6 +19,8 @@ __all__ = [
     "bcsq_references",
     "consequence_from_hgvs",
     "impact_of",
+    "intron_offset",
+    "near_coding_patterns",
     "parse_ann",
     "parse_bcsq",
     "parse_csq",
@@ -26,6 +28,7 @@ __all__ = [
     "parse_vep_json",
     "pick_consequence",
     "protein_residue",
+    "utr_distance",
 ]
 
 # Most severe first (Ensembl's ordering of SO terms).
@@ -53,6 +56,31 @@ NULL_TERMS = frozenset({"stop_gained", "frameshift_variant", "splice_acceptor_va
 SCREEN_WORDS = ("HIGH", "MODERATE", "splice", "missense", "stop_", "start_lost", "frameshift", "inframe",
                 "protein_altering", "transcript_ablation", "transcript_amplification",
                 "@")  # a BCSQ back-reference: the record's consequence is a joint one, held by another record  # fmt: skip
+# Consequences whose effect triage cannot judge without a prediction (triage._unjudged_effect): the screen also
+# keeps records whose HGVS c. lies within a few bp of an exon (c.123+5, c.124-11) or of the coding sequence (c.-12,
+# c.*7), and start/stop-retained ones.
+SCREEN_WORDS_UNJUDGED = ("retained",)
+
+
+def _numbers_up_to(n: int) -> list[str]:
+    """Basic-regex alternatives for the integers 1..n without alternation (bcftools' `~` takes POSIX basic regular
+    expressions): whole decades as `1[0-9]`, the rest one by one."""
+    out = ["[1-9]"] if n >= 9 else [str(i) for i in range(1, n + 1)]
+    for tens in range(1, n // 10 + 1):
+        out += [f"{tens}[0-9]"] if tens * 10 + 9 <= n else [str(i) for i in range(tens * 10, n + 1)]
+    return out
+
+
+def near_coding_patterns(max_distance: int) -> list[str]:
+    """bcftools regular expressions (POSIX basic) matching an HGVS c. position within `max_distance` bp of an exon
+    (intronic offset) or of the coding sequence (5'/3' UTR), for the pre-annotation screen."""
+    if max_distance < 1:
+        return []
+    nums = _numbers_up_to(max_distance)
+    return ([f"c[.][0-9][0-9]*[-+]{n}[^0-9]" for n in nums]
+            + [f"c[.][-*]{n}[^-+0-9]" for n in nums])  # fmt: skip
+
+
 # snpEff / BCSQ names that differ from SO
 _ALIASES = {"stop_gained": "stop_gained", "frameshift": "frameshift_variant", "missense": "missense_variant",
             "synonymous": "synonymous_variant", "splice_acceptor": "splice_acceptor_variant",
@@ -298,6 +326,23 @@ def consequence_from_hgvs(hgvs_c: str, hgvs_p: str, *, symbol: str = "", hgnc_id
         return None
     return Consequence(so_terms=(term,), impact=impact_of((term,)), hgnc_id=hgnc_id, symbol=symbol,
                        hgvs_c=c, hgvs_p=p, source=source)
+
+
+_POSITION = re.compile(r"c\.([-*]?)(\d+)(?:([+-])(\d+))?")
+
+
+def intron_offset(hgvs_c: str) -> int | None:
+    """How far into the intron the (first) position of an HGVS c. lies (c.123+5A>G: 5, c.124-11G>A: 11); None
+    for an exonic position or no HGVS."""
+    m = _POSITION.search(hgvs_c or "")
+    return int(m.group(4)) if m and m.group(4) else None
+
+
+def utr_distance(hgvs_c: str) -> int | None:
+    """How far a 5' UTR position lies before the start codon (c.-12: 12) or a 3' UTR position after the stop codon
+    (c.*7: 7); None otherwise."""
+    m = _POSITION.search(hgvs_c or "")
+    return int(m.group(2)) if m and m.group(1) and not m.group(4) else None
 
 
 def _unversioned(tx: str) -> str:

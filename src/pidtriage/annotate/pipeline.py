@@ -15,8 +15,10 @@ import pysam.bcftools
 from pidtriage.annotate.clinvar import clinvar_record
 from pidtriage.annotate.consequence import (
     SCREEN_WORDS,
+    SCREEN_WORDS_UNJUDGED,
     bcsq_references,
     consequence_from_hgvs,
+    near_coding_patterns,
     parse_ann,
     parse_bcsq,
     parse_csq,
@@ -174,9 +176,11 @@ class Annotator:
     def screen(self, table: GenotypeTable, vcf: str, *, annotation_keys: Sequence[str]) -> set[tuple[str, int, str, str]]:
         """Keys (bare chrom, pos, ref, alt) of the records that could become candidates: the proband carries
         the allele AND the variant is in ClinVar or the input annotates a protein-altering or splice
-        consequence. Any other record cannot reach "qualifying" (triage._qualifies: P/LP needs ClinVar or a
-        consequence; a VUS needs a HIGH/MODERATE or splice consequence), so it is counted in QC but not
-        annotated one by one. Works on columns and bcftools queries, not a Python loop over records."""
+        consequence, a start/stop-retained one, or an HGVS c. within `triage.max_splice_distance` bp of an exon or
+        of the coding sequence. Any other record cannot become a candidate (triage._qualifies: P/LP needs ClinVar
+        or a consequence; a VUS needs a HIGH/MODERATE or splice consequence; triage._unjudged_effect the near-
+        splice and near-codon ones), so it is counted in QC but not annotated one by one. Works on columns and
+        bcftools queries, not a Python loop over records."""
         carried = table.dosage[:, 0] > 0
         if not carried.any():
             return set()
@@ -189,7 +193,9 @@ class Annotator:
             keep |= keys & self.clinvar.keys_at(chroms.tolist(), pos.tolist())
         fields = [k for k in annotation_keys if k in ANNOTATION_KEYS]
         if fields and self.source in ("auto", "input", "bcftools_csq"):
-            expr = " || ".join(f'INFO/{k}~"{word}"' for k in fields for word in SCREEN_WORDS)
+            near = near_coding_patterns(int(self.config.get("triage", "max_splice_distance")))
+            words = (*SCREEN_WORDS, *SCREEN_WORDS_UNJUDGED, *near)
+            expr = " || ".join(f'INFO/{k}~"{word}"' for k in fields for word in words)
             text = str(pysam.bcftools.query("-i", expr, "-f", "%CHROM\t%POS\t%REF\t%ALT\n", vcf))
             for line in text.splitlines():
                 c, p, r, a = line.split("\t")

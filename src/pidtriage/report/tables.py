@@ -28,7 +28,8 @@ CANDIDATE_COLUMNS = ("rank", "gene", "hgnc_id", "chrom", "pos", "ref", "alt", "t
                      "allele_balance", "moi", "finding", "acmg_class", "acmg_points", "acmg_criteria",
                      "reportable_basis", "clinvar_significance", "clinvar_stars", "clinvar_review_status",
                      "clinvar_variation_id", "clinvar_date", "population_af", "population_faf", "population_grpmax",
-                     "population_nhomalt", "population_nhemi", "scores", "phenotype_score", "qc_flags")  # fmt: skip
+                     "population_nhomalt", "population_nhemi", "scores", "phenotype_score", "score",
+                     "unjudged_effect", "qc_flags")  # fmt: skip
 SUMMARY_COLUMNS = ("sample_id", "status", "no_known_defect", "genes", "top_variant", "n_candidates", "sex_reported",
                    "sex_inferred", "qc", "genes_not_assessable", "scope", "reason")  # fmt: skip
 NO_KNOWN_DEFECT_COLUMNS = ("sample_id", "status", "reason", "suspected_category", "next_steps")

@@ -158,21 +158,30 @@ def frequency_words(af: float | None, found: bool | None) -> str:
     return f"{af:.2g} (about 1 in {one_in:,.0f} alleles)" if one_in >= 10 else f"{af:.2g}"
 
 
+def _times(lr: float) -> str:
+    return f"x{lr:.2g}" if lr < 10 else f"x{lr:.0f}"
+
+
 def phenotype_words(match: Mapping[str, Any], phenotype: Mapping[str, Any]) -> str:
-    """How the patient's features fit the gene, in words: the HPO terms it has and those that argue against, the
-    immunophenotype features agreeing and contradicting, the suspected category."""
+    """How the patient's features fit the gene, in words that agree with its likelihood ratio: the HPO terms that
+    argue for the gene's best-fitting disease and against it, each with its factor, the immunophenotype features
+    agreeing and contradicting, the suspected category, and the resulting likelihood ratio."""
     parts = []
     hpo = match.get("hpo")
     if hpo:
         if not hpo["gene_annotated"]:
-            parts.append(f"no HPO annotations for this gene in HPO {phenotype.get('hpo_release', '')}")
+            parts.append(f"phenotype unknown: no HPO annotation for this gene in HPO {phenotype.get('hpo_release', '')} "
+                         "(neutral in the ranking)")
         else:
-            fits = ", ".join(t["label"] for t in hpo["fits"])
-            parts.append(f"features of this gene: {fits}" if fits else "none of the patient's HPO terms is a "
-                         "feature described for this gene")
-            if hpo["against"]:
-                parts.append("argue against (known absent, but a feature of this gene): "
-                             + ", ".join(t["label"] for t in hpo["against"]))
+            terms = hpo.get("terms") or []
+            disease = hpo.get("disease_name") or "this gene"
+            fits = [f"{t['label']} ({_times(t['lr'])})" for t in terms if t["lr"] > 1]
+            against = [f"{t['label']}{'' if t['observed'] else ' absent'} ({_times(t['lr'])})"
+                       for t in terms if t["lr"] < 1]
+            parts.append(f"fits {disease}: {', '.join(fits)}" if fits
+                         else f"none of the patient's HPO terms argues for {disease}")
+            if against:
+                parts.append("against: " + ", ".join(against))
     if match.get("agree"):
         parts.append("immunophenotype agrees: " + ", ".join(match["agree"]))
     if match.get("contradict"):
@@ -181,7 +190,7 @@ def phenotype_words(match: Mapping[str, Any], phenotype: Mapping[str, Any]) -> s
         parts.append("in the suspected IUIS category")
     if not parts:
         return "no phenotype given to compare"
-    return "; ".join(parts) + f" (phenotype ranking score {match['score']:.1f})"
+    return "; ".join(parts) + f" (phenotype likelihood ratio {_times(10 ** match['score'])})"
 
 
 def _disease(candidate: Mapping[str, Any]) -> str:

@@ -13,7 +13,7 @@ from pidtriage.decision import Scope
 from pidtriage.io.vcf import read_header
 from pidtriage.models import Sex
 from pidtriage.panel.tsv import Panel
-from pidtriage.phenotype import METHOD, HpoContext, hpo_context
+from pidtriage.phenotype import METHOD, HpoContext, background_path, hpo_context
 from pidtriage.settings import case_settings
 from pidtriage.stages.record import StageRecord, family_of, sex_check, unexpected_failure
 
@@ -58,13 +58,15 @@ def _hpo(record: StageRecord, config: Config) -> tuple[HpoContext | None, dict[s
     if not case.hpo_terms and not case.hpo_excluded:
         doc["notes"].append("no HPO terms given: the ranking uses the immunophenotype and IUIS category only")
         return None, doc
-    if not Path(genes).exists():
-        doc["notes"].append(f"{genes}: no HPO annotations for this panel (scripts/build_hpo_tables.py --panel); the "
-                            "HPO terms are not used for ranking")
+    missing = next((p for p in (Path(genes), background_path(genes)) if not p.exists()), None)
+    if missing is not None:
+        doc["notes"].append(f"{missing.name}: no HPO table for this panel (build it with scripts/build_hpo_tables.py "
+                            "--panel); the HPO terms are not used for ranking")
         doc["observed"] = [{"id": t, "label": ""} for t in case.hpo_terms]
         doc["excluded"] = [{"id": t, "label": ""} for t in case.hpo_excluded]
         return None, doc
-    hpo = hpo_context(case.hpo_terms, case.hpo_excluded, terms=terms, genes=genes)
+    hpo = hpo_context(case.hpo_terms, case.hpo_excluded, terms=terms, genes=genes,
+                      settings=case_settings(config.values)["phenotype"])
     assert hpo is not None
     name = hpo.ontology.name
     doc.update(used=True, hpo_release=hpo.ontology.release, notes=list(hpo.patient.notes),

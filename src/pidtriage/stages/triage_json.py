@@ -19,8 +19,10 @@ from pidtriage.findings import Candidate, GeneFinding, TriageResult
 from pidtriage.models import Status
 from pidtriage.next_steps import next_steps
 from pidtriage.panel.tsv import Panel
-from pidtriage.ranking import phenotype_score
+from pidtriage.phenotype import TermEvidence
+from pidtriage.ranking import phenotype_log10_lr, variant_probability
 from pidtriage.reanalysis import no_previous
+from pidtriage.settings import RankingSettings, case_settings
 from pidtriage.stages.record import StageRecord
 
 __all__ = ["SCHEMA_VERSION", "build_triage_json", "validate_triage_json"]
@@ -30,7 +32,10 @@ __all__ = ["SCHEMA_VERSION", "build_triage_json", "validate_triage_json"]
 #      laboratory, provenance.analysis_date, next_steps from the case's findings (next_steps.py), candidates'
 #      mane_refseq and proband call values (dp, gq, ad, allele_balance), changes (reanalysis), candidates' and
 #      findings' first_seen and evidence_last_updated / last_changed, provenance.input_size
-SCHEMA_VERSION = "1.2"
+# 1.3: candidates' combined ranking score (score), variant_probability, unjudged_effect, partner_only;
+#      phenotype_match.hpo as a likelihood ratio with its disease and per-term contributions (terms),
+#      phenotype_match.immunophenotype_log10_lr; thresholds.ranking and thresholds.phenotype
+SCHEMA_VERSION = "1.3"
 
 @cache
 def _schema() -> dict[str, Any]:
@@ -53,13 +58,22 @@ def validate_triage_json(doc: dict[str, Any]) -> None:
         raise error
 
 
-def _phenotype(c: Candidate, category_points: int) -> dict[str, Any]:
+def _term(t: TermEvidence) -> dict[str, Any]:
+    return {"id": t.term, "label": t.label, "observed": t.observed, "match": t.match, "matched_id": t.matched_term,
+            "matched_label": t.matched_label, "disease_frequency": t.disease_frequency,
+            "background_frequency": round(t.background_frequency, 5), "lr": round(t.lr, 4)}
+
+
+def _phenotype(c: Candidate, ranking: RankingSettings) -> dict[str, Any]:
     p = c.phenotype
-    hpo = ({"score": p.hpo.score, "gene_annotated": p.hpo.annotated,
+    hpo = ({"score": p.hpo.score, "gene_annotated": p.hpo.annotated, "disease_id": p.hpo.disease_id,
+            "disease_name": p.hpo.disease_name,
             "fits": [{"id": t, "label": label} for t, label in p.hpo.fits],
-            "against": [{"id": t, "label": label} for t, label in p.hpo.against]} if p.hpo else None)
+            "against": [{"id": t, "label": label} for t, label in p.hpo.against],
+            "terms": [_term(t) for t in p.hpo.terms]} if p.hpo else None)
     return {"agree": list(p.agree), "contradict": list(p.contradict), "suspected_category": p.category, "hpo": hpo,
-            "score": round(phenotype_score(c, category_points=category_points), 4)}
+            "immunophenotype_log10_lr": p.immunophenotype_log10_lr,
+            "score": round(phenotype_log10_lr(p, ranking), 4)}
 
 
 def _structural(c: Candidate) -> dict[str, Any]:
@@ -72,14 +86,14 @@ def _structural(c: Candidate) -> dict[str, Any]:
             "population_checked": s.population_checked}
 
 
-def _candidate(c: Candidate, category_points: int) -> dict[str, Any]:
-    out = _candidate_fields(c, category_points)
+def _candidate(c: Candidate, ranking: RankingSettings) -> dict[str, Any]:
+    out = _candidate_fields(c, ranking)
     if c.av.structural is not None:  # only SV calls carry the key: documents without SV input are unchanged
         out["structural"] = _structural(c)
     return out
 
 
-def _candidate_fields(c: Candidate, category_points: int) -> dict[str, Any]:
+def _candidate_fields(c: Candidate, ranking: RankingSettings) -> dict[str, Any]:
     v, av, cons, cv, pop = c.av.variant, c.av, c.av.consequence, c.av.clinvar, c.av.population
     gt = av.genotypes[0]
     return {
@@ -109,7 +123,9 @@ def _candidate_fields(c: Candidate, category_points: int) -> dict[str, Any]:
         "qc_checks": [{"name": q.name, "outcome": q.outcome.value, "value": q.value, "threshold": q.threshold,
                        "explanation": q.explanation, "hard": q.hard} for q in c.qc],
         "genotypes": {g.sample: g.gt for g in av.genotypes},
-        "phenotype_match": _phenotype(c, category_points),
+        "phenotype_match": _phenotype(c, ranking),
+        "score": c.score, "variant_probability": round(variant_probability(c, ranking), 4),
+        "unjudged_effect": c.unjudged_effect, "partner_only": c.partner_only,
         "diseases": [{"name": d.label, "moi": d.moi.value, "mechanism": d.mechanism.value, "iuis_table": d.iuis_table}
                      for d in c.gene.diseases],
     }  # fmt: skip
@@ -187,8 +203,8 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
                        parents_in_data=len(record.samples_in_vcf) > 1 or bool(record.parent_vcfs),
                        coverage_below=below, low_quality=result.low_quality if result else [])
     max_c = int(config.get("triage", "max_candidates"))
-    points = int(config.get("triage", "category_match_points"))
-    candidates = [_candidate(c, points) for c in (result.candidates if result else [])][:max_c]
+    ranking = case_settings(config.values)["ranking"]
+    candidates = [_candidate(c, ranking) for c in (result.candidates if result else [])][:max_c]
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "case": {
@@ -205,7 +221,7 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
         "reason": reason,
         "qc": _qc(record, sex_check, coverage),
         "findings": [_finding(f) for f in (result.findings if result else [])],
-        "low_quality_calls": [_candidate(c, points) for c in (result.low_quality if result else [])],
+        "low_quality_calls": [_candidate(c, ranking) for c in (result.low_quality if result else [])],
         "scope": _scope(result.scope if result else None),
         "oligogenic": result.oligogenic if result else [],
         "candidates": candidates,
@@ -217,7 +233,10 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
                        "use_statement": config.get("report", "use_statement")},
         "provenance": _provenance(record, config, panel),
         # sorted keys: the same document whether the config came through Snakemake or `pidtriage run`
-        "thresholds": _sorted({k: config.values[k] for k in ("qc", "acmg", "triage", "panel_padding")}
+        "thresholds": _sorted({k: config.values[k] for k in ("qc", "acmg", "triage", "ranking", "panel_padding")}
+                              | {"phenotype": {k: config.get("phenotype", k)
+                                               for k in ("unmatched_term_lr", "partial_match_factor",
+                                                         "max_partial_match_background")}}
                               | {"clinvar_min_review_stars": config.get("resources", "clinvar", "min_review_stars")}),
     }
     if record.structural:  # only with SV input: a cohort without it gets the same document as before
