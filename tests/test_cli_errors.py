@@ -71,12 +71,15 @@ def config_with_clinvar(tmp_path, repo, demo_data):
     return str(cfg)
 
 
-def test_header_only_vcf_is_negative_not_failed(tmp_path, config_with_clinvar, capsys):
+def test_header_only_vcf_is_failed_not_negative(tmp_path, config_with_clinvar, capsys):
+    """A VCF with no records: not one panel gene could be assessed, so the case is never called negative
+    (issue #29: a negative is claimed only for genes the input covers)."""
     vcf = tmp_path / "novar.vcf"
     vcf.write_text(HEADER)
     code, _, doc = run(tmp_path, vcf, config_with_clinvar, capsys)
-    assert code == 0 and doc["status"] == "negative"
-    assert doc["scope"]["summary"].startswith("limited: only ClinVar-known variants could be assessed")
+    assert code == 2 and doc["status"] == "failed" and doc["no_known_defect"] is None
+    assert doc["reason"].startswith(f"{vcf}: no panel gene could be assessed")
+    assert doc["scope"]["genes_assessed"] == 0 and doc["scope"]["genes_total"] == 505
 
 
 def test_nothing_assessable_is_failed_not_negative(tmp_path, config, capsys):

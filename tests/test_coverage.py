@@ -77,8 +77,17 @@ def test_coverage_reaches_the_case(run_cohort, bam, demo_data, tmp_path):
     # (no reads) could not be assessed
     assert "RAG1" not in below and "RAG2" in below and "BTK" in below
     assert doc["coverage"]["per_gene"]["RAG1"] > 0.95
-    assert doc["status"] == "inconclusive" and "could not be assessed" in doc["reason"]
-    assert rows["P05"]["genes_not_assessable"] == str(len(below))
-    assert rows["P06"]["genes_not_assessable"] == "."
+    # the scope: coverage is the evidence (P05's plain VCF is streamed, so its index gives no per-chromosome
+    # counts): RAG1 assessed, RAG2 and the genes without reads not; P06 (no BAM) counts the genes with calls, and
+    # says coverage was not measured
+    scope = doc["scope"]
+    why = {g["gene"]: g["reason"] for g in scope["genes_not_assessed"]}
+    assert doc["status"] == "inconclusive" and scope["coverage_basis"] == "coverage"
+    assert "RAG1" not in why and why["RAG2"].endswith("at 20x or more (coverage; 95% needed)")
+    assert why["BTK"].startswith("0% of exon bases at 20x")
+    assert scope["genes_assessed"] == 1 and rows["P05"]["genes_assessed"] == "1/505"
+    assert any("504 of the 505 panel genes not assessed" in lim for lim in scope["limits"])
+    p06 = json.loads((tmp_path / "results/cases/P06/triage.json").read_text())["scope"]
+    assert p06["coverage_basis"].startswith("calls only") and rows["P06"]["genes_assessed"] == f"{p06['genes_assessed']}/505"
     html = (tmp_path / "results/cases/P05/report.html").read_text()
-    assert "Genes that could not be assessed" in html
+    assert "Genes that could not be assessed" in html and "1 of the 505 panel genes could be assessed" in html

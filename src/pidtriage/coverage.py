@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from pidtriage.errors import InputError, ResourceError
-from pidtriage.genome import naming_of, to_naming
+from pidtriage.genome import bare, naming_of, to_naming
 
-__all__ = ["Exon", "GeneCoverage", "coverage_from_bam", "coverage_from_per_base", "read_exons", "summarise"]
+__all__ = ["GVCF_BLOCK_ALTS", "Exon", "GeneCoverage", "coverage_from_bam", "coverage_from_gvcf", "coverage_from_per_base",
+           "read_exons", "summarise"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,42 @@ def coverage_from_per_base(path: str, exons: Sequence[Exon], *, min_depth: int) 
                     if int(row[3]) >= min_depth:
                         n += min(int(row[2]), e.end) - max(int(row[1]), e.start)
             covered.append(n)
+    return _gene_totals(merged, covered)
+
+
+GVCF_BLOCK_ALTS = ("<NON_REF>", "<*>", ".")
+
+
+def coverage_from_gvcf(vcf: str, sample: str, exons: Sequence[Exon], *, min_depth: int,
+                       depth_tag: str) -> list[GeneCoverage]:
+    """Exon bases at >= min_depth by a gVCF's records: each reference block (INFO/END) or call spans its bases
+    with the depth it states (`depth_tag`: MIN_DP for GATK blocks, DP otherwise; a block's DP is its minimum in
+    Isaac/Strelka gVCFs). One bcftools query of the (panel-region) extract; bases in no record are not read."""
+    import numpy as np
+    import pysam.bcftools
+
+    text = str(pysam.bcftools.query("-s", sample, "-f", f"%CHROM\t%POS\t%END\t[%{depth_tag}]\n", vcf))
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for line in text.splitlines():
+        chrom, pos, end, depth = line.split("\t")
+        if depth not in (".", "") and float(depth) >= min_depth:
+            spans.setdefault(bare(chrom), []).append((int(pos) - 1, int(end)))
+    starts = {c: np.array(sorted(v)) for c, v in spans.items()}
+    merged = _merge(exons)
+    covered = []
+    for e in merged:
+        arr = starts.get(e.chrom)
+        n = 0
+        if arr is not None:
+            i = max(int(np.searchsorted(arr[:, 0], e.start, side="right")) - 1, 0)
+            covered_to = e.start
+            while i < len(arr) and arr[i, 0] < e.end:
+                lo, hi = max(int(arr[i, 0]), covered_to), min(int(arr[i, 1]), e.end)
+                if hi > lo:
+                    n += hi - lo
+                    covered_to = hi
+                i += 1
+        covered.append(n)
     return _gene_totals(merged, covered)
 
 

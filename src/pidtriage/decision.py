@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pidtriage.gene_scope import BASIS_CALLS
 from pidtriage.models import AcmgClass, Finding, Status
 
 __all__ = ["Scope", "VariantEvidence", "case_status", "finding_level"]
@@ -36,7 +37,12 @@ class Scope:
     clinvar_date: str = ""
     population: str = ""
     scores: tuple[str, ...] = ()
-    genes_not_assessable: tuple[str, ...] = ()
+    # the panel genes the input let us assess (gene_scope.assess_genes): how many of how many, on what evidence,
+    # and each gene that was not with its reason
+    genes_total: int = 0
+    genes_assessed: int = 0
+    coverage_basis: str = ""
+    genes_not_assessed: tuple[tuple[str, str], ...] = ()  # (symbol, reason)
     low_quality_calls: tuple[str, ...] = ()
     vcf: str = ""
     build_check: str = ""  # set when the header did not state the genome build: how it was checked
@@ -52,18 +58,33 @@ class Scope:
         return self.records_with_consequence > 0
 
     @property
+    def no_gene_assessed(self) -> bool:
+        """The genes were counted (gene_scope) and not one could be assessed (no calls in any panel gene)."""
+        return self.genes_total > 0 and self.genes_assessed == 0
+
+    @property
     def assessable(self) -> bool:
-        """At least one way to judge the small variants (SNVs, indels): a consequence annotation, or ClinVar. SV
-        calls do not make up for it: a case whose small variants could not be judged is never negative."""
-        return self.has_consequences or bool(self.clinvar)
+        """At least one way to judge the small variants (SNVs, indels): a consequence annotation, or ClinVar; and
+        at least one panel gene the input covers. SV calls do not make up for it: a case whose small variants
+        could not be judged is never negative."""
+        return (self.has_consequences or bool(self.clinvar)) and not self.no_gene_assessed
 
     def failure(self) -> str:
         """The failed case's one-line reason when nothing could be assessed, else ""."""
+        if self.no_gene_assessed:
+            return (f"{self.vcf}: no panel gene could be assessed ({_reasons_counted(self.genes_not_assessed)}): check "
+                    "that the VCF holds this sample's calls on the panel's chromosomes and the genome build is right")
         if self.assessable:
             return ""
         return (f"{self.vcf}: no variant could be assessed: the VCF has no consequence annotation and no ClinVar "
                 "resource is configured; annotate it with VEP or snpEff, or set annotation.reference_fasta and "
                 "annotation.gff3 (bcftools csq), or set resources.clinvar.vcf")
+
+    def genes_phrase(self) -> str:
+        """"62 of the 505 panel genes" (the genes the input let us assess), or "the 505 panel genes"."""
+        if not self.genes_total or self.genes_assessed == self.genes_total:
+            return f"the {self.genes_total} panel genes" if self.genes_total else "the panel genes"
+        return f"{self.genes_assessed} of the {self.genes_total} panel genes"
 
     def limits(self) -> list[str]:
         """What could not be assessed, in words (empty for a full-scope analysis)."""
@@ -78,8 +99,12 @@ class Scope:
             out.append("no ClinVar resource: known pathogenic variants judged on automated evidence only")
         if not self.population:
             out.append("population frequency not checked (no population resource)")
-        if self.genes_not_assessable:
-            out.append(f"{len(self.genes_not_assessable)} gene(s) below the coverage threshold")
+        if self.genes_not_assessed:
+            out.append(f"{len(self.genes_not_assessed)} of the {self.genes_total} panel genes not assessed "
+                       f"({_reasons_counted(self.genes_not_assessed)})")
+        if self.coverage_basis == BASIS_CALLS and self.genes_assessed:
+            out.append("coverage not measured (no BAM/CRAM or gVCF): a gene with calls was taken as assessed, "
+                       "though parts of it may not have been read")
         if self.low_quality_calls:
             out.append(f"{len(self.low_quality_calls)} call(s) failing hard genotype QC not assessed: "
                        + ", ".join(self.low_quality_calls))
@@ -89,6 +114,15 @@ class Scope:
         """`full`, or `limited: ...` (summary.tsv's `scope` column)."""
         limits = self.limits()
         return "limited: " + "; ".join(limits) if limits else "full"
+
+
+def _reasons_counted(genes: Sequence[tuple[str, str]]) -> str:
+    """"383 no records on its chromosome; 118 no calls in the gene", most frequent first."""
+    counts: dict[str, int] = {}
+    for _, reason in genes:
+        key = reason.split(" (")[0]
+        counts[key] = counts.get(key, 0) + 1
+    return "; ".join(f"{n} {r}" for r, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def finding_level(finding: Finding, meets: bool, variants: Sequence[VariantEvidence], *,

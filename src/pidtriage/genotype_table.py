@@ -17,7 +17,7 @@ from pidtriage.errors import VcfFormatError
 from pidtriage.io.extract import samples_option
 from pidtriage.models import Genotype
 
-__all__ = ["GenotypeTable", "allele_lengths", "genotype_table", "records_in_index", "records_per_contig", "remember_table"]
+__all__ = ["GenotypeTable", "allele_lengths", "genotype_table", "records_per_contig", "remember_table"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +165,3 @@ def records_per_contig(vcf: str) -> dict[str, int]:
         if len(parts) == 3 and parts[2].isdigit():
             out[parts[0]] = int(parts[2])
     return out
-
-
-def records_in_index(vcf: str) -> int | None:
-    """Records in the whole VCF, read from its index (None when the index holds no counts)."""
-    counts = records_per_contig(vcf)
-    return sum(counts.values()) if counts else None

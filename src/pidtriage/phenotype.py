@@ -281,7 +281,7 @@ def _observed_lr(q: str, implied: Mapping[str, float], direct: Mapping[str, floa
             return TermEvidence(q, label, True, "absent_in_disease", q, label, 0.0, bg_q, floor)
         return TermEvidence(q, label, True, match, q, label, f, bg_q, max(floor, f / bg_q))
     best: TermEvidence | None = None
-    for c in ontology.ancestors(q) - {q}:
+    for c in sorted(ontology.ancestors(q) - {q}):  # sorted: ties go to the same ancestor in every process
         f = implied.get(c, 0.0)
         if f <= 0 or ontology.too_general(c):
             continue

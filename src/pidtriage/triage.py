@@ -442,8 +442,8 @@ def _reason(status: Status, findings: Sequence[GeneFinding], oligo: list[dict[st
                        + "; ".join(f"{', '.join(o['genes'])} ({o['subcategory']})" for o in oligo))
         return reason
     limits = scope.limits()
-    return f"no qualifying variant in the {n_genes} panel genes" + (f" (limited scope: {'; '.join(limits)})"
-                                                                     if limits else "")
+    genes = scope.genes_phrase() if scope.genes_total else f"the {n_genes} panel genes"
+    return f"no qualifying variant in {genes}" + (f" (limited scope: {'; '.join(limits)})" if limits else "")
 
 
 def _class_text(c: Candidate) -> str:

@@ -26,7 +26,8 @@ def test_dataclasses_enums_and_tuples_round_trip(tmp_path: Path) -> None:
     assert from_jsonable(AcmgClass | None, None) is None
     assert from_jsonable(tuple[AcmgClass, ...], to_jsonable((AcmgClass.P, AcmgClass.VUS))) == (AcmgClass.P,
                                                                                              AcmgClass.VUS)
-    scope = Scope("bcftools csq", records_in_panel_regions=3, scores=("REVEL",), genes_not_assessable=("BTK",))
+    scope = Scope("bcftools csq", records_in_panel_regions=3, scores=("REVEL",), genes_total=505, genes_assessed=504,
+                  genes_not_assessed=(("BTK", "no calls in the gene"),))
     assert from_jsonable(Scope, to_jsonable(scope)) == scope
 
 

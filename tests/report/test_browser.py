@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.workflow,
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--enable-logging=stderr", "--v=0"]
 CASE_HEADINGS = {"Result", "Sample quality", "Methods", "Glossary"}
-ANALYSED_HEADINGS = {"Other variants of note", "Coverage", "What this test cannot see"}  # not for a failed case
+ANALYSED_HEADINGS = {"Other variants of note", "Genes assessed", "What this test cannot see"}  # not for a failed case
 COHORT_HEADINGS = {"Status and diagnostic yield", "By suspected IUIS category",
                    "Cases that need action", "Findings per gene",
                    "Quality control", "All cases"}
@@ -65,9 +65,9 @@ def test_case_report_result_first(demo_results, tmp_path):
     """After the header (laboratory, patient, indication), the result badge and sentence come before any variant,
     coverage or quality table, in the reading order of the page."""
     dom = _chromium(demo_results / "cases/P06/report.html", tmp_path, "--dump-dom").stdout
-    result = dom.index("No causative variant was identified in the 505 genes analysed")
+    result = dom.index("No causative variant was identified in the 4 of the 505 panel genes that could be assessed")
     assert dom.index("<h2>Reason for testing</h2>") < result < dom.index("<h2>Other variants of note</h2>")
-    assert result < dom.index("<h2>Coverage</h2>") < dom.index("<h2>Sample quality</h2>")
+    assert result < dom.index("<h2>Genes assessed</h2>") < dom.index("<h2>Sample quality</h2>")
     assert "no genetic cause" not in dom.lower()
 
 

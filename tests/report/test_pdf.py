@@ -14,7 +14,7 @@ pytestmark = pytest.mark.workflow
 
 @pytest.mark.parametrize(("case", "words"), [
     ("P02", "A causative genetic finding was identified"),
-    ("P06", "No causative variant was identified in the 505 genes analysed"),
+    ("P06", "No causative variant was identified in the 4 of the 505 panel genes that could be assessed"),
 ])
 def test_pdf_result_on_page_one(demo_results, tool_env, tmp_path, case, words):
     exe = Path(sys.executable).with_name("pidtriage")

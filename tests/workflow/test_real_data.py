@@ -39,13 +39,16 @@ def test_real_vcfs_under_grch37(run_cohort, shared_data, tmp_path):
         f"NA12878g\t{v}/isaac_NA12878_chr21_gvcf.hg19.vcf.gz\tNA12878\tfemale\t\t\ttrue",
     ], {"genome_build": "GRCh37"})
     assert set(rows) == {"HG02102", "manuel", "HG002", "NA12878g"}
-    # No GRCh37 ClinVar is configured. Three VCFs carry no consequence annotation: no variant can be assessed,
-    # so each is failed with the fix, never "negative" (issue #15); sample QC still runs. The GIAB VCF carries
+    # No GRCh37 ClinVar is configured. Two VCFs carry no consequence annotation: no variant can be assessed,
+    # so each is failed with the fix, never "negative" (issue #15); sample QC still runs. The Isaac gVCF holds
+    # chr21:20.0-22.0 Mb, outside every panel gene: no gene could be assessed (issue #29). The GIAB VCF carries
     # bcftools BCSQ consequences: assessed, negative of limited scope.
-    for sid in ("HG02102", "manuel", "NA12878g"):
+    for sid in ("HG02102", "manuel"):
         row = rows[sid]
         assert row["status"] == "failed", (sid, row)
         assert "no variant could be assessed" in row["reason"] and "resources.clinvar.vcf" in row["reason"]
+    isaac = rows["NA12878g"]
+    assert isaac["status"] == "failed" and "no panel gene could be assessed (" in isaac["reason"], isaac
     assert rows["HG002"]["status"] in ("negative", "inconclusive")
     assert rows["HG002"]["scope"].startswith("limited: no ClinVar resource")
     scope = json.loads((tmp_path / "results/cases/HG002/triage.json").read_text())["scope"]

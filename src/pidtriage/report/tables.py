@@ -31,7 +31,7 @@ CANDIDATE_COLUMNS = ("rank", "gene", "hgnc_id", "chrom", "pos", "ref", "alt", "t
                      "population_nhomalt", "population_nhemi", "scores", "phenotype_score", "score",
                      "unjudged_effect", "qc_flags")  # fmt: skip
 SUMMARY_COLUMNS = ("sample_id", "status", "no_known_defect", "genes", "top_variant", "n_candidates", "sex_reported",
-                   "sex_inferred", "qc", "genes_not_assessable", "scope", "reason")  # fmt: skip
+                   "sex_inferred", "qc", "genes_assessed", "scope", "reason")  # fmt: skip
 NO_KNOWN_DEFECT_COLUMNS = ("sample_id", "status", "reason", "suspected_category", "next_steps")
 
 
@@ -119,7 +119,6 @@ def summary_row(doc: Mapping[str, Any]) -> dict[str, Any]:
     top = cands[0] if cands else None
     qc = doc["qc"]
     qc_text = "failed" if status == "failed" else ("warning" if qc.get("warnings") else "ok")
-    cov = doc.get("coverage") or {}
     return {
         "sample_id": doc["case"]["sample_id"],
         "status": status,
@@ -130,7 +129,8 @@ def summary_row(doc: Mapping[str, Any]) -> dict[str, Any]:
         "sex_reported": qc["sex_reported"],
         "sex_inferred": qc["sex_inferred"],
         "qc": qc_text,
-        "genes_not_assessable": len(cov["genes_below"]) if "genes_below" in cov else ".",
+        "genes_assessed": (f"{doc['scope']['genes_assessed']}/{doc['scope']['genes_total']}"
+                           if doc["scope"].get("genes_total") else "."),
         "scope": doc["scope"]["summary"],
         "reason": doc["reason"],
     }

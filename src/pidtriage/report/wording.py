@@ -203,20 +203,30 @@ def _disease(candidate: Mapping[str, Any]) -> str:
     return f" ({names}{'; ' + cats if cats else ''})"
 
 
+def genes_words(scope: Mapping[str, Any], n_panel: int) -> str:
+    """"the 505 panel genes" when the input let us assess them all, else "the 62 of the 505 panel genes that could be
+    assessed" (gene_scope: records on their chromosome, calls or coverage)."""
+    total, assessed = scope.get("genes_total") or n_panel, scope.get("genes_assessed")
+    if assessed is None or assessed == total:
+        return f"the {total} panel genes"
+    return f"the {assessed} of the {total} panel genes that could be assessed"
+
+
 def result_sentence(doc: Mapping[str, Any]) -> str:
     """The result in one sentence, in the words of DESIGN's status vocabulary."""
     status = doc["status"]
-    n = doc["provenance"]["panel_genes"]
     if status == "failed":
         return f"The sample could not be analysed: {doc['reason']}"
     if status == "negative":
-        limits = (doc.get("scope") or {}).get("limits") or []
+        scope = doc.get("scope") or {}
+        limits = scope.get("limits") or []
+        genes = genes_words(scope, doc["provenance"]["panel_genes"])
         if limits:
             return (f"Negative within a limited scope ({'; '.join(limits)}). No causative variant was identified in "
-                    f"the {n} genes analysed within that scope. This does not rule out a genetic cause: see what "
-                    "this test cannot see and the next steps below.")
-        return (f"No causative variant was identified in the {n} genes analysed. This does not rule out a genetic "
-                "cause: see what this test cannot see and the next steps below.")
+                    f"{genes}. This does not rule out a genetic cause: see what this test cannot see and the next "
+                    "steps below.")
+        return (f"No causative variant was identified in {genes}. This does not rule out a genetic cause: see what "
+                "this test cannot see and the next steps below.")
     top = doc["findings"][0] if doc["findings"] else None
     if top is None:
         return str(doc["reason"])

@@ -13,7 +13,7 @@ from typing import Any
 from pidtriage.config import Config
 from pidtriage.errors import PidTriageError
 from pidtriage.genome import naming_of, non_par, to_naming
-from pidtriage.genotype_table import GenotypeTable, genotype_table, records_in_index, remember_table
+from pidtriage.genotype_table import GenotypeTable, genotype_table, records_per_contig, remember_table
 from pidtriage.io import extract as ex
 from pidtriage.io.vcf import VcfHeader, read_header, record_contigs
 from pidtriage.panel.ops import bed_regions
@@ -126,15 +126,17 @@ def _extract_part(vcf: str, regions: Sequence[tuple[str, int, int, str]], target
 
 def whole_vcf_qc(query: str, samples: Sequence[str], header: VcfHeader, config: Config, *,
                  counted: bool) -> dict[str, dict[str, Any]]:
-    """Sex (chrX/chrY through the index) and the record count (from the index) of the samples of one input
-    VCF; `counted` False for a streamed copy that holds only the targets."""
+    """Sex (chrX/chrY through the index), the record count and the contigs with records (from the index) of the
+    samples of one input VCF; `counted` False for a streamed copy that holds only the targets."""
     if not header.contigs:  # no ##contig lines: the names come from the index just made
         header = read_header(query, check_compression=False)
     sexes = infer_sex(query, samples, contigs=header.contigs, formats=header.formats, build=config.build,
                                thresholds=config.get("qc"))
-    count = records_in_index(query) if counted else None
-    return {s: {"sex": sexes[s].inferred.value, "sex_evidence": sexes[s].explanation, "records_in_vcf": count}
-            for s in samples}
+    counts = records_per_contig(query) if counted else {}
+    count = sum(counts.values()) if counts else None
+    contigs = sorted(c for c, n in counts.items() if n > 0) if counts else None  # None: not known (gene_scope)
+    return {s: {"sex": sexes[s].inferred.value, "sex_evidence": sexes[s].explanation, "records_in_vcf": count,
+                "contigs_with_records": contigs} for s in samples}
 
 
 def panel_regions(panel: Panel, config: Config, naming: str) -> list[tuple[str, int, int, str]]:

@@ -8,8 +8,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from pidtriage.config import Config
 from pidtriage.decision import Scope
+from pidtriage.genotype_table import genotype_table
 from pidtriage.io.vcf import read_header
 from pidtriage.models import Sex
 from pidtriage.panel.tsv import Panel
@@ -35,8 +38,7 @@ def _triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: d
         return (build_triage_json(record, None, config, panel, sex_check=check, coverage=coverage,
                                   phenotype=phenotype), "\t".join(VARIANT_COLUMNS) + "\n")
     sex = record.case.sex if record.case.sex != Sex.UNKNOWN else Sex(record.sex_inferred)
-    below = tuple(g["gene"] for g in (coverage or {}).get("genes_below", []))
-    scope = dataclasses.replace(record.scope or Scope("not recorded"), genes_not_assessable=below)
+    scope = _with_gene_scope(record.scope or Scope("not recorded"), record, config, panel, coverage)
     result = triage_case(record.variants, case=record.case, family=family_of(record, config), sex=sex,
                          panel_genes=panel.by_hgnc_id(), thresholds=case_settings(config.values), scope=scope,
                          hpo=hpo)
@@ -45,6 +47,41 @@ def _triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: d
                             panel)
     return (build_triage_json(record, result, config, panel, sex_check=check, coverage=coverage, phenotype=phenotype),
             variants)
+
+
+def _with_gene_scope(scope: Scope, record: StageRecord, config: Config, panel: Panel,
+                     coverage: dict[str, Any] | None) -> Scope:
+    """The scope with the panel genes the input let us assess (gene_scope.assess_genes): coverage from the
+    coverage stage when measured, else the gVCF's blocks when the extract has them, else the proband's calls."""
+    from pidtriage import coverage as cov
+    from pidtriage.gene_scope import BASIS_CALLS, BASIS_COVERAGE, BASIS_GVCF, assess_genes
+    from pidtriage.genome import naming_of
+
+    vcf, proband = record.extracted_vcf, record.case.vcf_sample
+    header = read_header(vcf, check_compression=False)
+    table = genotype_table(vcf, record.samples_in_vcf, formats=header.formats)
+    min_depth, min_fraction = int(config.get("coverage", "min_depth")), float(config.get("coverage", "min_gene_fraction"))
+    fractions: dict[str, float] | None = None
+    basis = BASIS_CALLS
+    if coverage and coverage.get("provided") and not coverage.get("error") and coverage.get("per_gene"):
+        by_symbol = {g.symbol: g.hgnc_id for g in panel.genes}
+        fractions = {by_symbol[s]: f for s, f in coverage["per_gene"].items() if s in by_symbol}
+        basis = BASIS_COVERAGE
+    elif len(table) and np.isin(table.alt, cov.GVCF_BLOCK_ALTS).any():
+        tag = "MIN_DP" if "MIN_DP" in header.formats else "DP"
+        genes = cov.coverage_from_gvcf(vcf, proband, cov.read_exons(config.path("coverage", "exons"), config.build),
+                                       min_depth=min_depth, depth_tag=tag)
+        fractions, basis = {g.hgnc_id: g.fraction for g in genes}, f"{BASIS_GVCF} ({tag})"
+    called = table.dosage[:, 0] >= 0 if len(table) else np.zeros(0, dtype=bool)
+    positions = {c: np.sort(table.pos[called & (table.chrom == c)]) for c in set(table.chrom[called].tolist())}
+    contigs = (record.whole_vcf.get(proband) or {}).get("contigs_with_records")
+    naming = naming_of(contigs) if contigs else record.naming or naming_of(table.chrom.tolist())
+    assessed = assess_genes(panel.genes, build=config.build, naming=naming, padding=int(config.get("panel_padding")),
+                            contigs_with_records=contigs, called_positions=positions, coverage_fraction=fractions,
+                            basis=basis, min_fraction=min_fraction, min_depth=min_depth)
+    return dataclasses.replace(scope, genes_total=len(assessed), genes_assessed=sum(a.assessed for a in assessed),
+                               coverage_basis=basis,
+                               genes_not_assessed=tuple((a.symbol, a.reason) for a in assessed if not a.assessed))
 
 
 def _hpo(record: StageRecord, config: Config) -> tuple[HpoContext | None, dict[str, Any]]:

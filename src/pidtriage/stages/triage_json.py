@@ -138,6 +138,7 @@ def _scope(scope: Scope | None) -> dict[str, Any]:
         return {"summary": "not analysed", "limits": [], "assessable": False}
     fields = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(scope).items() if k != "vcf"
               and not (k == "structural" and not v)}  # the SV key only with SV input (unchanged documents without)
+    fields["genes_not_assessed"] = [{"gene": g, "reason": r, "kind": r.split(" (")[0]} for g, r in scope.genes_not_assessed]
     return {"summary": scope.summary(), "limits": scope.limits(), "assessable": scope.assessable, **fields}
 
 
@@ -195,10 +196,6 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
     reason = record.failure or (result.reason if result else "not analysed")
     coverage = coverage or {"provided": False, "source": case.coverage}
     below = [g["gene"] for g in coverage.get("genes_below", [])]
-    if below and status in (Status.NEGATIVE, Status.INCONCLUSIVE):
-        shown = ", ".join(below[:20]) + (f" and {len(below) - 20} more" if len(below) > 20 else "")
-        reason += (f"; {len(below)} panel gene(s) could not be assessed (under {coverage['min_depth']}x over more than "
-                   f"{1 - coverage['min_gene_fraction']:.0%} of their exons): {shown}")
     steps = next_steps(status, result.findings if result else [], scope=result.scope if result else None,
                        parents_in_data=len(record.samples_in_vcf) > 1 or bool(record.parent_vcfs),
                        coverage_below=below, low_quality=result.low_quality if result else [])

@@ -86,7 +86,7 @@ def main() -> None:
     multi = [m for m in multi if "ID=AD" not in m and "ID=DP" not in m and "ID=GQ" not in m]
     multi += ["chr11\t36573626\t.\tC\tT,G\t900\tPASS\t.\tGT\t1/1"]
     write("multiallelic_gt_only.vcf", multi)
-    write("no_variants.vcf", header("valid; header only, no variant records: a negative case, not a failure"))
+    write("no_variants.vcf", header("valid; header only, no variant records: no panel gene can be assessed, so a failed case, never a negative one"))
 
     # Broken inputs: each must end `failed` with a one-line reason naming the file and the fix.
     truncated = bgzip(write("truncated.vcf", base("broken; truncated bgzip (cut in half)")), index=False)
