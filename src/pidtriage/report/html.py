@@ -20,12 +20,14 @@ from pidtriage.report.wording import (
     ZYGOSITY,
     change_words,
     criterion_words,
+    disease_words,
     finding_words,
     frequency_words,
     phenotype_words,
     plain_criterion,
     result_sentence,
     sv_words,
+    variant_words,
 )
 
 __all__ = ["render_case", "render_cohort"]
@@ -63,6 +65,8 @@ def _env() -> Environment:
     env.globals["frequency_words"] = frequency_words
     env.globals["phenotype_words"] = phenotype_words
     env.globals["sv_words"] = sv_words
+    env.globals["variant_words"] = variant_words
+    env.filters["disease_words"] = disease_words
     env.filters["change_words"] = change_words
     env.globals["iuis_tables"] = IUIS_TABLES
     return env
