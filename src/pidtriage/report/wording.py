@@ -119,7 +119,7 @@ def change_words(item: Mapping[str, Any]) -> str:
     elif kind == "phase":
         text = f"{gene}: {finding_words(item['old'])}, now {finding_words(item['new'])}"
     elif kind == "clinvar":
-        text = f"{gene}{variant}: ClinVar now reports {item['new'].replace('_', ' ').lower()} (was {item['old'].replace('_', ' ').lower()})"
+        text = f"{gene}{variant}: ClinVar now {item['new']} (was {item['old']})"
     elif kind == "acmg_class":
         old, new = (classes.get(x.split(" ")[0], x) for x in (item["old"], item["new"]))
         text = f"{gene}{variant}: classification changed from {old} to {new}"
