@@ -7,6 +7,9 @@ transcript is said to be "not the MANE transcript", and ClinVar's HGVS, which na
     another transcript                      -> "ENST00000487530, not the MANE transcript (MANE Select:
                                                 ENST00000389793.7 / NM_000081.4)"
     no transcript named (ClinVar's HGVS)    -> "transcript not stated: HGVS as ClinVar gives it"
+
+A transcript ID without a version (bcftools csq's, VEP's `Feature` when its HGVSc names none) is read as the MANE
+version of the same stable ID.
 """
 
 from __future__ import annotations
