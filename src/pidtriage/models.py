@@ -217,6 +217,7 @@ class Consequence:
     symbol: str = ""
     transcript: str = ""
     is_mane_select: bool = False
+    mane_refseq: str = ""  # the MANE Select RefSeq ID the annotation itself names (VEP's MANE_SELECT), "" if none
     is_mane_plus_clinical: bool = False
     is_canonical: bool = False
     hgvs_c: str = ""
@@ -224,7 +225,9 @@ class Consequence:
     exon: str = ""
     intron: str = ""
     protein_position: str = ""
-    source: str = ""  # vep_csq | snpeff_ann | bcftools_bcsq | clinvar_hgvs | none
+    # vep_csq | vep_json | snpeff_ann | snpeff_eff | bcftools_bcsq(_joint): the input's; bcftools_bcsq_computed(_joint):
+    # computed by pidtriage on the MANE transcripts beside the input's; clinvar_hgvs: ClinVar's HGVS, no transcript
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)

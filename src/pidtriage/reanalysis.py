@@ -250,10 +250,12 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any], *, previous_path: st
 
 
 def _clinvar_text(c: Mapping[str, Any]) -> str:
-    if not c.get("clinvar_significance"):
-        return "not in ClinVar"
-    stars = c.get("clinvar_stars")
-    return f"{c['clinvar_significance']} ({'no review status' if stars is None else f'{stars} star(s)'})"
+    """The one ClinVar wording (annotate/clinvar.clinvar_summary); built from the fields of a document older than
+    triage.json 1.3, which lacks it (its candidate compared with a later one: ClinVar was configured)."""
+    from pidtriage.annotate.clinvar import clinvar_words
+
+    return str(c.get("clinvar") or clinvar_words(c.get("clinvar_significance", ""), c.get("clinvar_stars"),
+                                                 configured=True))
 
 
 def _finding_cause(gene: str, variants: Sequence[str], diffs: Mapping[str, str], panel_moved: set[str],

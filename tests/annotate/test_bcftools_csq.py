@@ -182,3 +182,52 @@ def test_panel_gff3_from_a_gencode_style_file_feeds_bcftools_csq(synthetic, tmp_
         bcsq = {rec.pos: ",".join(rec.info.get("BCSQ", ())) for rec in vf}
     assert bcsq[v["missense"][0]].startswith("missense|GENE1|ENST00000000001.3")
     assert not bcsq.get(v["minus_cds"][0])  # GENE2 is not in the panel: no consequence
+
+
+def _panel_with_gene1(repo, tmp_path, *, mane: str) -> Path:
+    """The RAG1 row of the bundled panel renamed GENE1 over the synthetic chr1, with `mane` as its MANE Select."""
+    panel = tmp_path / "panel.tsv"
+    lines = (repo / "gene_panels/iuis_iei_2024.tsv").read_text().splitlines()
+    header = [x for x in lines if x.startswith("##")] + [next(x for x in lines if not x.startswith("##"))]
+    cols = header[-1].split("\t")
+    rag1 = next(x for x in lines if "\tRAG1\t" in x).split("\t")
+    row = dict(zip(cols, rag1, strict=True)) | {"symbol": "GENE1", "grch38_chrom": "1", "grch38_start": "101",
+                                                 "grch38_end": "400", "grch38_strand": "+",
+                                                 "mane_select_ensembl": mane, "mane_select_refseq": "NM_000001.1"}
+    panel.write_text("\n".join(header) + "\n" + "\t".join(row[c] for c in cols) + "\n")
+    return panel
+
+
+@pytest.mark.parametrize("with_reference", [False, True])
+def test_c_and_p_on_mane_when_the_input_annotates_another_transcript(synthetic, repo, tool_env, tmp_path,
+                                                                     with_reference):
+    """The input's BCSQ names only TXOTHER (as the GIAB file names LYST's ENST00000487530): without a reference the
+    candidate says so ("not the MANE transcript", no RefSeq ID beside it); with annotation.reference_fasta and
+    gff3, bcftools csq gives its c./p. on the MANE transcript TX1 (issue #29)."""
+    d, v, _, _ = synthetic
+    pos, ref, alt = v["missense"]
+    vcf = tmp_path / "annotated.vcf"
+    vcf.write_text("##fileformat=VCFv4.2\n##contig=<ID=chr1,length=2000>\n"
+                   '##INFO=<ID=BCSQ,Number=.,Type=String,Description="Local consequence annotation from BCFtools/csq">\n'
+                   '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+                   "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+                   f"chr1\t{pos}\t.\t{ref}\t{alt}\t50\tPASS\tBCSQ=missense|GENE1|TXOTHER|protein_coding|+|2W>2R|"
+                   f"{pos}{ref}>{alt}\tGT\t0/1\n")
+    panel = _panel_with_gene1(repo, tmp_path, mane="TX1")
+    cfg = tmp_path / "config.yaml"
+    reference = f"annotation:\n  reference_fasta: {d / 'ref.fa'}\n  gff3: {d / 'genes.gff3'}\n" if with_reference else ""
+    cfg.write_text(f"panel: {panel}\npanel_padding: 0\n{reference}triage:\n  min_vus_points: 0\n")
+    exe = Path(sys.executable).with_name("pidtriage")
+    subprocess.run([str(exe), "run", "--configfile", str(cfg), "--vcf", str(vcf), "--sample-id", "S1", "--sex",
+                    "female", "--outdir", str(tmp_path / "out")], env=tool_env, capture_output=True, timeout=120)
+    doc = json.loads((tmp_path / "out/cases/S1/triage.json").read_text())
+    (c,) = doc["candidates"]
+    if with_reference:
+        assert (c["transcript"], c["mane_select"], c["mane_refseq"]) == ("TX1", True, "NM_000001.1")
+        assert c["consequence_source"] == "bcftools_bcsq_computed" and c["hgvs_c"] == f"c.4{ref}>{alt}"
+        assert c["transcript_label"] == "NM_000001.1 (MANE Select, TX1)"
+        assert doc["scope"]["consequence_source"] == "input: bcftools BCSQ; MANE transcripts: bcftools csq"
+    else:
+        assert (c["transcript"], c["mane_select"], c["mane_refseq"], c["hgvs_c"]) == ("TXOTHER", False, "", "")
+        assert c["transcript_label"] == "TXOTHER, not the MANE transcript (MANE Select: TX1 / NM_000001.1)"
+        assert "NM_000001.1" not in (tmp_path / "out/cases/S1/candidates.tsv").read_text()

@@ -31,11 +31,11 @@ def _first(path, key="CSQ"):
 
 
 @pytest.mark.parametrize(("name", "key", "symbol", "hgnc", "tx", "terms", "hgvs_c", "hgvs_p", "exon"), [
-    ("scout_vep97_clnsig_conservation_revel.GRCh37.vcf", "1:986732:G:A", "AGRN", "HGNC:329", "ENST00000379370",
+    ("scout_vep97_clnsig_conservation_revel.GRCh37.vcf", "1:986732:G:A", "AGRN", "HGNC:329", "ENST00000379370.2",
      ("missense_variant",), "c.5353G>A", "p.Asp1785Asn", "31/36"),
-    ("scout_vep104_annotated.GRCh37.vcf", "1:5924512:C:A", "NPHP4", "HGNC:19104", "ENST00000378156",
+    ("scout_vep104_annotated.GRCh37.vcf", "1:5924512:C:A", "NPHP4", "HGNC:19104", "ENST00000378156.4",
      ("missense_variant",), "c.3882G>T", "p.Arg1294Ser", "28/30"),
-    ("scout_vep113_existing_variation.GRCh38.vcf", "chr15:48409410:C:T", "FBN1", "HGNC:3603", "ENST00000316623",
+    ("scout_vep113_existing_variation.GRCh38.vcf", "chr15:48409410:C:T", "FBN1", "HGNC:3603", "ENST00000316623.10",
      ("3_prime_UTR_variant",), "c.*1580G>A", "", "66/66"),
 ])  # fmt: skip
 def test_vep_97_104_113_parse_through_their_format_line(shared_data, name, key, symbol, hgnc, tx, terms, hgvs_c,

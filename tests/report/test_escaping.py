@@ -15,7 +15,7 @@ pytestmark = pytest.mark.workflow
 
 TEMPLATE_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "div", "span", "table", "tr",
                  "th", "td", "ul", "li", "dl", "dt", "dd", "strong", "br", "code", "a", "script",
-                 "svg", "rect", "text", "line", "main", "section"}
+                 "svg", "rect", "text", "line", "main", "section", "colgroup", "col"}
 LINK_HOSTS = {"www.ncbi.nlm.nih.gov", "gnomad.broadinstitute.org", "www.ensembl.org", "grch37.ensembl.org"}
 LENGTHS = {"4": 190214555, "11": 135086622, "X": 156040895, "Y": 57227415}
 EVIL_SAMPLE = "<svg/onload=alert(1)>"

@@ -107,7 +107,10 @@ def test_candidates_tsv_has_what_a_bioinformatician_looks_for() -> None:
             for pair in [(candidates_tsv(_doc("P03")).splitlines()[0], line)
                          for line in candidates_tsv(_doc("P03")).splitlines()[1:]]]
     first = rows[0]
-    assert first["transcript"].startswith("ENST") and first["mane_refseq"].startswith("NM_")
+    # the demo's HGVS is ClinVar's, which names no transcript: no transcript, and no MANE RefSeq ID beside it
+    # (it used to print the gene's MANE IDs beside any HGVS; issue #29)
+    assert (first["transcript"], first["mane_select"], first["mane_refseq"]) == (".", "no", ".")
+    assert first["clinvar"] == "Pathogenic (review status not given)" and first["clinvar_significance"] == "Pathogenic"
     assert first["family_genotypes"] == "P03=0/1;P03_F=0/1;P03_M=0/0" or "P03_F=" in first["family_genotypes"]
     for column in ("dp", "gq", "ad", "allele_balance", "clinvar_date", "population_faf", "population_nhomalt",
                    "scores", "phenotype_score", "clinvar_variation_id"):

@@ -22,7 +22,10 @@ import pysam.bcftools
 from pidtriage.errors import ResourceError
 from pidtriage.io.gff3 import read_gff3
 
-__all__ = ["TranscriptModels", "hgvs_p_from_bcsq", "run_csq"]
+__all__ = ["COMPUTED_TAG", "TranscriptModels", "computed_consequences", "hgvs_p_from_bcsq", "run_csq"]
+
+# The INFO key of the consequences pidtriage computes on the MANE transcripts beside the input's own annotation
+COMPUTED_TAG = "PIDTRIAGE_BCSQ"
 
 AA3 = {"A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu", "G": "Gly", "H": "His",
        "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe", "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp",
@@ -30,12 +33,13 @@ AA3 = {"A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "
 _COMP = str.maketrans("ACGTNacgtn", "TGCANtgcan")
 
 
-def run_csq(vcf: str, fasta: str, gff3: str, out: str | Path) -> str:
-    """`bcftools csq` over the (panel-region) VCF, bgzipped and indexed; returns the output path."""
+def run_csq(vcf: str, fasta: str, gff3: str, out: str | Path, *, tag: str = "BCSQ") -> str:
+    """`bcftools csq` over the (panel-region) VCF, bgzipped and indexed; returns the output path. `tag`: the INFO
+    key it writes (another than BCSQ beside an input that carries its own consequences)."""
     out = Path(out)
     tmp = out.with_name(out.name + ".tmp.vcf.gz")
     try:
-        pysam.bcftools.csq("--force", "-p", "a", "-f", fasta, "-g", gff3, "-Oz", "-o", str(tmp), vcf,
+        pysam.bcftools.csq("--force", "-p", "a", "-c", tag, "-f", fasta, "-g", gff3, "-Oz", "-o", str(tmp), vcf,
                            catch_stdout=False)
     except pysam.utils.SamtoolsError as exc:
         raise ResourceError(f"bcftools csq on {vcf} failed ({str(exc).strip()[-300:]}); check "
@@ -44,6 +48,17 @@ def run_csq(vcf: str, fasta: str, gff3: str, out: str | Path) -> str:
     os.replace(tmp, out)
     pysam.tabix_index(str(out), preset="vcf", force=True, keep_original=True)
     return str(out)
+
+
+def computed_consequences(vcf: str, tag: str = COMPUTED_TAG) -> dict[tuple[str, int, str, str], str]:
+    """The `tag` value (bcftools csq's BCSQ format) of each record of a run_csq output, by (chrom as in the VCF, pos,
+    ref, alt): one bcftools query over the small panel extract."""
+    text = str(pysam.bcftools.query("-i", f'INFO/{tag}!="."', "-f", f"%CHROM\t%POS\t%REF\t%ALT\t%INFO/{tag}\n", vcf))
+    out = {}
+    for line in text.splitlines():
+        chrom, pos, ref, alt, value = line.split("\t")
+        out[(chrom, int(pos), ref, alt)] = value
+    return out
 
 
 def _aa3(seq: str) -> str:

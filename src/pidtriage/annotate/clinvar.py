@@ -6,7 +6,11 @@ from collections.abc import Mapping
 
 from pidtriage.models import ClinVarRecord
 
-__all__ = ["REVIEW_STARS", "clinvar_record", "stars_of"]
+__all__ = ["CLINVAR_ABSENT", "CLINVAR_NOT_CONFIGURED", "REVIEW_STARS", "clinvar_record", "clinvar_summary", "clinvar_words",
+           "stars_of"]
+
+CLINVAR_ABSENT = "absent from ClinVar"
+CLINVAR_NOT_CONFIGURED = "ClinVar not configured"
 
 # ClinVar review status → gold stars (ClinVar's own table).
 REVIEW_STARS: dict[str, int] = {
@@ -50,3 +54,24 @@ def clinvar_record(info: Mapping[str, str]) -> ClinVarRecord | None:
         hgvs_p=info.get("HGVSp", ""),
         molecular_consequence=mc.split("|", 1)[1].split(",")[0] if "|" in mc else mc,
     )
+
+
+def clinvar_summary(record: ClinVarRecord | None, *, configured: bool) -> str:
+    """What ClinVar says of a variant, in the one wording of every output (report, candidates.tsv/xlsx,
+    triage.json): "ClinVar not configured", "absent from ClinVar", or its class with its review stars
+    ("Likely pathogenic (1 star)", "Pathogenic (review status not given)" for a resource without CLNREVSTAT)."""
+    return clinvar_words(record.significance if record else "", record.stars if record else None,
+                         configured=configured)
+
+
+def clinvar_words(significance: str, stars: int | None, *, configured: bool) -> str:
+    """clinvar_summary from triage.json's fields (clinvar_significance, clinvar_stars): "" significance is absent."""
+    if not configured:
+        return CLINVAR_NOT_CONFIGURED
+    if not significance:
+        return CLINVAR_ABSENT
+    words = significance.replace("_", " ").replace("|", "; ")
+    words = words[:1].upper() + words[1:]
+    if stars is None:
+        return f"{words} (review status not given)"
+    return f"{words} ({stars} star{'' if stars == 1 else 's'})"

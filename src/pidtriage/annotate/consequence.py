@@ -126,6 +126,13 @@ def _strip_tx(hgvs: str) -> str:
     return hgvs.split(":", 1)[1] if ":" in hgvs else hgvs
 
 
+def _versioned(feature: str, hgvs_c: str) -> str:
+    """The transcript with its version: VEP writes `Feature` without one (ENST00000389793) but HGVSc with it
+    (ENST00000389793.2:c.11268-5delT)."""
+    prefix = hgvs_c.split(":", 1)[0] if ":" in hgvs_c else ""
+    return prefix if feature and "." not in feature and prefix.startswith(feature + ".") else feature
+
+
 def parse_csq(value: str, fields: Sequence[str], alt: str) -> list[Consequence]:
     """VEP CSQ entries for one ALT allele (all entries when the Allele field is absent)."""
     out = []
@@ -145,8 +152,9 @@ def parse_csq(value: str, fields: Sequence[str], alt: str) -> list[Consequence]:
                 impact=v.get("IMPACT") or impact_of(terms),
                 hgnc_id=hgnc,
                 symbol=_field(v, "SYMBOL", "Gene_Name"),
-                transcript=v.get("Feature", ""),
+                transcript=_versioned(v.get("Feature", ""), v.get("HGVSc", "")),
                 is_mane_select=bool(_field(v, "MANE_SELECT", "MANE")) and "Plus" not in v.get("MANE", ""),
+                mane_refseq=v.get("MANE_SELECT", "") if v.get("MANE_SELECT", "").startswith("NM_") else "",
                 is_mane_plus_clinical=bool(v.get("MANE_PLUS_CLINICAL", "")) or "Plus" in v.get("MANE", ""),
                 is_canonical=v.get("CANONICAL", "") == "YES",
                 hgvs_c=_strip_tx(v.get("HGVSc", "")),
@@ -247,6 +255,7 @@ def parse_vep_json(result: Mapping[str, object]) -> list[Consequence]:
             hgnc_id=hgnc if not hgnc or hgnc.startswith("HGNC:") else f"HGNC:{hgnc}",
             symbol=t.get("gene_symbol", ""), transcript=t.get("transcript_id", ""),
             is_mane_select=bool(t.get("mane_select")), is_mane_plus_clinical=bool(t.get("mane_plus_clinical")),
+            mane_refseq=str(t.get("mane_select") or "") if str(t.get("mane_select") or "").startswith("NM_") else "",
             is_canonical=bool(t.get("canonical")), hgvs_c=_strip_tx(t.get("hgvsc", "")),
             hgvs_p=_strip_tx(t.get("hgvsp", "")).replace("%3D", "="), exon=t.get("exon", ""),
             intron=t.get("intron", ""), protein_position=str(protein) if protein else "", source="vep_json",
@@ -352,8 +361,10 @@ def _unversioned(tx: str) -> str:
 def pick_consequence(
     candidates: Sequence[Consequence], *, hgnc_id: str, symbol: str, mane_transcripts: Iterable[str] = ()
 ) -> Consequence | None:
-    """The consequence to report for a gene: MANE Select, then MANE Plus Clinical, then canonical, then the
-    most severe. Entries of other genes are ignored; the MANE transcript is also recognised by its ID."""
+    """The consequence to report for a gene: MANE Select, then MANE Plus Clinical (the input's own before one
+    pidtriage computed with bcftools csq), then canonical, then the most severe. Entries of other genes are ignored;
+    the MANE transcript is also recognised by its ID (Ensembl or RefSeq, any version: a GRCh37 annotation carries
+    the same stable ID in an older version)."""
     mane = {_unversioned(t) for t in mane_transcripts if t}
     same_gene = [
         c for c in candidates
@@ -364,10 +375,11 @@ def pick_consequence(
     if not pool:
         return None
 
-    def key(c: Consequence) -> tuple[int, int, int, int, str]:
+    def key(c: Consequence) -> tuple[int, int, int, int, int, str]:
         is_mane = c.is_mane_select or _unversioned(c.transcript) in mane
-        return (0 if is_mane else 1, 0 if c.is_mane_plus_clinical else 1, 0 if c.is_canonical else 1,
-                severity(c), c.transcript)  # fmt: skip
+        computed = c.source.startswith("bcftools_bcsq_computed")  # the input's own annotation first
+        return (0 if is_mane else 1, 0 if c.is_mane_plus_clinical else 1, 1 if computed else 0,
+                0 if c.is_canonical else 1, severity(c), c.transcript)  # fmt: skip
 
     chosen = min(pool, key=key)
     if mane and _unversioned(chosen.transcript) in mane and not chosen.is_mane_select:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +86,9 @@ class Annotator:
     config: Config
     panel: Panel
     csq_fields: Sequence[str] = ()
+    # consequences pidtriage computed on the MANE transcripts (bcftools csq, BCSQ format) beside the input's own,
+    # by (bare chrom, pos, ref, alt): bcftools_csq.computed_consequences
+    computed: Mapping[tuple[str, int, str, str], str] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.index = GeneIndex(self.panel.genes, build=self.config.build, padding=int(self.config.get("panel_padding")))
@@ -217,9 +220,19 @@ class Annotator:
                 tables[t.name] = max(tables.get(t.name, v), v)
         return merge_scores(*csq, info, pop, tables)
 
+    def _computed_consequences(self, rec: RawRecord) -> list[Consequence]:
+        """The consequences computed on the MANE transcripts for this record (a joint one through its `@POS`)."""
+        v = rec.variant
+        value = self.computed.get((bare(v.chrom), v.pos, v.ref, v.alt), "")
+        out = [dataclasses.replace(c, source="bcftools_bcsq_computed") for c in parse_bcsq(value)]
+        for pos in bcsq_references(value):
+            joint = next((x for k, x in self.computed.items() if k[:2] == (bare(v.chrom), pos)), "")
+            out += [dataclasses.replace(c, source="bcftools_bcsq_computed_joint") for c in parse_bcsq(joint)]
+        return out
+
     def _input_consequences(self, rec: RawRecord, bcsq_at: dict[tuple[str, int], list[Consequence]] | None = None
                             ) -> list[Consequence]:
-        out: list[Consequence] = []
+        out: list[Consequence] = self._computed_consequences(rec) if self.computed else []
         for key, value in rec.annotations:
             if key == "BCSQ" and bcsq_at is not None:
                 for pos in bcsq_references(value):

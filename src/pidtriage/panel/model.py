@@ -14,6 +14,7 @@ __all__ = [
     "GeneLocation",
     "Mechanism",
     "Moi",
+    "OmimPhenotype",
     "PanelGene",
     "combine_mechanisms",
     "combine_mois",
@@ -47,19 +48,41 @@ class Mechanism(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class OmimPhenotype:
+    """An OMIM phenotype (disease) entry: its MIM number and its name."""
+
+    mim: str  # "601457"
+    name: str
+
+    @property
+    def curie(self) -> str:
+        return f"OMIM:{self.mim}"
+
+
+@dataclass(frozen=True, slots=True)
 class Disease:
     """One IUIS disease entry of a gene."""
 
     name: str
-    omim: str  # OMIM phenotype or gene number as given by IUIS, "" when absent
+    omim: str  # OMIM number(s) as given by IUIS ("," between): a gene's or a phenotype's, "" when absent
     moi: Moi
     mechanism: Mechanism
     iuis_table: str  # "1".."9"
     iuis_subcategory: str  # e.g. "1.2 T-B- SCID", "" when the table has none
     immunophenotype: str  # controlled form, e.g. "T=absent;B=normal;NK=absent"; "" when not given
+    # the entry's OMIM phenotype numbers (panel/disease_ids.py, from `<panel>.diseases.tsv`); () when none is known
+    omim_phenotypes: tuple[OmimPhenotype, ...] = ()
+    omim_mapping: str = ""  # how they were found (disease_ids.map_entry); "" when the panel has no disease table
 
     @property
     def label(self) -> str:
+        """The entry's name with its OMIM phenotype number(s), never a gene's MIM number."""
+        ids = ", ".join(p.curie for p in self.omim_phenotypes)
+        return f"{self.name} ({ids})" if ids else self.name
+
+    @property
+    def iuis_label(self) -> str:
+        """The entry as the panel TSV stores it: the name with the OMIM number(s) IUIS gives (gene or phenotype)."""
         return f"{self.name} (OMIM:{self.omim})" if self.omim else self.name
 
 
@@ -86,6 +109,7 @@ class PanelGene:
     aliases: tuple[str, ...] = ()
     mane_ensembl: str = ""
     mane_refseq: str = ""
+    gene_mim: str = ""  # the gene's own OMIM number (from `<panel>.diseases.tsv`), "" when not known
     grch38: GeneLocation | None = None
     grch37: GeneLocation | None = None
     iuis_symbol: str = ""  # the symbol as written in the IUIS table

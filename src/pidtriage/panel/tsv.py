@@ -92,7 +92,7 @@ def _gene_row(g: PanelGene) -> list[str]:
         g.mechanism.value,
         ",".join(g.iuis_tables),
         SEP.join(g.iuis_subcategories),
-        SEP.join(x.label for x in d),
+        SEP.join(x.iuis_label for x in d),
         SEP.join(x.moi.value for x in d),
         SEP.join(x.mechanism.value for x in d),
         SEP.join(x.iuis_table for x in d),
@@ -237,13 +237,20 @@ def parse_panel_text(text: str, *, source: str = "<panel>") -> Panel:
 
 
 def read_panel(path: str | Path) -> Panel:
-    """Read a panel TSV; raises `PanelError` with the file name when it is malformed."""
+    """Read a panel TSV, with the OMIM phenotype numbers of its diseases from `<panel>.diseases.tsv` beside it when
+    there is one (panel/disease_ids.py); raises `PanelError` with the file name when either is malformed."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise PanelError(f"{p}: cannot read the panel ({exc.strerror}); check the `panel:` key") from exc
-    return parse_panel_text(text, source=str(p))
+    panel = parse_panel_text(text, source=str(p))
+    ids = p.with_suffix(".diseases.tsv")
+    if ids.is_file():
+        from pidtriage.panel.disease_ids import read_disease_ids, with_disease_ids
+
+        panel = with_disease_ids(panel, read_disease_ids(ids))
+    return panel
 
 
 def iter_rows(genes: Iterable[PanelGene]) -> Sequence[list[str]]:

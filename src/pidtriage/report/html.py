@@ -20,12 +20,15 @@ from pidtriage.report.wording import (
     ZYGOSITY,
     change_words,
     criterion_words,
+    disease_words,
     finding_words,
     frequency_words,
+    not_assessed_rows,
     phenotype_words,
     plain_criterion,
     result_sentence,
     sv_words,
+    variant_words,
 )
 
 __all__ = ["render_case", "render_cohort"]
@@ -62,7 +65,10 @@ def _env() -> Environment:
     env.filters["finding_words"] = finding_words
     env.globals["frequency_words"] = frequency_words
     env.globals["phenotype_words"] = phenotype_words
+    env.globals["not_assessed_rows"] = not_assessed_rows
     env.globals["sv_words"] = sv_words
+    env.globals["variant_words"] = variant_words
+    env.filters["disease_words"] = disease_words
     env.filters["change_words"] = change_words
     env.globals["iuis_tables"] = IUIS_TABLES
     return env

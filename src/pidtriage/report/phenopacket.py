@@ -1,6 +1,7 @@
 """cases/{id}/interpretation.json: the case's result as a GA4GH Phenopacket v2, rendered from triage.json.
 
-One `Interpretation` per finding: its disease (the IUIS entry, with its OMIM ID when the panel names one), the
+One `Interpretation` per finding: its disease (an OMIM phenotype entry of the gene's IUIS entries, from the panel's
+disease table; never the gene's MIM number; no disease, and the summary says so, when none is known), the
 progress status (SOLVED for a positive finding, IN_PROGRESS for one to review), and one genomic interpretation per
 variant (CAUSATIVE or CANDIDATE), with the variant descriptor (HGNC gene, HGVS on the MANE transcript, the VCF
 record, the allelic state as GENO terms) and the automated ACMG class. A case with no finding has one UNSOLVED
@@ -9,8 +10,7 @@ interpretation; a failed case has none. The subject's features are the HPO terms
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,18 +23,32 @@ _ACMG = {"P": "PATHOGENIC", "LP": "LIKELY_PATHOGENIC", "VUS": "UNCERTAIN_SIGNIFI
 _ALLELIC = {"het": ("GENO:0000135", "heterozygous"), "hom": ("GENO:0000136", "homozygous"),
             "hemi": ("GENO:0000134", "hemizygous")}  # fmt: skip
 _SEX = {"male": "MALE", "female": "FEMALE"}
-_OMIM = re.compile(r"\(?(OMIM|MIM):\s*(\d{6})\)?")
+_MOI_FITS = {"AD": {"AD", "AD_AR"}, "AR": {"AR", "AD_AR"}, "XL": {"XL", "XLR", "XLD"}}
 
 
-def _disease(names: list[str]) -> dict[str, str]:
-    name = names[0] if names else "inborn error of immunity"
-    m = _OMIM.search(name)
-    label = _OMIM.sub("", name).strip(" ,;")
-    return {"id": f"OMIM:{m.group(2)}" if m else "NCIT:C2967", "label": label or name}  # C2967: immunodeficiency
+def _diseases(f: Mapping[str, Any], candidates: Sequence[Mapping[str, Any]]) -> tuple[dict[str, str] | None, str]:
+    """The finding's disease as an OMIM phenotype entry (never the gene's MIM number): the first with an OMIM
+    phenotype number among the gene's IUIS entries of the finding's inheritance (then any entry), and what the
+    summary says of it; None when no phenotype entry is known for the gene's entries."""
+    entries: list[Mapping[str, Any]] = next((c["diseases"] for c in candidates if c["gene"] == f["gene"] and c.get("diseases")), [])
+    moi = str(f["moi"])
+    fits = _MOI_FITS.get("XL" if moi.startswith("XL") else moi, {moi})
+    ordered = [d for d in entries if d["moi"] in fits] + [d for d in entries if d["moi"] not in fits]
+    named = [(d, o) for d in ordered for o in d.get("omim") or []]
+    if not named:
+        names = "; ".join(dict.fromkeys(d["name"] for d in ordered)) or "not named by the panel"
+        return None, f"IUIS entry: {names}; no OMIM phenotype entry is known for it"
+    d, o = named[0]
+    others = ", ".join(dict.fromkeys(x["id"] for _, x in named[1:] if x["id"] != o["id"]))
+    return {"id": o["id"], "label": o["label"]}, (f"IUIS entry: {d['name']} ({o['id']})"
+                                                   + (f"; other OMIM entries of the gene: {others}" if others else ""))
 
 
 def _variant(c: Mapping[str, Any], build: str) -> dict[str, Any]:
-    expressions = [{"syntax": "hgvs.c", "value": f"{c['transcript']}:{c['hgvs_c']}"}] if c.get("hgvs_c") else []
+    """A genomic interpretation's variant: HGVS c. with the transcript it is on (the MANE RefSeq ID only when it is
+    that transcript's; no hgvs.c expression when the source names no transcript), the VCF record, the state."""
+    tx = c.get("mane_refseq") or c.get("transcript") or ""
+    expressions = [{"syntax": "hgvs.c", "value": f"{tx}:{c['hgvs_c']}"}] if c.get("hgvs_c") and tx else []
     if c.get("hgvs_p"):
         expressions.append({"syntax": "hgvs.p", "value": c["hgvs_p"]})
     state = _ALLELIC.get(c["zygosity"])
@@ -64,11 +78,13 @@ def interpretation_json(doc: Mapping[str, Any], *, created: datetime | None = No
         causative = f["level"] == "positive" and f["meets_inheritance"]
         genomic = [{"subjectOrBiosampleId": sample, "interpretationStatus": "CAUSATIVE" if causative else "CANDIDATE",
                     "variantInterpretation": _variant(by_key[k], build)} for k in f["variants"] if k in by_key]
+        disease, said = _diseases(f, doc["candidates"])
+        diagnosis: dict[str, Any] = {"genomicInterpretations": genomic} | ({"disease": disease} if disease else {})
         interpretations.append({
             "id": f"{sample}-{i}-{f['gene']}-{f['finding']}",
             "progressStatus": "SOLVED" if causative else "IN_PROGRESS",
-            "diagnosis": {"disease": _disease(f["diseases"]), "genomicInterpretations": genomic},
-            "summary": f"{f['gene']} {f['finding']} ({f['moi']}): {f['explanation']}",
+            "diagnosis": diagnosis,
+            "summary": f"{f['gene']} {f['finding']} ({f['moi']}): {f['explanation'].rstrip('.')}. {said}",
         })  # fmt: skip
     if not interpretations and doc["status"] == "negative":
         interpretations.append({"id": f"{sample}-no-finding", "progressStatus": "UNSOLVED", "summary": doc["reason"]})

@@ -23,10 +23,12 @@ __all__ = [
     "tsv",
 ]
 
-CANDIDATE_COLUMNS = ("rank", "gene", "hgnc_id", "chrom", "pos", "ref", "alt", "transcript", "mane_refseq", "hgvs_c",
-                     "hgvs_p", "consequence", "genotype", "zygosity", "family_genotypes", "dp", "gq", "ad",
-                     "allele_balance", "moi", "finding", "acmg_class", "acmg_points", "acmg_criteria",
-                     "reportable_basis", "clinvar_significance", "clinvar_stars", "clinvar_review_status",
+# transcript: the one hgvs_c/hgvs_p are on ("." when the source names none, as ClinVar's HGVS); mane_refseq only when
+# that transcript is the gene's MANE Select (mane_select); clinvar: the one ClinVar wording of every output
+CANDIDATE_COLUMNS = ("rank", "gene", "hgnc_id", "chrom", "pos", "ref", "alt", "transcript", "mane_select",
+                     "mane_refseq", "hgvs_c", "hgvs_p", "consequence", "genotype", "zygosity", "family_genotypes", "dp",
+                     "gq", "ad", "allele_balance", "moi", "finding", "acmg_class", "acmg_points", "acmg_criteria",
+                     "reportable_basis", "clinvar", "clinvar_significance", "clinvar_stars", "clinvar_review_status",
                      "clinvar_variation_id", "clinvar_date", "population_af", "population_faf", "population_grpmax",
                      "population_nhomalt", "population_nhemi", "scores", "phenotype_score", "score",
                      "unjudged_effect", "qc_flags")  # fmt: skip

@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["CLASS_NAMES", "IUIS_TABLES", "ZYGOSITY", "criterion_words", "finding_words", "frequency_words", "phenotype_words", "plain_criterion", "result_sentence", "sv_words"]
+__all__ = ["CLASS_NAMES", "IUIS_TABLES", "ZYGOSITY", "criterion_words", "disease_words", "finding_words", "frequency_words",
+           "genes_words", "not_assessed_rows",
+           "phenotype_words", "plain_criterion", "result_sentence", "sv_words", "variant_words"]
 
 # The IUIS 2024 classification's major categories ("Major category" column of the IUIS table).
 IUIS_TABLES = {
@@ -118,7 +120,7 @@ def change_words(item: Mapping[str, Any]) -> str:
     elif kind == "phase":
         text = f"{gene}: {finding_words(item['old'])}, now {finding_words(item['new'])}"
     elif kind == "clinvar":
-        text = f"{gene}{variant}: ClinVar now reports {item['new'].replace('_', ' ').lower()} (was {item['old'].replace('_', ' ').lower()})"
+        text = f"{gene}{variant}: ClinVar now {item['new']} (was {item['old']})"
     elif kind == "acmg_class":
         old, new = (classes.get(x.split(" ")[0], x) for x in (item["old"], item["new"]))
         text = f"{gene}{variant}: classification changed from {old} to {new}"
@@ -193,11 +195,28 @@ def phenotype_words(match: Mapping[str, Any], phenotype: Mapping[str, Any]) -> s
     return "; ".join(parts) + f" (phenotype likelihood ratio {_times(10 ** match['score'])})"
 
 
+def disease_words(disease: Mapping[str, Any]) -> str:
+    """An IUIS entry with its OMIM phenotype number(s): 'RAG2 deficiency (OMIM:601457)'; the name alone when no
+    phenotype entry is known (never the gene's MIM number)."""
+    ids = ", ".join(o["id"] for o in disease.get("omim") or [])
+    return f"{disease['name']} ({ids})" if ids else str(disease["name"])
+
+
+def variant_words(c: Mapping[str, Any]) -> str:
+    """'c.409G>A p.(Gly137Ser) on NM_000081.4 (MANE Select, ENST00000389793.7)': the HGVS and the transcript it is
+    on (triage.json's transcript_label, which names a MANE RefSeq ID only beside its own transcript)."""
+    hgvs = " ".join(x for x in (c.get("hgvs_c"), c.get("hgvs_p")) if x) or "no HGVS available"
+    label = c.get("transcript_label") or ""
+    if not label or label == "no HGVS available":
+        return hgvs
+    return f"{hgvs} on {label}" if c.get("transcript") else f"{hgvs} ({label})"
+
+
 def _disease(candidate: Mapping[str, Any]) -> str:
     diseases = candidate.get("diseases") or []
     if not diseases:
         return ""
-    names = "; ".join(d["name"] for d in diseases[:2]) + ("; and others" if len(diseases) > 2 else "")
+    names = "; ".join(disease_words(d) for d in diseases[:2]) + ("; and others" if len(diseases) > 2 else "")
     tables = sorted({d["iuis_table"] for d in diseases if d["iuis_table"]})
     cats = ", ".join(f"IUIS table {t}: {IUIS_TABLES.get(t, '')}" for t in tables)
     return f" ({names}{'; ' + cats if cats else ''})"
@@ -210,6 +229,26 @@ def genes_words(scope: Mapping[str, Any], n_panel: int) -> str:
     if assessed is None or assessed == total:
         return f"the {total} panel genes"
     return f"the {assessed} of the {total} panel genes that could be assessed"
+
+
+def not_assessed_rows(scope: Mapping[str, Any], *, max_genes: int = 30) -> list[tuple[str, int, str]]:
+    """The genes the input did not let us assess, as (why, how many, which) rows for the counsellor: genes on
+    chromosomes without records by chromosome, the others by name (at most `max_genes`, then how many more;
+    triage.json's scope lists every one)."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for g in scope.get("genes_not_assessed") or []:
+        groups.setdefault(g["kind"], []).append(g)
+    rows = []
+    for kind, genes in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        if kind.startswith("no records on its chromosome"):
+            chroms = sorted({g["reason"].split("(")[1].split(")")[0] for g in genes},
+                            key=lambda c: (len(c.removeprefix("chr")), c))
+            rows.append(("no records on their chromosome in the VCF", len(genes), "genes on " + ", ".join(chroms)))
+            continue
+        names = [g["gene"] for g in genes]
+        more = f" and {len(names) - max_genes} more" if len(names) > max_genes else ""
+        rows.append((kind, len(genes), ", ".join(names[:max_genes]) + more))
+    return rows
 
 
 def result_sentence(doc: Mapping[str, Any]) -> str:
@@ -234,7 +273,7 @@ def result_sentence(doc: Mapping[str, Any]) -> str:
     classes = {"P": "pathogenic", "LP": "likely pathogenic", "VUS": "of uncertain significance"}
     cls = " and ".join(dict.fromkeys(classes.get(c, c) for c in top["classes"]))
     if cand.get("reportable") and cand.get("acmg_class") not in ("P", "LP"):
-        cls = (f"reported as {cand.get('clinvar_significance', '').replace('_', ' ').lower()} in ClinVar "
+        cls = (f"reported in ClinVar as {cand.get('clinvar', '')} "
                f"(automated evidence: {classes.get(cand['acmg_class'], cand['acmg_class'])}; the laboratory is to "
                "confirm the classification)")
     what = finding_words(top["finding"])

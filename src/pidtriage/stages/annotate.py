@@ -44,11 +44,12 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
             header = read_header(vcf, check_compression=False)
             notes.append("consequences computed with bcftools csq (haplotype-aware; unphased heterozygous variants "
                          "in one codon are read as on one haplotype)")
+        computed = _mane_consequences(vcf, header, config, notes) if not ran_csq else {}
         table = genotype_table(vcf, record.samples_in_vcf, formats=header.formats)
         sample_qc, inferred, evidence, failures = run_sample_qc(record, table, config)
         reported = record.case.sex
         sex = reported if reported != Sex.UNKNOWN else inferred
-        annotator = Annotator(config, panel, csq_fields=csq_format(header, "CSQ"))
+        annotator = Annotator(config, panel, csq_fields=csq_format(header, "CSQ"), computed=computed)
         build_failure, build_check = ("", "") if record.build_verified else _build_from_clinvar(annotator, table,
                                                                                                  record, config)
         keep = annotator.screen(table, vcf, annotation_keys=list(header.info_descriptions))
@@ -76,7 +77,9 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
     if provenance.get("population"):
         scores |= set(config.get("resources", "population", "score_fields") or {})
     scope = Scope(
-        consequence_source=_consequence_source(header, config, ran_csq), records_in_panel_regions=len(table),
+        consequence_source=_consequence_source(header, config, ran_csq) + ("; MANE transcripts: bcftools csq" if
+                                                                         computed else ""),
+        records_in_panel_regions=len(table),
         records_with_consequence=annotated_records(vcf, header, config), clinvar=provenance.get("clinvar", ""),
         clinvar_date=provenance.get("clinvar_date", ""), population=provenance.get("population", ""),
         scores=tuple(sorted(scores)), vcf=record.case.vcf, build_check=build_check,
@@ -148,6 +151,23 @@ def annotated_records(vcf: str, header: VcfHeader, config: Config) -> int:
         return 0
     expr = " || ".join(f'INFO/{k}!="."' for k in keys)
     return len(pysam.bcftools.query("-i", expr, "-f", "\n", vcf))
+
+
+def _mane_consequences(vcf: str, header: VcfHeader, config: Config, notes: list[str]
+                       ) -> dict[tuple[str, int, str, str], str]:
+    """Under consequence_source `auto`, with a reference and a GFF3 configured, beside an input that carries its
+    own consequences: bcftools csq's on the GFF3's (MANE) transcripts, by (bare chrom, pos, ref, alt), so that a
+    variant the input annotates on another transcript still gets its c./p. on MANE. {} otherwise."""
+    has_inputs = bool(config.path("annotation", "reference_fasta") and config.path("annotation", "gff3"))
+    if config.get("annotation", "consequence_source") != "auto" or not has_inputs:
+        return {}
+    from pidtriage.annotate.bcftools_csq import COMPUTED_TAG, computed_consequences, run_csq
+
+    out = run_csq(vcf, config.path("annotation", "reference_fasta"), config.path("annotation", "gff3"),
+                  str(vcf).replace(".vcf.gz", "") + ".mane_csq.vcf.gz", tag=COMPUTED_TAG)
+    notes.append("c./p. on the MANE transcripts computed with bcftools csq where the input's annotation names "
+                 "another transcript")
+    return {(bare(c), p, r, a): v for (c, p, r, a), v in computed_consequences(out).items()}
 
 
 def _wants_csq(header: VcfHeader, config: Config) -> bool:

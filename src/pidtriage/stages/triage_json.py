@@ -12,12 +12,15 @@ from typing import Any
 import jsonschema
 
 from pidtriage import __version__
+from pidtriage.annotate.clinvar import clinvar_summary
+from pidtriage.annotate.nomenclature import nomenclature
 from pidtriage.clock import today
 from pidtriage.config import Config
 from pidtriage.decision import Scope, case_status
 from pidtriage.findings import Candidate, GeneFinding, TriageResult
 from pidtriage.models import Status
 from pidtriage.next_steps import next_steps
+from pidtriage.panel.model import Disease
 from pidtriage.panel.tsv import Panel
 from pidtriage.phenotype import TermEvidence
 from pidtriage.ranking import phenotype_log10_lr, variant_probability
@@ -34,7 +37,11 @@ __all__ = ["SCHEMA_VERSION", "build_triage_json", "validate_triage_json"]
 #      findings' first_seen and evidence_last_updated / last_changed, provenance.input_size
 # 1.3: candidates' combined ranking score (score), variant_probability, unjudged_effect, partner_only;
 #      phenotype_match.hpo as a likelihood ratio with its disease and per-term contributions (terms),
-#      phenotype_match.immunophenotype_log10_lr; thresholds.ranking and thresholds.phenotype
+#      phenotype_match.immunophenotype_log10_lr; thresholds.ranking and thresholds.phenotype; scope's genes_total,
+#      genes_assessed, coverage_basis, genes_not_assessed; candidates' clinvar (one wording: clinvar_summary),
+#      mane_select, transcript_label, gene_mane, gene_mim; transcript and mane_refseq only as the HGVS's own (no
+#      MANE ID beside another transcript); diseases[] as {name, omim: [{id, label}] OMIM phenotype entries (never
+#      a gene MIM), omim_mapping, moi, mechanism, iuis_table}
 SCHEMA_VERSION = "1.3"
 
 @cache
@@ -86,11 +93,23 @@ def _structural(c: Candidate) -> dict[str, Any]:
             "population_checked": s.population_checked}
 
 
-def _candidate(c: Candidate, ranking: RankingSettings) -> dict[str, Any]:
+def _candidate(c: Candidate, ranking: RankingSettings, *, clinvar_configured: bool) -> dict[str, Any]:
     out = _candidate_fields(c, ranking)
+    tx = nomenclature(c.av.consequence, mane_ensembl=c.gene.mane_ensembl, mane_refseq=c.gene.mane_refseq)
+    out |= {"transcript": tx.transcript, "mane_select": tx.mane_select, "mane_refseq": tx.mane_refseq,
+            "transcript_label": tx.label, "gene_mane": {"ensembl": c.gene.mane_ensembl, "refseq": c.gene.mane_refseq},
+            "gene_mim": c.gene.gene_mim, "clinvar": clinvar_summary(c.av.clinvar, configured=clinvar_configured)}
     if c.av.structural is not None:  # only SV calls carry the key: documents without SV input are unchanged
         out["structural"] = _structural(c)
     return out
+
+
+def _disease(d: Disease) -> dict[str, Any]:
+    """An IUIS entry: its name, OMIM phenotype number(s) (never the gene's MIM number; [] when none is known), how
+    they were found, inheritance, mechanism and IUIS table."""
+    return {"name": d.name, "omim": [{"id": p.curie, "label": p.name} for p in d.omim_phenotypes],
+            "omim_mapping": d.omim_mapping, "moi": d.moi.value, "mechanism": d.mechanism.value,
+            "iuis_table": d.iuis_table}
 
 
 def _candidate_fields(c: Candidate, ranking: RankingSettings) -> dict[str, Any]:
@@ -101,7 +120,6 @@ def _candidate_fields(c: Candidate, ranking: RankingSettings) -> dict[str, Any]:
         "ref": v.ref, "alt": v.alt, "genotype": gt.gt, "zygosity": gt.zygosity(haploid_region=av.haploid_region).value,
         "moi": c.moi, "finding": c.finding.value, "meets_inheritance": c.meets, "finding_note": c.note,
         "consequence": "&".join(cons.so_terms) if cons else "", "consequence_source": cons.source if cons else "",
-        "transcript": (cons.transcript or c.gene.mane_ensembl) if cons else "", "mane_refseq": c.gene.mane_refseq,
         "dp": gt.dp, "gq": gt.gq, "ad": list(gt.ad) if gt.ad else None,
         "allele_balance": round(gt.allele_balance, 3) if gt.allele_balance is not None else None,
         "hgvs_c": cons.hgvs_c if cons else "", "hgvs_p": cons.hgvs_p if cons else "",
@@ -126,8 +144,7 @@ def _candidate_fields(c: Candidate, ranking: RankingSettings) -> dict[str, Any]:
         "phenotype_match": _phenotype(c, ranking),
         "score": c.score, "variant_probability": round(variant_probability(c, ranking), 4),
         "unjudged_effect": c.unjudged_effect, "partner_only": c.partner_only,
-        "diseases": [{"name": d.label, "moi": d.moi.value, "mechanism": d.mechanism.value, "iuis_table": d.iuis_table}
-                     for d in c.gene.diseases],
+        "diseases": [_disease(d) for d in c.gene.diseases],
     }  # fmt: skip
 
 
@@ -201,7 +218,9 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
                        coverage_below=below, low_quality=result.low_quality if result else [])
     max_c = int(config.get("triage", "max_candidates"))
     ranking = case_settings(config.values)["ranking"]
-    candidates = [_candidate(c, ranking) for c in (result.candidates if result else [])][:max_c]
+    configured = bool(result and result.scope and result.scope.clinvar)
+    candidates = [_candidate(c, ranking, clinvar_configured=configured)
+                  for c in (result.candidates if result else [])][:max_c]
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "case": {
@@ -218,7 +237,8 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
         "reason": reason,
         "qc": _qc(record, sex_check, coverage),
         "findings": [_finding(f) for f in (result.findings if result else [])],
-        "low_quality_calls": [_candidate(c, ranking) for c in (result.low_quality if result else [])],
+        "low_quality_calls": [_candidate(c, ranking, clinvar_configured=configured)
+                              for c in (result.low_quality if result else [])],
         "scope": _scope(result.scope if result else None),
         "oligogenic": result.oligogenic if result else [],
         "candidates": candidates,
