@@ -64,6 +64,8 @@ def get_final_outputs():
         "report.html",
         "interpretation.json",
         "changes.tsv",
+        "candidates.vcf.gz",
+        "candidates.vcf.gz.tbi",
     ]
     files += ["candidates.xlsx"] if config["report"]["xlsx"] else []
     files += ["variants.xlsx"] if config["report"]["variants_xlsx"] else []
