@@ -104,6 +104,17 @@ def test_records_fields_header_and_samples(extract, tmp_path):
         assert [r.pos for r in vcf.fetch("chrX", 400, 600)] == [500]
 
 
+def test_header_values_from_the_input_stay_plain_lines(extract, tmp_path):
+    """A ClinVar date or a reason with markup (from a file's header) is one plain header line, not a
+    structured one htslib would refuse."""
+    doc = _doc() | {"reason": "<b>x</b>\nnext"}
+    doc["provenance"] = doc["provenance"] | {"clinvar_date": "<script>alert(4)</script>"}
+    view = _view(write_candidates_vcf(doc, extract, tmp_path / "c.vcf.gz"))
+    assert view.returncode == 0
+    assert "##pidtriage_clinvar=%3Cscript%3Ealert(4)%3C/script%3E" in view.stdout.splitlines()
+    assert "##pidtriage_reason=%3Cb%3Ex%3C/b%3E next" in view.stdout.splitlines()
+
+
 def test_a_failed_case_gets_a_header_only_file_that_names_its_status(tmp_path):
     doc = _doc("failed") | {"candidates": [], "low_quality_calls": [], "reason": "x.vcf.gz: truncated; copy it again"}
     out = write_candidates_vcf(doc, tmp_path / "missing.vcf.gz", tmp_path / "candidates.vcf.gz")

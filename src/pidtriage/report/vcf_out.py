@@ -102,12 +102,13 @@ def _header_lines(doc: Mapping[str, Any]) -> list[str]:
         "pidtriage_version": prov.get("pidtriage_version", ""),
         "pidtriage_case": doc["case"]["sample_id"],
         "pidtriage_status": doc["status"],
-        "pidtriage_reason": " ".join(str(doc.get("reason", "")).split()),
+        "pidtriage_reason": doc.get("reason", ""),
         "pidtriage_genome_build": prov.get("genome_build", ""),
         "pidtriage_panel": f"{prov.get('panel_name', '')} {prov.get('panel_version', '')}".strip(),
         "pidtriage_clinvar": prov.get("clinvar_date", ""),
     }
-    return [f"##{k}={v}" for k, v in text.items() if v]
+    # one line each, and never read as a structured line (htslib parses a value starting with "<" as one)
+    return [f"##{k}=" + " ".join(str(v).split()).replace("<", "%3C").replace(">", "%3E") for k, v in text.items() if v]
 
 
 def write_candidates_vcf(doc: Mapping[str, Any], source_vcf: str | Path, out: str | Path) -> Path:
@@ -138,6 +139,8 @@ def write_candidates_vcf(doc: Mapping[str, Any], source_vcf: str | Path, out: st
             with pysam.VariantFile(str(tmp), "wz", header=header) as dst:
                 for rec in sorted(records, key=lambda r: (order.get(r.chrom, len(order)), r.pos)):
                     rec.translate(header)
+                    for k in [k for k in rec.info if k.startswith("PIDTRIAGE_")]:  # an input that was our output
+                        del rec.info[k]
                     for k, v in _info(wanted[_key(rec)]).items():
                         if v is True or (isinstance(v, tuple) and any(x is not None for x in v)):
                             rec.info[k] = v
