@@ -62,7 +62,7 @@ class CasePaths:
 def run_case(case: CaseInfo, config: Config, panel: Panel, paths: CasePaths, *, previous: str = "", jobs: int = 1,
              joint: dict[str, dict[str, Any]] | None = None, log: TextIO | None = None) -> dict[str, Any]:
     """Every stage of one case, each stage's record written, then triage.json, variants.tsv and the reports
-    (which of them as config `report` says; candidates.vcf.gz from the panel extract). `previous` is the case's triage.json of an earlier run ("" for
+    (which of them as config `report` says). `previous` is the case's triage.json of an earlier run ("" for
     none); `joint` the shared extractions of joint-called VCFs (stages/joint.py), by input VCF; `log` gets one
     line per stage (default stderr, the job's log). Returns triage.json's content. Never raises for a bad input:
     each stage turns it into the case's failed record."""
