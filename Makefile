@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test test-slurm bench validate lint clean
+.PHONY: demo test test-slurm bench validate grch37 lint igvjs clean
 
 $(BIN)/pidtriage: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,21 @@ bench: $(BIN)/pidtriage
 validate: $(BIN)/pidtriage
 	$(BIN)/python tests/benchmarks/validation.py
 	$(BIN)/python tests/benchmarks/phenotype_ranking.py
+
+# The three real GRCh37 datasets with GRCh37 resources from `pidtriage resources fetch` (local server): writes
+# tests/benchmarks/GRCH37.md (~30 s)
+grch37: $(BIN)/pidtriage
+	SLURM_CONF=/dev/null $(BIN)/python tests/benchmarks/grch37.py
+
+# igv.js (MIT) for the IGV-session screenshot test (tests/report/test_igv.py), from the npm registry into
+# tests/.cache (1.5 MB: not committed); the test skips without it
+IGVJS_VERSION := 3.8.10
+IGVJS := tests/.cache/igv.js-$(IGVJS_VERSION)
+igvjs: $(IGVJS)/igv.min.js
+$(IGVJS)/igv.min.js:
+	mkdir -p $(IGVJS)
+	cd $(IGVJS) && npm pack --silent igv@$(IGVJS_VERSION) >/dev/null && tar xzf igv-$(IGVJS_VERSION).tgz package/dist/igv.min.js package/LICENSE \
+	  && mv package/dist/igv.min.js package/LICENSE . && rm -rf package igv-$(IGVJS_VERSION).tgz
 
 lint: $(BIN)/pidtriage
 	$(BIN)/ruff check src tests scripts

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Fetch the annotation resources for a config: ClinVar (VCF + index, md5 checked), gnomAD slices over the panel
-genes (remote tabix), MANE GFF3 and summary; resumable; writes OUTDIR/manifest.json. The same as
-`pidtriage resources fetch`; `pidtriage resources check --outdir OUTDIR` verifies them later.
+"""Fetch the annotation resources of the config's genome build: ClinVar (VCF + index, md5 checked), gnomAD slices
+over the panel genes (remote tabix), the panel's transcripts (MANE on GRCh38, Ensembl 87 on GRCh37, with MANE's
+summary); resumable; writes OUTDIR/manifest.json and OUTDIR/resources.yaml (the config keys for these files).
+The same as `pidtriage resources fetch`; `pidtriage resources check --outdir OUTDIR` verifies them later.
 
     python scripts/fetch_resources.py --configfile config/config.yaml --outdir resources/GRCh38 [--only clinvar]
 """

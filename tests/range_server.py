@@ -43,24 +43,27 @@ class RangeServer:
                 if not path.is_file():
                     self.send_error(404)
                     return
-                data = path.read_bytes()
-                start, end, status = 0, len(data) - 1, 200
+                size = path.stat().st_size  # only the asked range is read: large (sparse) files stay cheap
+                start, end, status = 0, size - 1, 200
                 m = re.match(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
                 if m:
                     start = int(m.group(1))
-                    end = min(int(m.group(2)) if m.group(2) else len(data) - 1, len(data) - 1)
+                    end = min(int(m.group(2)) if m.group(2) else size - 1, size - 1)
                     status = 206
-                    if start >= len(data):
+                    if start >= size:
                         self.send_response(416)
-                        self.send_header("Content-Range", f"bytes */{len(data)}")
+                        self.send_header("Content-Range", f"bytes */{size}")
                         self.end_headers()
                         return
-                body = data[start:end + 1]
+                with path.open("rb") as fh:
+                    fh.seek(start)
+                    body = fh.read(end + 1 - start)
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(body)))
                 self.send_header("Accept-Ranges", "bytes")
+                self.send_header("Access-Control-Allow-Origin", "*")
                 if status == 206:
-                    self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+                    self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
                 self.end_headers()
                 cut = server.cut_after.pop(self.path, None)
                 if cut is not None:

@@ -22,9 +22,11 @@ from urllib.parse import urlparse
 from pidtriage.errors import ResourceError
 from pidtriage.genome import detect_build
 from pidtriage.io.vcf import read_header
+from pidtriage.panel.model import PanelGene
+from pidtriage.transcripts import panel_gff3  # re-exported: where it lived before transcripts.py
 
-__all__ = ["ManifestEntry", "check_resources", "download", "fetch_resources", "panel_gff3", "read_manifest",
-           "slice_remote_vcf"]
+__all__ = ["ManifestEntry", "bsd_sum", "check_resources", "download", "fetch_resources", "panel_gff3", "read_manifest",
+           "slice_remote_vcf", "sources_for"]
 
 CHUNK = 1 << 20
 
@@ -40,6 +42,7 @@ class ManifestEntry:
     size: int
     build: str = ""
     note: str = ""
+    release: str = ""  # the release the source is (`<source>_release` in resources.sources), as the report cites it
 
 
 def md5_of(path: Path) -> str:
@@ -130,9 +133,13 @@ def slice_remote_vcf(url: str, regions_bed: Path, dest: Path, *, session: Any = 
 def _version_of(path: Path) -> str:
     """What the file says of its version: ClinVar's fileDate, gnomAD's/other ##source or ##reference lines."""
 
+    opener = gzip.open if path.suffix in (".gz", ".bgz") else open
+    if path.name.endswith((".gff3.gz", ".gff3", ".gff.gz")):  # Ensembl's "#!genome-build GRCh37.p13" lines
+        with opener(path, "rt") as fh:
+            found = [line[2:].strip() for line in (next(fh, "") for _ in range(20)) if line.startswith("#!genome")]
+        return "; ".join(found)
     if not path.name.endswith((".vcf.gz", ".vcf.bgz", ".vcf")):
         return ""
-    opener = gzip.open if path.suffix in (".gz", ".bgz") else open
     with opener(path, "rt") as fh:
         for line in fh:
             if not line.startswith("##"):
@@ -158,68 +165,190 @@ def _write_manifest(directory: Path, entries: Mapping[str, ManifestEntry]) -> No
     os.replace(tmp, p)
 
 
+def sources_for(sources: Mapping[str, Any], build: str) -> dict[str, str]:
+    """The sources of one build: the entry named by the build (resources.sources.GRCh37...), with the top-level
+    string keys over it (a flat mapping, as older configs give, applies to whatever build is configured)."""
+    own = sources.get(build)
+    out = {k: str(v) for k, v in own.items()} if isinstance(own, Mapping) else {}
+    out.update({k: str(v) for k, v in sources.items() if not isinstance(v, Mapping)})
+    return out
+
+
+def bsd_sum(path: Path) -> tuple[int, int]:
+    """The BSD checksum and 1 KiB block count of a file, as `sum` prints them (Ensembl's CHECKSUMS files)."""
+    checksum, size = 0, 0
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(CHUNK), b""):
+            size += len(block)
+            for byte in block:
+                checksum = ((checksum >> 1) + ((checksum & 1) << 15) + byte) & 0xFFFF
+    return checksum, (size + 1023) // 1024
+
+
+def _verify_ensembl(session: Any, url: str, dest: Path) -> None:
+    """Check `dest` against the CHECKSUMS file Ensembl publishes beside it; a mismatch is refused."""
+    r = session.get(url.rsplit("/", 1)[0] + "/CHECKSUMS", timeout=60)
+    name = url.rsplit("/", 1)[-1]
+    line = next((x.split() for x in r.text.splitlines() if x.split()[2:3] == [name]), None) if r.status_code == 200 else None
+    if line is None:
+        raise ResourceError(f"{url}: no CHECKSUMS line for {name} beside it; set ensembl_gff3_checksum to \"\" to "
+                            "skip the check (the md5 of what was fetched is recorded in the manifest either way)")
+    got = bsd_sum(dest)
+    if got != (int(line[0]), int(line[1])):
+        bad = dest.with_name(dest.name + ".corrupt")
+        os.replace(dest, bad)
+        raise ResourceError(f"{url}: checksum {got[0]} {got[1]} does not match Ensembl's CHECKSUMS ({line[0]} {line[1]}); "
+                            f"refused (kept as {bad}); delete it and fetch again")
+
+
+@dataclass(frozen=True)
+class _Fetch:
+    """One fetch run: where, for which build, from which sources, and what is recorded."""
+
+    src: Mapping[str, str]
+    outdir: Path
+    build: str
+    only: Sequence[str]
+    session: Any
+    entries: dict[str, ManifestEntry]
+
+    def wanted(self, name: str, key: str = "") -> bool:
+        """`name` has a URL (under `key`, default the name itself) and was asked for (`--only`)."""
+        return bool(self.src.get(key or name)) and (not self.only or name in self.only)
+
+    def url(self, name: str, **fill: str) -> str:
+        return self.src[name].format(build=self.build, **fill)
+
+    def record(self, name: str, path: Path, url: str, note: str = "", source: str = "") -> None:
+        self.entries[name] = ManifestEntry(
+            name=name, path=path.name, url=url, fetched=dt.date.today().isoformat(), version=_version_of(path),
+            md5=md5_of(path), size=path.stat().st_size, build=self.build, note=note,
+            release=self.src.get(f"{source or name}_release", ""))
+        _write_manifest(self.outdir, self.entries)
+
+
 def fetch_resources(sources: Mapping[str, Any], outdir: Path, *, build: str, panel_bed: Path | None,
-                    only: Sequence[str] = (), session: Any = None,
-                    panel_transcripts: set[str] | None = None) -> dict[str, ManifestEntry]:
-    """Fetch what `sources` (the config's resources.sources) names into `outdir`; update the manifest."""
+                    only: Sequence[str] = (), session: Any = None, panel_transcripts: set[str] | None = None,
+                    panel_genes: Sequence[PanelGene] = ()) -> dict[str, ManifestEntry]:
+    """Fetch what `sources` (the config's resources.sources) names for `build` into `outdir`; update the
+    manifest; write `resources.yaml` (the config keys that use them). `panel_transcripts`: the panel's MANE
+    Ensembl IDs (for MANE's GFF3); `panel_genes`: the panel's genes (for Ensembl's GRCh37 GFF3)."""
+    import requests
+
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    entries = read_manifest(outdir)
-    today = dt.date.today().isoformat()
-
-    def wanted(name: str) -> bool:
-        return not only or name in only
-
-    def record(name: str, path: Path, url: str, note: str = "") -> None:
-        entries[name] = ManifestEntry(name=name, path=path.name, url=url, fetched=today, version=_version_of(path),
-                                      md5=md5_of(path), size=path.stat().st_size, build=build, note=note)
-        _write_manifest(outdir, entries)
-
-    clinvar = str(sources.get("clinvar_vcf", "")).format(build=build)
-    if clinvar and wanted("clinvar"):
+    run = _Fetch(sources_for(sources, build), outdir, build, only, session or requests.Session(), read_manifest(outdir))
+    if run.wanted("clinvar", "clinvar_vcf"):
+        url = run.url("clinvar_vcf")
         dest = outdir / f"clinvar.{build}.vcf.gz"
-        download(clinvar, dest, session=session, md5=str(sources.get("clinvar_md5", "auto")))
-        download(clinvar + ".tbi", dest.with_name(dest.name + ".tbi"), session=session)
-        record("clinvar", dest, clinvar)
-    gnomad = str(sources.get("population_vcf", ""))
-    if gnomad and wanted("population"):
-        if panel_bed is None:
-            raise ResourceError("population: slicing gnomAD needs the panel BED (the panel in the config)")
-        bed_lines = [line for line in panel_bed.read_text().splitlines() if line.strip()]
-        chroms = sorted({line.split("\t")[0] for line in bed_lines})
-        parts = []
-        if "{chrom}" not in gnomad:  # one file for every chromosome
-            part = outdir / f"population.{build}.all.vcf.gz"
-            slice_remote_vcf(gnomad.format(build=build), panel_bed, part, session=session)
-            parts.append(part)
-        for chrom in chroms if "{chrom}" in gnomad else ():
-            url = gnomad.format(build=build, chrom=chrom.removeprefix("chr"))
-            part = outdir / f"population.{build}.{chrom}.vcf.gz"
-            bed = outdir / f".panel.{chrom}.bed"
-            bed.write_text("".join(line + "\n" for line in bed_lines if line.split("\t")[0] == chrom))
-            slice_remote_vcf(url, bed, part, session=session)
-            bed.unlink()
-            parts.append(part)
-        dest = outdir / f"population.{build}.panel.vcf.gz"
-        _concat(parts, dest)
-        record("population", dest, gnomad, note=f"panel regions only ({len(chroms)} chromosome(s)), remote tabix")
-    for name in ("mane_gff3", "mane_summary"):
-        url = str(sources.get(name, ""))
-        if url and wanted(name):
+        download(url, dest, session=run.session, md5=run.src.get("clinvar_md5", "auto"))
+        download(url + ".tbi", dest.with_name(dest.name + ".tbi"), session=run.session)
+        run.record("clinvar", dest, url)
+    for name in ("population", "population_second"):
+        if run.wanted(name, f"{name}_vcf"):
+            _fetch_population(run, name, panel_bed)
+    _fetch_transcripts(run, panel_transcripts or set(), panel_genes)
+    for key in sorted(run.src):  # optional score tables: score_<name> = URL of a tabix-indexed table
+        if key.startswith("score_") and not key.endswith(("_md5", "_release")) and run.wanted(key):
+            url = run.url(key)
             dest = outdir / url.rsplit("/", 1)[-1]
-            download(url, dest, session=session, md5=str(sources.get(f"{name}_md5", "")))
-            record(name, dest, url)
-            if name == "mane_gff3" and panel_transcripts:
-                gff = outdir / f"panel_transcripts.{build}.gff3"
-                n = panel_gff3(dest, panel_transcripts, gff)
-                record("panel_gff3", gff, url, note=f"{n} MANE transcripts of the panel, Ensembl-style for bcftools csq")
-    for key, url in sorted(sources.items()):  # optional score tables: score_<name> = URL of a tabix-indexed table
-        if key.startswith("score_") and url and wanted(key):
-            dest = outdir / str(url).rsplit("/", 1)[-1]
-            download(str(url), dest, session=session, md5=str(sources.get(f"{key}_md5", "")))
-            download(str(url) + ".tbi", dest.with_name(dest.name + ".tbi"), session=session)
-            record(key, dest, str(url), note="score table; add it to resources.scores with its column")
-    return entries
+            download(url, dest, session=run.session, md5=run.src.get(f"{key}_md5", ""))
+            download(url + ".tbi", dest.with_name(dest.name + ".tbi"), session=run.session)
+            run.record(key, dest, url, note="score table; add it to resources.scores with its column")
+    write_config_fragment(run.entries, run.src, outdir, build)
+    return run.entries
+
+
+def _fetch_population(run: _Fetch, name: str, panel_bed: Path | None) -> None:
+    """The population file's records in the panel regions, through remote tabix (one file, or one per
+    chromosome when the URL has `{chrom}`), concatenated and indexed."""
+    template = run.src[f"{name}_vcf"]
+    if panel_bed is None:
+        raise ResourceError(f"{name}: slicing the population VCF needs the panel BED (the panel in the config)")
+    bed_lines = [line for line in panel_bed.read_text().splitlines() if line.strip()]
+    chroms = sorted({line.split("\t")[0] for line in bed_lines})
+    parts = []
+    if "{chrom}" not in template:  # one file for every chromosome
+        part = run.outdir / f"{name}.{run.build}.all.vcf.gz"
+        slice_remote_vcf(template.format(build=run.build), panel_bed, part, session=run.session)
+        parts.append(part)
+    for chrom in chroms if "{chrom}" in template else ():
+        url = template.format(build=run.build, chrom=chrom.removeprefix("chr"))
+        part = run.outdir / f"{name}.{run.build}.{chrom}.vcf.gz"
+        bed = run.outdir / f".panel.{chrom}.bed"
+        bed.write_text("".join(line + "\n" for line in bed_lines if line.split("\t")[0] == chrom))
+        slice_remote_vcf(url, bed, part, session=run.session)
+        bed.unlink()
+        parts.append(part)
+    dest = run.outdir / f"{name}.{run.build}.panel.vcf.gz"
+    _concat(parts, dest)
+    run.record(name, dest, template, note=f"panel regions only ({len(chroms)} chromosome(s)), remote tabix")
+
+
+def _fetch_transcripts(run: _Fetch, mane_ids: set[str], genes: Sequence[PanelGene]) -> None:
+    """MANE's summary (RefSeq IDs), then the panel's GFF3 for bcftools csq: from MANE's GFF3, or from Ensembl's
+    GFF3 (GRCh37) with the choice per gene in panel_transcripts.<build>.tsv (pidtriage.transcripts)."""
+    from pidtriage.transcripts import ensembl_panel_gff3, write_choices
+
+    files = {}
+    for name in ("mane_summary", "mane_gff3", "ensembl_gff3"):
+        if run.wanted(name):
+            url = run.url(name)
+            dest = run.outdir / url.rsplit("/", 1)[-1]
+            download(url, dest, session=run.session, md5=run.src.get(f"{name}_md5", ""))
+            if name == "ensembl_gff3" and run.src.get("ensembl_gff3_checksum") == "auto":
+                _verify_ensembl(run.session, url, dest)
+            run.record(name, dest, url)
+            files[name] = dest
+    gff = run.outdir / f"panel_transcripts.{run.build}.gff3"
+    if "mane_gff3" in files and mane_ids:
+        n = panel_gff3(files["mane_gff3"], mane_ids, gff)
+        run.record("panel_gff3", gff, run.url("mane_gff3"), note=f"{n} MANE transcripts of the panel, Ensembl-style "
+                   "for bcftools csq", source="mane_gff3")
+    elif "ensembl_gff3" in files and genes:
+        summary = files.get("mane_summary") or (run.outdir / run.entries["mane_summary"].path
+                                                if "mane_summary" in run.entries else None)
+        choices = ensembl_panel_gff3(files["ensembl_gff3"], genes, gff, mane_summary=summary)
+        table = gff.with_suffix(".tsv")
+        write_choices(choices, table)
+        mane = sum(c.match.startswith("MANE") for c in choices)
+        other = sum(bool(c.transcript) and not c.match.startswith("MANE") for c in choices)
+        note = (f"{mane} panel genes on their MANE Select's Ensembl transcript, {other} on another transcript, "
+                f"{len(choices) - mane - other} without one; per gene: {table.name}")
+        run.record("panel_gff3", gff, run.url("ensembl_gff3"), note=note, source="ensembl_gff3")
+        run.record("panel_transcripts", table, run.url("ensembl_gff3"), note="the transcript chosen per panel gene, "
+                   "with MANE's RefSeq ID where it is MANE's", source="ensembl_gff3")
+
+
+_POPULATION_KEYS = ("name", "af_field", "an_field", "faf_field", "nhomalt_field", "grpmax_field", "nhemi_field")
+
+
+def write_config_fragment(entries: Mapping[str, ManifestEntry], src: Mapping[str, str], outdir: Path,
+                          build: str) -> Path:
+    """`resources.yaml` beside the manifest: the config keys that use the fetched files (paths as the fetch was
+    given them), to pass after the run's config: `--configfile myrun/config.yaml resources/resources.yaml`."""
+    import yaml
+
+    def path(name: str) -> str:
+        return str(outdir / entries[name].path)
+
+    resources: dict[str, Any] = {"manifest": str(outdir / "manifest.json")}
+    if "clinvar" in entries:
+        resources["clinvar"] = {"vcf": path("clinvar")}
+    if "population" in entries:
+        resources["population"] = {"vcf": path("population"),
+                                   "second_vcf": path("population_second") if "population_second" in entries else "",
+                                   **{k: src[f"population_{k}"] for k in _POPULATION_KEYS if f"population_{k}" in src}}
+    doc: dict[str, Any] = {"genome_build": build, "resources": resources}
+    if "panel_gff3" in entries:
+        doc["annotation"] = {"gff3": path("panel_gff3")}
+    head = (f"# written by `pidtriage resources fetch` ({build}) with manifest.json: the config keys that use these\n"
+            "# files. Pass it after your config: --configfile myrun/config.yaml " + str(outdir / "resources.yaml") + "\n")
+    out = Path(outdir) / "resources.yaml"
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(head + yaml.safe_dump(doc, sort_keys=False))
+    os.replace(tmp, out)
+    return out
 
 
 def _concat(parts: Sequence[Path], dest: Path) -> None:
@@ -266,45 +395,3 @@ def check_resources(directory: Path) -> list[str]:
             if build and e.build and build != e.build:
                 problems.append(f"{e.name}: {p} is {build} ({evidence}), the manifest says {e.build}")
     return problems
-
-
-def panel_gff3(source: Path, transcripts: set[str], out: Path) -> int:
-    """An Ensembl-style GFF3 (what bcftools csq reads: `ID=gene:`/`ID=transcript:` prefixes, `biotype`) holding
-    only the given transcripts (unversioned Ensembl IDs, e.g. the panel's MANE Select) and their genes, from a
-    GENCODE/MANE-style GFF3 (`ID=ENSG...`, `Parent=ENST...`, `gene_name`, `gene_type`). Returns the number of
-    transcripts written. Contig names are kept as in the source."""
-    from pidtriage.io.gff3 import read_gff3
-
-    def unversioned(x: str) -> str:
-        return x.split(".")[0]
-
-    genes: dict[str, str] = {}
-    keep_tx: dict[str, str] = {}  # transcript ID -> gene ID
-    rows = []  # every gene line (few), and the lines of the wanted transcripts: not the whole GFF3 in memory
-    for f, attrs in read_gff3(source):
-        fid = attrs.get("ID", "").split(":")[-1]
-        parent = attrs.get("Parent", "").split(":")[-1]
-        if f[2] in ("transcript", "mRNA") and unversioned(fid) in transcripts:
-            keep_tx[fid] = parent
-        if f[2] == "gene" or unversioned(fid) in transcripts or unversioned(parent) in transcripts:
-            rows.append((f, attrs))
-    wanted_genes = set(keep_tx.values())
-    lines = ["##gff-version 3"]
-    for f, attrs in rows:
-        fid, parent = attrs.get("ID", "").split(":")[-1], attrs.get("Parent", "").split(":")[-1]
-        if f[2] == "gene" and fid in wanted_genes:
-            genes[fid] = attrs.get("gene_name", attrs.get("Name", fid))
-            new = f"ID=gene:{fid};Name={genes[fid]};biotype={attrs.get('gene_type', attrs.get('biotype', 'protein_coding'))}"
-        elif f[2] in ("transcript", "mRNA") and fid in keep_tx:
-            new = (f"ID=transcript:{fid};Parent=gene:{parent};Name={attrs.get('transcript_name', fid)};"
-                   f"biotype={attrs.get('transcript_type', attrs.get('biotype', 'protein_coding'))}")
-            f = [*f[:2], "mRNA", *f[3:]]
-        elif f[2] in ("exon", "CDS", "five_prime_UTR", "three_prime_UTR") and parent in keep_tx:
-            new = f"Parent=transcript:{parent}" + (f";ID=CDS:{parent}" if f[2] == "CDS" else "")
-        else:
-            continue
-        lines.append("\t".join([*f[:8], new]))
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text("\n".join(lines) + "\n")
-    os.replace(tmp, out)
-    return len(keep_tx)

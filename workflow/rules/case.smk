@@ -25,6 +25,9 @@ CASE_OUT = {
         labels={"case": "{sample}", "file": "counsellor report"},
     ),
     "phenopacket": f"{OUT}/cases/{{sample}}/interpretation.json",
+    # the candidates' own records with pidtriage's INFO fields, for IGV, Scout and seqr (report/vcf_out.py)
+    "vcf": f"{OUT}/cases/{{sample}}/candidates.vcf.gz",
+    "vcf_tbi": f"{OUT}/cases/{{sample}}/candidates.vcf.gz.tbi",
     "changes": f"{OUT}/cases/{{sample}}/changes.tsv",
 }
 if config["report"]["xlsx"]:

@@ -10,6 +10,10 @@ rule cohort:
             labels={"file": "summary"},
         ),
         flagged=f"{OUT}/cohort/no_known_defect.tsv",
+        # MultiQC custom content (`multiqc results/` shows it) and IGV sessions (report/multiqc.py, report/igv.py)
+        multiqc=expand(f"{OUT}/cohort/multiqc/{{f}}", f=MULTIQC_FILES),
+        igv=f"{OUT}/cohort/igv_session.xml",
+        igv_cases=expand(f"{OUT}/cohort/igv/{{sample}}.xml", sample=sorted(CASES)),
         changes=f"{OUT}/cohort/changes.tsv",
         html=report(
             f"{OUT}/cohort/report.html",

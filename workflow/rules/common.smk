@@ -7,6 +7,13 @@ import threading
 from pidtriage.config import user_config, validate_config, write_merged_config
 from pidtriage.io.samples import cases_from_rows, joint_vcfs, read_sample_sheet
 
+MULTIQC_FILES = (  # the cohort's MultiQC custom content (src/pidtriage/report/multiqc.py, MULTIQC_FILES)
+    "pidtriage_general_stats_mqc.yaml",
+    "pidtriage_status_counts_mqc.yaml",
+    "pidtriage_cases_mqc.yaml",
+    "pidtriage_qc_mqc.yaml",
+)
+
 
 class _DaemonTimer(threading.Timer):
     """Snakemake's scheduler re-arms a `threading.Timer` (the --max-jobs-per-timespan window, 1 s at the
@@ -64,6 +71,8 @@ def get_final_outputs():
         "report.html",
         "interpretation.json",
         "changes.tsv",
+        "candidates.vcf.gz",
+        "candidates.vcf.gz.tbi",
     ]
     files += ["candidates.xlsx"] if config["report"]["xlsx"] else []
     files += ["variants.xlsx"] if config["report"]["variants_xlsx"] else []
@@ -72,6 +81,8 @@ def get_final_outputs():
     cohort = [
         f"{OUT}/cohort/{f}" for f in ("summary.tsv", "no_known_defect.tsv", "changes.tsv", "report.html")
     ]
+    cohort += expand(f"{OUT}/cohort/multiqc/{{f}}", f=MULTIQC_FILES) + [f"{OUT}/cohort/igv_session.xml"]
+    cohort += expand(f"{OUT}/cohort/igv/{{sample}}.xml", sample=sorted(CASES))
     cohort += [f"{OUT}/cohort/summary.xlsx"] if config["report"]["xlsx"] else []
     return per_case + cohort
 

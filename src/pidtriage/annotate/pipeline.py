@@ -167,7 +167,8 @@ class Annotator:
             from pidtriage.resources import read_manifest
 
             for name, e in read_manifest(Path(manifest).parent).items():
-                out[f"manifest_{name}"] = f"{e.url} (fetched {e.fetched}; {e.version or 'no version line'}; md5 {e.md5})"
+                out[f"manifest_{name}"] = (f"{e.release + ': ' if e.release else ''}{e.url} (fetched {e.fetched}; "
+                                           f"{e.version or 'no version line'}; md5 {e.md5})")
         if self.clinvar:
             out["clinvar"] = self.clinvar.path
             out["clinvar_date"] = self.clinvar.header_value("fileDate") or "not stated in the VCF header"

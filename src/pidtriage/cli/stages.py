@@ -351,14 +351,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_cohort(args: argparse.Namespace) -> int:
     from pidtriage.io.jsonio import read_json, write_text
     from pidtriage.reanalysis import CHANGE_COLUMNS, cohort_changes, previous_cases
+    from pidtriage.report.cohort_files import write_cohort_files
     from pidtriage.report.html import render_cohort
     from pidtriage.report.tables import no_known_defect_tsv, summary_row, summary_tsv, tsv
 
     docs = sorted((read_json(p) for p in args.triage_jsons), key=lambda d: d["case"]["sample_id"])
     out = Path(args.outdir)
     changes = cohort_changes(docs, previous_cases(args.previous) if args.previous else None)
-    write_text(out / "summary.tsv", summary_tsv(docs))
-    write_text(out / "no_known_defect.tsv", no_known_defect_tsv(docs))
+    # summary.tsv, no_known_defect.tsv (pidtriage.results' frames), MultiQC custom content, IGV sessions
+    write_cohort_files(docs, out, case_dirs={Path(p).parent.name: Path(p).parent for p in args.triage_jsons})
     write_text(out / "changes.tsv", tsv(CHANGE_COLUMNS, changes["rows"]))
     write_text(out / "report.html", render_cohort(docs, [summary_row(d) for d in docs], changes))
     if args.xlsx:
@@ -374,7 +375,8 @@ def cmd_cohort(args: argparse.Namespace) -> int:
     print(f"pidtriage cohort: {len(docs)} case(s): " + ", ".join(f"{n} {s}" for s, n in counts.items())
           + (f"; since {args.previous}: {len(changes['recontact'])} to recontact, {len(changes['downgraded'])} "
              f"downgraded, {len(changes['added'])} added, {len(changes['removed'])} removed" if args.previous else "")
-          + f"; wrote summary.tsv, no_known_defect.tsv, changes.tsv, report.html in {out}", file=sys.stderr)
+          + f"; wrote summary.tsv, no_known_defect.tsv, changes.tsv, report.html, multiqc/, igv_session.xml, igv/ in "
+          f"{out}", file=sys.stderr)
     return 0
 
 

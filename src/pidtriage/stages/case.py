@@ -84,7 +84,8 @@ def run_case(case: CaseInfo, config: Config, panel: Panel, paths: CasePaths, *, 
     write_text(paths.case_dir / "variants.tsv", variants)
     print(triage_line(doc), file=out, flush=True)
     write_case_reports(doc, paths.case_dir, xlsx=bool(config.get("report", "xlsx")),
-                       variants_xlsx=bool(config.get("report", "variants_xlsx")), pdf=bool(config.get("report", "pdf")))
+                       variants_xlsx=bool(config.get("report", "variants_xlsx")), pdf=bool(config.get("report", "pdf")),
+                       panel_vcf=paths.panel_vcf)
     return doc
 
 
