@@ -22,13 +22,14 @@ from cyvcf2 import VCF
 
 from pidtriage.errors import VcfFormatError
 from pidtriage.genome import bare, naming_of, to_naming
+from pidtriage.io.bgzf import corrupt_block, inner_kind
 from pidtriage.models import Genotype, Variant
 
 # the INFO key bcftools norm --old-rec-tag writes on records split from a multiallelic one (io/extract.py)
 OLD_REC_TAG = "OLD_REC"
 
 __all__ = ["OLD_REC_TAG", "RawRecord", "VcfHeader", "check_file", "index_of", "is_bgzf", "quiet_htslib", "read_header",
-           "read_records", "record_contigs", "regions_file"]
+           "read_records", "record_contigs", "records_without_gt", "regions_file"]
 
 ANNOTATION_KEYS = ("CSQ", "ANN", "EFF", "BCSQ")
 
@@ -103,6 +104,9 @@ def check_file(path: str | Path, *, what: str = "VCF", column: str = "its path i
         if head.startswith(magic):
             raise VcfFormatError(f"{p}: the file is {name}-compressed, which htslib cannot read; decompress it "
                                  f"({fix.replace('FILE', p.name)}) and compress it with bgzip")
+    kind, fix = inner_kind(p, head)  # a VCF gzipped twice, an index or a BAM where the VCF belongs
+    if kind:
+        raise VcfFormatError(f"{p}: the file is {kind}; {fix.replace('FILE', p.name)}")
 
 
 def _check_gzip(path: Path) -> None:
@@ -137,6 +141,9 @@ def _open(path: str | Path) -> VCF:
     except (OSError, ValueError, Exception) as exc:  # cyvcf2 raises bare Exception for unparsable headers
         with p.open("rb") as fh:
             head = fh.read(65536)
+        damaged = corrupt_block(p) if is_bgzf(head) else ""  # before its text: a damaged block decodes to garbage
+        if damaged:
+            raise VcfFormatError(f"{p}: {damaged}; copy or export the file again") from None
         if head[:2] == b"\x1f\x8b":  # compressed: look at the text inside
             try:
                 with gzip.open(p, "rb") as gz:
@@ -225,6 +232,29 @@ def record_contigs(path: str | Path, *, records: int = 1000) -> list[str]:
         return names
     except OSError:
         return []
+    finally:
+        vcf.close()
+
+
+def records_without_gt(path: str | Path, *, records: int = 1000) -> tuple[int, int, str]:
+    """Of the first `records` records: how many were read, how many have no GT in their FORMAT column, and the
+    first of those (`chrom:pos (FORMAT a:b)`). A header may declare GT while its records carry none."""
+    vcf = _open(path)
+    vcf.close()
+    vcf = VCF(str(path), gts012=False, lazy=False, threads=1)  # FORMAT of a lazy record crashes cyvcf2 0.35
+    try:
+        read, without, first = 0, 0, ""
+        for rec in vcf:
+            read += 1
+            keys = rec.FORMAT or []
+            if "GT" not in keys:
+                without += 1
+                first = first or f"{rec.CHROM}:{rec.POS} (FORMAT {':'.join(keys) or 'empty'})"
+            if read >= records:
+                break
+        return read, without, first
+    except OSError:
+        return 0, 0, ""  # a damaged file: the extraction names it
     finally:
         vcf.close()
 
