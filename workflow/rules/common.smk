@@ -25,6 +25,23 @@ class _DaemonTimer(threading.Timer):
 
 threading.Timer = _DaemonTimer
 
+
+def _keep_going(execute):
+    """A cluster job of several cases (config/profiles/slurm: group-components) runs them in a Snakemake of its
+    own, one after another, and Snakemake passes no --keep-going on to it: one case killed there (out of memory, a
+    signal) left the rest of its group unrun (issue #30). Its settings are set only after this file is parsed,
+    so they are changed when it starts executing. tests/slurm/test_slurm.py fails without this."""
+
+    def run(*args, **kwargs):
+        workflow.execution_settings.keep_going = True
+        return execute(*args, **kwargs)
+
+    return run
+
+
+if workflow.remote_exec:
+    workflow.execute = _keep_going(workflow.execute)
+
 # A user's --configfile replaces config/config.yaml (the demo's: its resources must never leak into a real
 # run); several --configfile files are merged in order, and --config applies last.
 try:

@@ -26,10 +26,10 @@ __all__ = ["corrupt_block", "index_mismatch", "inner_kind"]
 
 _GZIP = b"\x1f\x8b"
 # what may sit inside a gzip stream where a VCF's text belongs, and what to do about each
-_INNER = ((_GZIP, "a gzip file compressed a second time (gzip inside gzip)",
-           "decompress it once (zcat FILE > fixed.vcf.gz) and check that it then reads as a bgzipped VCF"),
-          (b"TBI\x01", "a tabix index (.tbi), not a VCF", "give the VCF this index belongs to"),
-          (b"CSI\x01", "a CSI index (.csi), not a VCF", "give the VCF this index belongs to"),
+_INNER = ((_GZIP, "gzip-compressed twice (a gzip file inside gzip)",
+           "decompress it once (zcat FILE > fixed.vcf.gz): what is inside is the VCF"),
+          (b"TBI\x01", "a tabix index (.tbi), not a VCF", "give the VCF it indexes, not the index"),
+          (b"CSI\x01", "a CSI index (.csi), not a VCF", "give the VCF it indexes, not the index"),
           (b"BAM\x01", "a BAM file (aligned reads), not a VCF",
            "give the caller's VCF; a BAM belongs in the sheet's coverage column"))  # fmt: skip
 _RAW_INNER = ((b"BAI\x01", "a BAM index (.bai), not a VCF", "give the VCF itself"),

@@ -56,6 +56,9 @@ def _how(sample_id: str, snakemake_logs: Sequence[Path]) -> str:
     """What Snakemake's log says of the job: its shell's exit status (a signal when above 128) for a local job,
     or the cluster's state of a SLURM job. "" when it says nothing we can attribute to this case."""
     text = "\n".join("\n".join(_lines(p)) for p in snakemake_logs)
+    # a cluster job's own log (a group's cases run in a Snakemake of their own there), as Snakemake names it
+    jobs = dict.fromkeys(re.findall(r"(\S+/slurm_logs/\S+\.log)", text))
+    text += "\n".join("\n".join(_lines(Path(p))) for p in jobs)
     local = re.search(rf"--sample-id {re.escape(sample_id)} [^\n]*returned non-zero exit status (\d+)", text)
     if local:
         status = int(local.group(1))
