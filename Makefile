@@ -19,8 +19,10 @@ demo: $(BIN)/pidtriage
 test: $(BIN)/pidtriage
 	$(BIN)/pytest -q
 
-# The demo cohort on a running SLURM cluster (.ci/run starts one with tests/slurm/slurm_local.sh).
+# The demo cohort on a running SLURM cluster (.ci/run starts one with tests/slurm/slurm_local.sh); the SLURM
+# plugin is the extra pidtriage[slurm].
 test-slurm: $(BIN)/pidtriage
+	$(BIN)/pip install --quiet -e '.[dev,slurm]'
 	PIDTRIAGE_SLURM_TEST=1 $(BIN)/pytest -q tests/slurm
 
 bench: $(BIN)/pidtriage

@@ -66,7 +66,9 @@ def _probe(folder: Path) -> None:
     """Write (and remove) a small file in `folder`: permissions, a read-only mount and a full disk all show."""
     fd, name = tempfile.mkstemp(prefix=".pidtriage-probe-", dir=folder)
     try:
-        os.write(fd, b"\0" * _PROBE_BYTES)
+        left = memoryview(b"\0" * _PROBE_BYTES)
+        while left:  # a nearly full disk takes part of a write; the next one raises ENOSPC
+            left = left[os.write(fd, left):]
         os.fsync(fd)
     finally:
         os.close(fd)
