@@ -110,8 +110,8 @@ def _present(paths):
     """The paths that can be read, or that make_demo_data writes. A missing or unreadable file is the case's
     failure, reported by its validate step with the file named, never a DAG error or a metadata error that
     stops the cohort (Snakemake reads small inputs to record their checksums)."""
-    demo = os.path.realpath("demo/data")
-    return sorted({p for p in paths if p and (_readable(p) or os.path.realpath(p).startswith(demo + os.sep))})
+    demo = {os.path.realpath(f"demo/data/{f}") for f in DEMO_FILES}  # rules/demo.smk
+    return sorted({p for p in paths if p and (_readable(p) or os.path.realpath(p) in demo)})
 
 
 def _readable(path):

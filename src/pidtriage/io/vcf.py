@@ -253,8 +253,8 @@ def records_without_gt(path: str | Path, *, records: int = 1000) -> tuple[int, i
             if read >= records:
                 break
         return read, without, first
-    except OSError:
-        return 0, 0, ""  # a damaged file: the extraction names it
+    except Exception:  # cyvcf2 raises bare Exception for a record it cannot parse: the extraction names it
+        return 0, 0, ""
     finally:
         vcf.close()
 
