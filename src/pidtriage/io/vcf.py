@@ -29,7 +29,7 @@ from pidtriage.models import Genotype, Variant
 OLD_REC_TAG = "OLD_REC"
 
 __all__ = ["OLD_REC_TAG", "RawRecord", "VcfHeader", "check_file", "index_of", "is_bgzf", "quiet_htslib", "read_header",
-           "read_records", "record_contigs", "records_without_gt", "regions_file"]
+           "read_records", "record_contigs", "regions_file"]
 
 ANNOTATION_KEYS = ("CSQ", "ANN", "EFF", "BCSQ")
 
@@ -62,6 +62,9 @@ class VcfHeader:
     reference: str
     info_descriptions: dict[str, str]
     formats: tuple[str, ...] = ()
+    # of the first records (up to GT_SAMPLE): how many were read, how many carry no GT, and the first of those
+    # (`chrom:pos`): a header may declare GT while its records carry none
+    records_without_gt: tuple[int, int, str] = (0, 0, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,9 +216,28 @@ def _read_header(p: Path) -> VcfHeader:
             reference=reference or _raw_reference(vcf.raw_header),
             info_descriptions=info,
             formats=tuple(formats),
+            records_without_gt=_records_without_gt(vcf) if vcf.samples else (0, 0, ""),
         )
     finally:
         vcf.close()
+
+
+GT_SAMPLE = 100  # records read after the header (0.3 ms): enough to tell a file whose records carry no GT
+
+
+def _records_without_gt(vcf: VCF) -> tuple[int, int, str]:
+    read, without, first = 0, 0, ""
+    try:
+        for rec in vcf:
+            read += 1
+            if rec.format("GT") is None:  # FORMAT has no GT (rec.FORMAT of a lazy record crashes cyvcf2 0.35)
+                without += 1
+                first = first or f"{rec.CHROM}:{rec.POS}"
+            if read >= GT_SAMPLE:
+                break
+    except Exception:  # cyvcf2 raises bare Exception for a record it cannot parse: the extraction names it
+        return 0, 0, ""
+    return read, without, first
 
 
 def record_contigs(path: str | Path, *, records: int = 1000) -> list[str]:
@@ -232,29 +254,6 @@ def record_contigs(path: str | Path, *, records: int = 1000) -> list[str]:
         return names
     except OSError:
         return []
-    finally:
-        vcf.close()
-
-
-def records_without_gt(path: str | Path, *, records: int = 1000) -> tuple[int, int, str]:
-    """Of the first `records` records: how many were read, how many have no GT in their FORMAT column, and the
-    first of those (`chrom:pos (FORMAT a:b)`). A header may declare GT while its records carry none."""
-    vcf = _open(path)
-    vcf.close()
-    vcf = VCF(str(path), gts012=False, lazy=False, threads=1)  # FORMAT of a lazy record crashes cyvcf2 0.35
-    try:
-        read, without, first = 0, 0, ""
-        for rec in vcf:
-            read += 1
-            keys = rec.FORMAT or []
-            if "GT" not in keys:
-                without += 1
-                first = first or f"{rec.CHROM}:{rec.POS} (FORMAT {':'.join(keys) or 'empty'})"
-            if read >= records:
-                break
-        return read, without, first
-    except Exception:  # cyvcf2 raises bare Exception for a record it cannot parse: the extraction names it
-        return 0, 0, ""
     finally:
         vcf.close()
 

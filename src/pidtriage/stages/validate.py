@@ -9,7 +9,7 @@ from pathlib import Path
 from pidtriage.config import Config
 from pidtriage.errors import InputError
 from pidtriage.genome import detect_build, mixed_naming, naming_of
-from pidtriage.io.vcf import read_header, record_contigs, records_without_gt
+from pidtriage.io.vcf import read_header, record_contigs
 from pidtriage.models import CaseInfo
 from pidtriage.stages.record import StageRecord, unexpected_failure
 
@@ -32,10 +32,10 @@ def _validate_stage(case: CaseInfo, config: Config) -> StageRecord:
     if "GT" not in header.formats:
         return StageRecord(case=case, failure=f"{case.vcf}: the VCF has no GT (genotype) FORMAT field, so no call can "
                            "be judged; give the caller's VCF with genotypes")
-    read, without, first = records_without_gt(case.vcf)
+    read, without, first = header.records_without_gt
     if read and without == read:
         return StageRecord(case=case, failure=f"{case.vcf}: its records carry no GT (genotype) in FORMAT (none of the "
-                           f"first {read}; e.g. {first}), so no call can be judged; give the caller's VCF with genotypes")
+                           f"first {read}, from {first}), so no call can be judged; give the caller's VCF with genotypes")
     mixed = mixed_naming(header.contigs)
     if mixed:
         return StageRecord(case=case, failure=f"{case.vcf}: contig names mix styles ({mixed[0]} and {mixed[1]}); rename "
@@ -49,8 +49,8 @@ def _validate_stage(case: CaseInfo, config: Config) -> StageRecord:
         return StageRecord(case=case, failure=resource_problem)
     notes = []
     if without:
-        notes.append(f"QC warning: {without} of the first {read} records have no GT in FORMAT (e.g. {first}); their "
-                     "calls cannot be judged")
+        notes.append(f"QC warning: {without} of the first {read} records have no GT in FORMAT (the first at {first}); "
+                     "their calls cannot be judged")
     if not build:
         notes.append(f"genome build not verifiable ({evidence}); assumed {config.build}")
     samples = [case.vcf_sample]
