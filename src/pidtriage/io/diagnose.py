@@ -2,9 +2,10 @@
 
 htslib prints its own reason on the process's stderr (where a cohort's log has it, far from the case's
 reason) and bcftools then fails with a generic line ("failed to create index", "cannot write to ...tmp").
-When a bcftools step fails, `diagnose` reads the file once as text, on this failure path only, and names the
-first problem it finds: a corrupt compressed block (each BGZF block's checksum), duplicate sample names, records out of order, or a key
-used but not declared in the header. "" when it finds none of these.
+When a bcftools step fails, `diagnose` reads the file once, on this failure path only, and names the first
+problem it finds: a corrupt compressed block (each BGZF block's CRC32, before any text: a damaged block can
+decode to other text), duplicate sample names, records out of order, or a key used but not declared in the
+header. "" when it finds none of these.
 """
 
 from __future__ import annotations
