@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,30 @@ def tool_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         empty.write_text("")
         env["SLURM_CONF"] = str(empty)
     return env
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Callable[..., Path]]:
+    """tmpfs(size="64k", read_only=False) -> a fresh tmpfs mounted in tmp_path (a full or read-only disk);
+    unmounted afterwards. Needs root (mount); skips otherwise."""
+    mounted: list[Path] = []
+
+    def mount(size: str = "64k", *, read_only: bool = False) -> Path:
+        if os.geteuid() != 0 or not shutil.which("mount"):
+            pytest.skip("mounting a tmpfs needs root: no full or read-only disk to test with")
+        point = tmp_path / f"tmpfs{len(mounted)}"
+        point.mkdir()
+        options = f"size={size}" + (",ro" if read_only else "")
+        result = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)], capture_output=True,
+                                text=True)
+        if result.returncode:
+            pytest.skip(f"cannot mount a tmpfs here ({result.stderr.strip()}): no full or read-only disk to test with")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", str(point)], capture_output=True)
 
 
 Cohort = Callable[..., dict[str, dict[str, str]]]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,3 +129,76 @@ def test_bad_config_value(tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert "genome_build" in err and "config.schema.yaml" in err
+
+
+# --- issue #30: the output folder, and one writer per case --------------------------------------------------------
+
+@pytest.mark.parametrize("fault", ["a file", "under a file", "read-only", "full"])
+def test_output_folder_faults_are_one_line_before_any_work(tmp_path, config, capsys, tmpfs, fault):
+    """`pidtriage run --outdir` naming a file, a path under a file, a read-only or a full disk: one line naming
+    the folder and the fix, exit 2, nothing written (they were NotADirectoryError and FileNotFoundError
+    tracebacks)."""
+    if fault == "a file":
+        outdir = tmp_path / "out"
+        outdir.write_text("")
+    elif fault == "under a file":
+        (tmp_path / "taken").write_text("")
+        outdir = tmp_path / "taken" / "out"
+    elif fault == "read-only":
+        outdir = tmpfs("1m", read_only=True) / "out"
+    else:
+        outdir = tmpfs("64k") / "out"
+    vcf = tmp_path / "s.vcf"
+    vcf.write_text(HEADER + "11\t36573626\t.\tC\tT\t.\tPASS\t.\tGT\t0/1\n")
+    code = main(["run", "--vcf", str(vcf), "--sample-id", "S1", "--sex", "male", "--outdir", str(outdir),
+                 "--configfile", config])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and err.startswith(f"pidtriage: {outdir}: "), err
+    assert "--outdir" in err and "Traceback" not in err
+    expected = {"a file": "exists and is a file", "under a file": "is a file, not a folder",
+                "read-only": "read-only file system", "full": "MB free"}[fault]
+    assert expected in err, err
+
+
+def test_full_disk_without_a_free_space_floor_is_named_by_the_probe_write(tmp_path, tmpfs):
+    from pidtriage.errors import OutputError
+    from pidtriage.io.outdir import check_output_folder
+
+    disk = tmpfs("64k")
+    (disk / "filler").write_bytes(b"\0" * 60_000)
+    with pytest.raises(OutputError, match="its disk is full"):
+        check_output_folder(disk / "out", option="--outdir", min_free_mb=0)
+
+
+def _run_together(exe: str, args: list[str], env: dict[str, str]) -> list[subprocess.CompletedProcess[str]]:
+    procs = [subprocess.Popen([exe, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+             for _ in range(2)]
+    return [subprocess.CompletedProcess(p.args, p.wait(timeout=300), *p.communicate()) for p in procs]
+
+
+def test_two_runs_of_one_case_into_one_outdir(tmp_path, repo, demo_data, tool_env):
+    """Two `pidtriage run` of the same case into one outdir, started together: one writes the case, the other
+    stops at once with one line naming the first (they used to race on the same working files and end as
+    `failed`: "FileNotFoundError: ... work/cc1/panel.vcf.gz.group0"). With the lock held by this test, a run
+    refuses whatever the timing."""
+    import fcntl
+
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"panel: {repo}/gene_panels/iuis_iei_2024.tsv\n"
+                   f"resources: {{clinvar: {{vcf: {demo_data}/clinvar_demo.vcf.gz, min_review_stars: 0}}}}\n")
+    out = tmp_path / "out"
+    args = ["run", "--configfile", str(cfg), "--vcf", str(demo_data / "P02.vcf.gz"), "--sample-id", "cc1", "--sex",
+            "female", "--vcf-sample", "P02", "--threads", "2", "--outdir", str(out)]
+    exe = str(Path(sys.executable).with_name("pidtriage"))
+    runs = _run_together(exe, args, tool_env)
+    for r in runs:
+        assert "Traceback" not in r.stderr and "unexpected error" not in r.stdout + r.stderr, r.stderr
+        assert r.returncode == 0 or (r.returncode == 2 and "another pidtriage process (pid " in r.stderr), r.stderr
+    assert json.loads((out / "cases/cc1/triage.json").read_text())["status"] == "inconclusive"  # as run alone
+
+    with (out / "work/cc1/case.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        refused = subprocess.run([exe, *args], capture_output=True, text=True, env=tool_env, timeout=300)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
+    assert f"pidtriage: {out / 'cases/cc1'}: another pidtriage process" in refused.stderr
+    assert "wait for it to finish, or give this run another output folder" in refused.stderr

@@ -8,6 +8,8 @@
     │   ├── PedigreeError     parents named in the sheet are missing or contradictory
     │   └── PanelError        a gene panel or gene list is invalid
     ├── ConfigError           the configuration does not match its schema
+    ├── OutputError           an output folder cannot take the results (a file, not writable, full, or another
+    │                         run is writing the same case)
     └── ResourceError         a resource (ClinVar, gnomAD, PanelApp) is missing, corrupt or unreachable
 
 Every message says what was wrong, where (file, sample, chrom:pos:ref:alt) and how to fix it, on one line.
@@ -19,6 +21,7 @@ __all__ = [
     "BuildMismatchError",
     "ConfigError",
     "InputError",
+    "OutputError",
     "PanelError",
     "PedigreeError",
     "PidTriageError",
@@ -58,6 +61,11 @@ class PanelError(InputError):
 
 class ConfigError(PidTriageError):
     """The configuration is invalid."""
+
+
+class OutputError(PidTriageError):
+    """An output folder cannot take the results: it is a file, not writable, on a full disk, or another run is
+    writing the same case in it."""
 
 
 class ResourceError(PidTriageError):

@@ -17,6 +17,7 @@ Every figure is the median of --repeats runs (min-max beside it) of a separate p
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
 import shutil
@@ -531,6 +532,9 @@ def bench_scale(b: Bench, data: Path, work: Path, panel: Path, n: int, slurm_env
     local.note = f"{local.median / n:.2f} s per case"
     if not shutil.which("sinfo") or subprocess.run(["sinfo"], capture_output=True, env=slurm_env).returncode != 0:
         print("  no SLURM cluster answers: the SLURM rows are skipped", flush=True)
+        return
+    if importlib.util.find_spec("snakemake_executor_plugin_slurm") is None:
+        print("  the SLURM plugin is not installed (snakemake-executor-plugin-slurm): the SLURM rows are skipped", flush=True)
         return
     slurm = [*smk, "--profile", "config/profiles/slurm"]
     log = work / "scale_slurm.log"

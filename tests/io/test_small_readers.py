@@ -38,8 +38,9 @@ def test_writes_are_atomic_and_leave_no_temporary_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("name", "words"), [
-    ("corrupt_block.vcf.gz", "compressed block is corrupt"),
-    ("truncated.vcf.gz", "corrupt or truncated"),
+    ("corrupt_block.vcf.gz", "compressed block 1 (at byte 0) is corrupt (it does not inflate)"),
+    ("truncated.vcf.gz", "is cut short: the file is truncated"),
+    ("crc_mismatch.vcf.gz", "compressed block 1 (at byte 0) is corrupt (its CRC32 checksum does not match)"),
     ("duplicate_samples.vcf", "appears more than once"),
     ("undeclared_info.vcf", "is not declared in the header"),
 ])

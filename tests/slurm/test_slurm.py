@@ -16,17 +16,20 @@ from pathlib import Path
 
 import pytest
 
+from faults import fault_env, unreadable_copy
+
 pytestmark = pytest.mark.skipif(os.environ.get("PIDTRIAGE_SLURM_TEST") != "1" or not shutil.which("sinfo"),
                                 reason="needs a SLURM cluster: PIDTRIAGE_SLURM_TEST=1 (see .ci/run)")
 EXPECTED = {"P01": "positive", "P02": "positive", "P03": "positive", "P04": "positive", "P05": "inconclusive",
             "P06": "negative", "P07": "failed"}
 
 
-def slurm_snakemake(repo: Path, outdir: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def slurm_snakemake(repo: Path, outdir: Path, env: dict[str, str], *config: str,
+                    options: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
     # README, "Running on a cluster": snakemake -s workflow/Snakefile --profile config/profiles/slurm --configfile ...
     exe = Path(sys.executable).with_name("snakemake")
-    return subprocess.run([str(exe), "-s", "workflow/Snakefile", "--profile", "config/profiles/slurm",
-                           "--configfile", "config/config.yaml", "--config", f"outdir={outdir}"],
+    return subprocess.run([str(exe), "-s", "workflow/Snakefile", "--profile", "config/profiles/slurm", *options,
+                           "--configfile", "config/config.yaml", "--config", f"outdir={outdir}", *config],
                           cwd=repo, capture_output=True, text=True, timeout=900, env=env)
 
 
@@ -65,3 +68,35 @@ def test_demo_cohort_on_slurm(repo, tool_env, tmp_path):
     assert statuses(out) == EXPECTED
     assert {s: (out / f"cases/{s}/triage.json").stat().st_mtime for s in EXPECTED if s != "P02"} == \
         {s: t for s, t in done.items() if s != "P02"}
+
+
+def test_a_killed_case_and_an_unreadable_input_on_slurm(repo, tool_env, demo_data, tmp_path):
+    """Issue #30 on the cluster: three cases in one group job, one killed by SIGKILL (as by the out-of-memory
+    killer), one whose VCF nobody may read. The group's other cases still run and keep their
+    results (the job step keeps going; the profile keeps a failed group's finished outputs), the cohort summary
+    lists all three, and the next run redoes only the killed case."""
+    env = fault_env(tool_env, kill="killed", file_modes=True)
+    locked = unreadable_copy(demo_data / "P06.vcf.gz", tmp_path / "locked.vcf.gz", env)
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text(f"sample_id\tvcf\tvcf_sample\tsex\nP02\t{demo_data}/P02.vcf.gz\tP02\tfemale\n"
+                     f"killed\t{demo_data}/P06.vcf.gz\tP06\tmale\nunreadable\t{locked}\tP06\tmale\n")
+    out = tmp_path / "results"
+    # no retries (the demo test above has a group job retried): a killed attempt costs ~80 s on this cluster
+    first = slurm_snakemake(repo, out, env, f"samples={sheet}", options=("--retries", "0"))
+    assert first.returncode != 0
+    text = first.stdout + first.stderr
+    assert "pidtriage: a job failed;" in text and "as failed: killed)" in text, text[-4000:]
+    assert len(submitted(first)) == 1, submitted(first)  # the three cases in one group job
+    with (out / "cohort/summary.tsv").open() as fh:
+        summary = {r["sample_id"]: r for r in csv.DictReader(fh, delimiter="\t")}
+    assert summary["P02"]["status"] == "positive", summary["P02"]  # beside the killed case, in its group
+    assert summary["unreadable"]["status"] == "failed"
+    assert f"{locked}: cannot be read (Permission denied)" in summary["unreadable"]["reason"]
+    assert summary["killed"]["status"] == "failed", summary["killed"]
+    assert "ended without a result (killed by signal 9, SIGKILL)" in summary["killed"]["reason"], summary["killed"]
+    done = (out / "cases/P02/triage.json").stat().st_mtime
+
+    again = slurm_snakemake(repo, out, fault_env(tool_env, file_modes=True), f"samples={sheet}")
+    assert again.returncode == 0, again.stderr[-4000:]
+    assert statuses(out) == {"P02": "positive", "killed": "negative", "unreadable": "failed"}
+    assert (out / "cases/P02/triage.json").stat().st_mtime == done

@@ -123,16 +123,6 @@ def test_readme_command_works_without_activating_the_venv(repo, demo_data, tmp_p
     assert json.loads((out / "cases/P02/triage.json").read_text())["status"] == "positive"
 
 
-def test_the_slurm_profile_resources_reach_the_jobs(repo, tmp_path):
-    """The workflow's own profile (workflow/profiles/default) is read after --profile and wins over it: it must
-    not set resources, or the SLURM profile's partition, runtime and memory per CPU never reach a job."""
-    result = snakemake(repo, "--profile", "config/profiles/slurm", "--config", f"outdir={tmp_path}", "-n")
-    assert result.returncode == 0, result.stderr[-3000:]
-    lines = [line for line in result.stdout.splitlines() if line.strip().startswith("resources:")]
-    assert lines and all("slurm_partition=debug" in line for line in lines), lines[:2]
-    assert any("runtime=20" in line and "cpus_per_task=1" in line for line in lines), lines[:2]
-
-
 def test_snakemake_exits_when_its_jobs_are_done(repo, demo_data, tmp_path):
     """Snakemake's scheduler leaves a timer of one --max-jobs-per-timespan window running, and Python used to
     wait for it at exit (a second per run, and per SLURM job step). With a 60 s window the run must still end

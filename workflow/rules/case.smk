@@ -40,8 +40,11 @@ if config["report"]["pdf"]:
 
 rule case:
     input:
+        # every file the case reads (indexes included): editing one reruns this case and only this case
         vcf=get_case_vcf,
         coverage=get_case_coverage,
+        sv=get_case_sv,
+        phenopacket=get_case_phenopacket,
         joint=get_case_joint,
         panel=config["panel"],
     output:

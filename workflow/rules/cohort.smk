@@ -34,3 +34,11 @@ rule cohort:
     shell:
         PIDTRIAGE
         + " cohort {input:q} --outdir {params.outdir:q} {params.flags} --previous={params.previous:q} > {log:q} 2>&1"
+
+
+# A job that failed (a case killed outside Python: out of memory, a time limit, scancel, a node failure) keeps
+# Snakemake from running the cohort rule above. The summary is then written from what exists: every case with
+# a triage.json as it is, every case without one as failed with what its log says (src/pidtriage/stages/lost.py).
+# The run still ends with an error, and its next run redoes the failed jobs and the cohort rule.
+onerror:
+    cohort_from_what_exists(log)

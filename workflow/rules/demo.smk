@@ -1,3 +1,4 @@
+# every file the script writes, indexes included (each a case's input: rules/common.smk)
 DEMO_FILES = [
     "F03.vcf.gz",
     "F04.vcf.gz",
@@ -9,6 +10,7 @@ DEMO_FILES = [
     "clinvar_demo.vcf.gz",
     "population_demo.vcf.gz",
 ]
+DEMO_FILES += [f"{f}.tbi" for f in DEMO_FILES if f.endswith(".gz") and f != "P07.vcf.gz"]
 
 
 rule make_demo_data:

@@ -5,7 +5,7 @@
 
 rule joint:
     input:
-        vcf=lambda wildcards: _present([JOINT[wildcards.joint].vcf]),
+        vcf=lambda wildcards: _present(_with_index(JOINT[wildcards.joint].vcf)),
         panel=config["panel"],
     output:
         record=f"{WORK}/joint/{{joint}}.json",

@@ -150,11 +150,20 @@ def _add_output_parsers(sub: Any) -> None:
     c = sub.add_parser("cohort", help="summary.tsv, no_known_defect.tsv and report.html from every triage.json",
                        formatter_class=_RAW, epilog="example:\n  pidtriage cohort results/cases/*/triage.json "
                                                     "--outdir results/cohort --xlsx")
-    c.add_argument("triage_jsons", nargs="+", metavar="TRIAGE_JSON", help="every case's triage.json")
+    c.add_argument("triage_jsons", nargs="*", metavar="TRIAGE_JSON", help="every case's triage.json")
     c.add_argument("--outdir", required=True, metavar="DIR", help="where the cohort files are written")
     c.add_argument("--xlsx", action="store_true", help="also summary.xlsx")
     c.add_argument("--previous", default="", metavar="DIR",
                    help="the previous run's output directory: cohort/changes.tsv (and the dashboard) list what changed")
+    lost = c.add_argument_group("cases without a triage.json (the workflow's onerror handler passes these)")
+    lost.add_argument("--lost", action="append", default=[], metavar="ID",
+                      help="a case of --samples whose job ended without a result (killed: out of memory, a time "
+                           "limit, a node failure): listed as failed, with what --logs say (repeatable)")
+    lost.add_argument("--samples", default="", metavar="TSV", help="the sample sheet (with --lost)")
+    _common(c)
+    lost.add_argument("--logs", default="", metavar="DIR", help="the run's logs: DIR/case/ID.log for each case")
+    lost.add_argument("--snakemake-log", action="append", default=[], metavar="FILE",
+                      help="Snakemake's log of the run, for how each job ended (repeatable)")
     c.set_defaults(func=cmd_cohort)
 
 
@@ -241,13 +250,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_case(args: argparse.Namespace) -> int:
     from pidtriage.stages import load_panel
-    from pidtriage.stages.case import CasePaths, run_case
+    from pidtriage.stages.case import CasePaths, hold, run_case
     from pidtriage.stages.joint import read_joint
 
     config = _config(args)
     case = _sheet_case(args, config)
-    run_case(case, config, load_panel(config), CasePaths.workflow(args.workdir, case.sample_id, args.case_dir),
-             previous=args.previous, jobs=args.threads, joint=read_joint(args.joint))
+    paths = CasePaths.workflow(args.workdir, case.sample_id, args.case_dir)
+    with hold(paths):
+        run_case(case, config, load_panel(config), paths, previous=args.previous, jobs=args.threads,
+                 joint=read_joint(args.joint))
     return 0
 
 
@@ -355,7 +366,11 @@ def cmd_cohort(args: argparse.Namespace) -> int:
     from pidtriage.report.html import render_cohort
     from pidtriage.report.tables import no_known_defect_tsv, summary_row, summary_tsv, tsv
 
-    docs = sorted((read_json(p) for p in args.triage_jsons), key=lambda d: d["case"]["sample_id"])
+    docs = sorted([*(read_json(p) for p in args.triage_jsons), *_lost_docs(args)], key=lambda d: d["case"]["sample_id"])
+    if not docs:
+        from pidtriage.errors import ConfigError
+
+        raise ConfigError("pidtriage cohort: no case given (TRIAGE_JSON files, or --lost with --samples)")
     out = Path(args.outdir)
     changes = cohort_changes(docs, previous_cases(args.previous) if args.previous else None)
     # summary.tsv, no_known_defect.tsv (pidtriage.results' frames), MultiQC custom content, IGV sessions
@@ -380,6 +395,25 @@ def cmd_cohort(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lost_docs(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The failed documents of the --lost cases (stages/lost.py)."""
+    if not args.lost:
+        return []
+    from pidtriage.stages import load_panel
+    from pidtriage.stages.lost import lost_case_doc, lost_reason
+
+    if not args.samples:
+        from pidtriage.errors import ConfigError
+
+        raise ConfigError("pidtriage cohort: --lost needs --samples (and the run's --configfile)")
+    config = _config(args)
+    panel, cases = load_panel(config), _sheet_cases(args, config)
+    logs = [Path(p) for p in args.snakemake_log]
+    return [lost_case_doc(cases[sid], config, panel, lost_reason(cases[sid], Path(args.logs) / "case" / f"{sid}.log", logs),
+                          str(Path(args.previous) / "cases" / sid / "triage.json") if args.previous else "")
+            for sid in args.lost if sid in cases]
+
+
 def _from_phenopacket(args: argparse.Namespace) -> None:
     """Fill the options not given from --phenopacket (its proband); then require --vcf, --sample-id, --sex."""
     from pidtriage.errors import ConfigError
@@ -399,15 +433,17 @@ def _from_phenopacket(args: argparse.Namespace) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from pidtriage.io.outdir import check_output_folder
     from pidtriage.io.samples import check_case_fields, split_terms
     from pidtriage.models import CaseInfo, Sex
     from pidtriage.stages import load_panel
-    from pidtriage.stages.case import CasePaths, run_case
+    from pidtriage.stages.case import CasePaths, hold, run_case
 
     _from_phenopacket(args)
     check_case_fields(args.sample_id, args.suspected_category, args.immunophenotype, where="pidtriage run",
                       hpo_terms=args.hpo_terms, hpo_excluded=args.hpo_excluded)
     config = _config(args)
+    check_output_folder(args.outdir, option="--outdir", min_free_mb=config.get("min_free_disk_mb"))
     panel = load_panel(config)
     case = CaseInfo(sample_id=args.sample_id, vcf=args.vcf, vcf_sample=args.vcf_sample or args.sample_id,
                     sex=Sex(args.sex), family_id=args.sample_id, immunophenotype=args.immunophenotype,
@@ -421,8 +457,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                     coverage=args.coverage, sv_vcf=args.sv_vcf)
     previous = args.previous or config.get("reanalysis", "previous")
     paths = CasePaths.single(args.outdir, args.sample_id)
-    paths.index_dir.mkdir(parents=True, exist_ok=True)
-    with (paths.index_dir / "run.log").open("w") as log:  # one line per step, as the workflow's case log
+    with hold(paths), (paths.index_dir / "run.log").open("w") as log:  # one line per step, as the case log
         doc = run_case(case, config, panel, paths, jobs=args.threads, log=log,
                        previous=str(Path(previous) / "cases" / args.sample_id / "triage.json") if previous else "")
     print(f"{args.sample_id}: {doc['status']}: {doc['reason']}")

@@ -2,9 +2,10 @@
 
 htslib prints its own reason on the process's stderr (where a cohort's log has it, far from the case's
 reason) and bcftools then fails with a generic line ("failed to create index", "cannot write to ...tmp").
-When a bcftools step fails, `diagnose` reads the file once as text, on this failure path only, and names the
-first problem it finds: a corrupt compressed block, duplicate sample names, records out of order, or a key
-used but not declared in the header. "" when it finds none of these.
+When a bcftools step fails, `diagnose` reads the file once, on this failure path only, and names the first
+problem it finds: a corrupt compressed block (each BGZF block's CRC32, before any text: a damaged block can
+decode to other text), duplicate sample names, records out of order, or a key used but not declared in the
+header. "" when it finds none of these.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import gzip
 import zlib
 from pathlib import Path
 
+from pidtriage.io.bgzf import corrupt_block
+from pidtriage.io.vcf import is_bgzf
+
 __all__ = ["diagnose"]
 
 _MAX_LINES = 5_000_000
@@ -20,6 +24,11 @@ _MAX_LINES = 5_000_000
 
 def diagnose(path: str | Path) -> str:
     p = Path(path)
+    with p.open("rb") as fh:
+        bgzf = is_bgzf(fh.read(18))
+    damaged = corrupt_block(p) if bgzf else ""  # first: a damaged block decodes to garbage text
+    if damaged:
+        return f"{damaged}; copy or export the file again"
     try:
         lines = _lines(p)
         return _check(lines)

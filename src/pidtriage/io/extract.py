@@ -19,6 +19,7 @@ import pysam.utils
 
 from pidtriage.errors import VcfFormatError
 from pidtriage.genome import to_naming
+from pidtriage.io.bgzf import index_mismatch
 from pidtriage.io.diagnose import diagnose
 from pidtriage.io.vcf import OLD_REC_TAG, index_of, is_bgzf
 
@@ -87,6 +88,12 @@ def ensure_indexed(path: str | Path, workdir: str | Path, *, targets_bed: str = 
     fresh = idx is not None and idx.stat().st_mtime >= p.stat().st_mtime - 1
     bgzf = _is_bgzf_or_bcf(p)
     if fresh and bgzf and _index_finds_first_record(p):
+        assert idx is not None
+        lost = index_mismatch(p, idx)  # a block lost after indexing: region queries would come back empty
+        if lost:
+            raise VcfFormatError(f"{p}: {lost}: blocks lost or changed since it was indexed (or an index of an "
+                                 "earlier version); copy or export the file with its index again (if you trust the "
+                                 f"file: tabix -f -p vcf {p.name})")
         return str(p), "indexed"
     work = Path(workdir)
     work.mkdir(parents=True, exist_ok=True)

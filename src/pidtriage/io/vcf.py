@@ -22,6 +22,7 @@ from cyvcf2 import VCF
 
 from pidtriage.errors import VcfFormatError
 from pidtriage.genome import bare, naming_of, to_naming
+from pidtriage.io.bgzf import corrupt_block, inner_kind
 from pidtriage.models import Genotype, Variant
 
 # the INFO key bcftools norm --old-rec-tag writes on records split from a multiallelic one (io/extract.py)
@@ -61,6 +62,9 @@ class VcfHeader:
     reference: str
     info_descriptions: dict[str, str]
     formats: tuple[str, ...] = ()
+    # of the first records (up to GT_SAMPLE): how many were read, how many carry no GT, and the first of those
+    # (`chrom:pos`): a header may declare GT while its records carry none
+    records_without_gt: tuple[int, int, str] = (0, 0, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +107,9 @@ def check_file(path: str | Path, *, what: str = "VCF", column: str = "its path i
         if head.startswith(magic):
             raise VcfFormatError(f"{p}: the file is {name}-compressed, which htslib cannot read; decompress it "
                                  f"({fix.replace('FILE', p.name)}) and compress it with bgzip")
+    kind, fix = inner_kind(p, head)  # a VCF gzipped twice, an index or a BAM where the VCF belongs
+    if kind:
+        raise VcfFormatError(f"{p}: the file is {kind}; {fix.replace('FILE', p.name)}")
 
 
 def _check_gzip(path: Path) -> None:
@@ -137,6 +144,9 @@ def _open(path: str | Path) -> VCF:
     except (OSError, ValueError, Exception) as exc:  # cyvcf2 raises bare Exception for unparsable headers
         with p.open("rb") as fh:
             head = fh.read(65536)
+        damaged = corrupt_block(p) if is_bgzf(head) else ""  # before its text: a damaged block decodes to garbage
+        if damaged:
+            raise VcfFormatError(f"{p}: {damaged}; copy or export the file again") from None
         if head[:2] == b"\x1f\x8b":  # compressed: look at the text inside
             try:
                 with gzip.open(p, "rb") as gz:
@@ -206,9 +216,28 @@ def _read_header(p: Path) -> VcfHeader:
             reference=reference or _raw_reference(vcf.raw_header),
             info_descriptions=info,
             formats=tuple(formats),
+            records_without_gt=_records_without_gt(vcf) if vcf.samples else (0, 0, ""),
         )
     finally:
         vcf.close()
+
+
+GT_SAMPLE = 100  # records read after the header (0.3 ms): enough to tell a file whose records carry no GT
+
+
+def _records_without_gt(vcf: VCF) -> tuple[int, int, str]:
+    read, without, first = 0, 0, ""
+    try:
+        for rec in vcf:
+            read += 1
+            if rec.format("GT") is None:  # FORMAT has no GT (rec.FORMAT of a lazy record crashes cyvcf2 0.35)
+                without += 1
+                first = first or f"{rec.CHROM}:{rec.POS}"
+            if read >= GT_SAMPLE:
+                break
+    except Exception:  # cyvcf2 raises bare Exception for a record it cannot parse: the extraction names it
+        return 0, 0, ""
+    return read, without, first
 
 
 def record_contigs(path: str | Path, *, records: int = 1000) -> list[str]:

@@ -9,12 +9,14 @@ Python start, a config and panel load and a read of the extract once, not six ti
 from __future__ import annotations
 
 import sys
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from pidtriage.config import Config
 from pidtriage.io.jsonio import write_json, write_text
+from pidtriage.io.outdir import case_lock
 from pidtriage.io.vcf import quiet_htslib
 from pidtriage.models import CaseInfo
 from pidtriage.panel.tsv import Panel
@@ -25,7 +27,7 @@ from pidtriage.stages.record import StageRecord, summary_line, write_stage
 from pidtriage.stages.triage import triage_stage
 from pidtriage.stages.validate import validate_stage
 
-__all__ = ["CasePaths", "run_case"]
+__all__ = ["CasePaths", "hold", "run_case"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,11 @@ class CasePaths:
     annotate: Path
     index_dir: Path  # index links and temporary parts of the extraction
     case_dir: Path
+
+    @property
+    def lock(self) -> Path:
+        """The lock file held while the case is written (one writer per case: `hold`)."""
+        return self.index_dir / "case.lock"
 
     @classmethod
     def workflow(cls, work: str | Path, sample_id: str, case_dir: str | Path) -> CasePaths:
@@ -57,6 +64,12 @@ class CasePaths:
         return cls(validate=w / "validate.json", coverage=w / "coverage.json", extract=w / "extract.json",
                    panel_vcf=w / "panel.vcf.gz", annotate=w / "annotate.json", index_dir=w,
                    case_dir=Path(outdir) / "cases" / sample_id)
+
+
+def hold(paths: CasePaths) -> AbstractContextManager[None]:
+    """Hold the case's lock while it is written: a second process writing the same case into the same folders
+    stops at once with an OutputError naming the first one (io/outdir.py), instead of racing on its files."""
+    return case_lock(paths.lock, case_dir=paths.case_dir)
 
 
 def run_case(case: CaseInfo, config: Config, panel: Panel, paths: CasePaths, *, previous: str = "", jobs: int = 1,

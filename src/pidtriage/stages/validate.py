@@ -32,6 +32,10 @@ def _validate_stage(case: CaseInfo, config: Config) -> StageRecord:
     if "GT" not in header.formats:
         return StageRecord(case=case, failure=f"{case.vcf}: the VCF has no GT (genotype) FORMAT field, so no call can "
                            "be judged; give the caller's VCF with genotypes")
+    read, without, first = header.records_without_gt
+    if read and without == read:
+        return StageRecord(case=case, failure=f"{case.vcf}: its records carry no GT (genotype) in FORMAT (none of the "
+                           f"first {read}, from {first}), so no call can be judged; give the caller's VCF with genotypes")
     mixed = mixed_naming(header.contigs)
     if mixed:
         return StageRecord(case=case, failure=f"{case.vcf}: contig names mix styles ({mixed[0]} and {mixed[1]}); rename "
@@ -44,6 +48,9 @@ def _validate_stage(case: CaseInfo, config: Config) -> StageRecord:
     if resource_problem:
         return StageRecord(case=case, failure=resource_problem)
     notes = []
+    if without:
+        notes.append(f"QC warning: {without} of the first {read} records have no GT in FORMAT (the first at {first}); "
+                     "their calls cannot be judged")
     if not build:
         notes.append(f"genome build not verifiable ({evidence}); assumed {config.build}")
     samples = [case.vcf_sample]

@@ -12,6 +12,7 @@ resources. Genotypes are made up: test data, not patients.
 from __future__ import annotations
 
 import gzip
+import zlib
 from pathlib import Path
 
 import pysam
@@ -63,7 +64,7 @@ def main() -> None:
     # Valid inputs in unusual forms: each must be read correctly (positive).
     bgzip(write("unindexed.vcf", base("valid; bgzipped without an index: pidtriage indexes a copy")), index=False)
     plain = write("plain_gzip.vcf", base("valid; plain gzip (not bgzip): recompressed and indexed in the work directory"))
-    with plain.open("rb") as src, gzip.open(HERE / "plain_gzip.vcf.gz", "wb") as dst:
+    with plain.open("rb") as src, gzip.GzipFile(HERE / "plain_gzip.vcf.gz", "wb", mtime=0) as dst:
         dst.write(src.read())
     plain.unlink()
     write("windows_crlf.vcf", base("valid; Windows line endings (CRLF)"), newline="\r\n")
@@ -105,6 +106,7 @@ def main() -> None:
     (HERE / "not_a_vcf.txt").write_text("sample\tgene\tresult\nS1\tRAG1\tc.322C>T\n")
     (HERE / "empty.vcf").write_bytes(b"")
     adversarial(base)
+    cluster_faults(base)
     print(f"bad-input corpus written to {HERE}")
 
 
@@ -153,6 +155,42 @@ def adversarial(base) -> None:  # type: ignore[no-untyped-def]
     good.write_bytes(bytes(data))
     (HERE / "xz_named_gz.vcf.gz").write_bytes(lzma.compress(("\n".join(base("broken; xz-compressed, named .gz"))
                                                              + "\n").encode()))
+
+
+def cluster_faults(base) -> None:  # type: ignore[no-untyped-def]
+    """Issue #30: inputs that ended as a silent negative or were named as something else."""
+    # the header declares GT, the records carry none: used to give a negative
+    no_gt = [*header("broken; GT declared in the header, but the records' FORMAT is DP only")]
+    write("records_without_gt.vcf", [*no_gt, "chr4\t102579100\t.\tA\tG\t500\tPASS\t.\tDP\t29",
+                                     "chr11\t36573626\t.\tC\tT\t900\tPASS\t.\tDP\t34"])
+    # one byte of a record changed inside a stored (uncompressed) BGZF block: it still decodes, to other text
+    # (used to be named as that text's first oddity); only the block's CRC32 tells
+    text = ("\n".join(base("broken; one byte changed inside a compressed block (CRC32 mismatch)")) + "\n").encode()
+    with pysam.BGZFile(str(HERE / "crc_mismatch.vcf.gz"), "wb0", index=None) as fh:
+        fh.write(text)
+    data = bytearray((HERE / "crc_mismatch.vcf.gz").read_bytes())
+    at = data.index(b"36573626\t.\tC\tT\t900\tPASS\t.") + len(b"36573626\t.\tC\tT\t900\tPASS\t")
+    data[at:at + 1] = b"Q"
+    (HERE / "crc_mismatch.vcf.gz").write_bytes(bytes(data))
+    # a bgzipped VCF gzipped again (a mail or transfer tool's doing); an index given where the VCF belongs
+    inner = bgzip(write("double_gzip.vcf", base("broken; gzip of a bgzipped VCF")), index=True)
+    (HERE / "double_gzip.vcf.gz").write_bytes(gzip.compress(inner.read_bytes(), mtime=0))
+    Path(str(inner) + ".tbi").replace(HERE / "given_the_index.vcf.gz.tbi")
+    # an indexed VCF of several BGZF blocks that lost, after indexing, the block holding RAG1: region queries
+    # through its index found nothing there (a silent negative)
+    lines = [*header("broken; a whole compressed block (the one holding RAG1) removed after indexing")]
+    lines += [f"chr4\t{1_000_000 + 37 * k}\t.\tA\tG\t500\tPASS\t.\tGT:AD:DP:GQ\t0/1:15,14:29:99" for k in range(5000)]
+    lines.append(RAG1.format(c="chr"))
+    lines += [f"chr11\t{37_000_000 + 37 * k}\t.\tA\tG\t500\tPASS\t.\tGT:AD:DP:GQ\t0/1:15,14:29:99" for k in range(5000)]
+    indexed = bgzip(write("block_removed.vcf", lines), index=True)
+    data = indexed.read_bytes()
+    blocks, pos = [], 0
+    while pos < len(data):
+        end = pos + int.from_bytes(data[pos + 16:pos + 18], "little") + 1
+        blocks.append((pos, end))
+        pos = end
+    start, end = next((a, b) for a, b in blocks if b"36573626" in zlib.decompress(data[a + 18:b - 8], -15))
+    indexed.write_bytes(data[:start] + data[end:])
 
 
 if __name__ == "__main__":
