@@ -99,7 +99,7 @@ def test_hard_qc_failure_is_never_a_finding(tmp_path, changes, flag):
     r = judge([v], tmp_path)
     assert r.status == Status.NEGATIVE and not r.findings and not r.candidates
     assert flag in r.low_quality[0].hard_qc_flags
-    assert "failing hard genotype QC" in r.reason and "NFKB1" in r.reason
+    assert "call(s) the data do not support, not used as findings" in r.reason and "NFKB1" in r.reason
 
 
 def test_filter_failure_is_a_hard_failure(tmp_path):

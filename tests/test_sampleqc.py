@@ -9,7 +9,7 @@ import pytest
 from pidtriage.config import load_config
 from pidtriage.genotype_table import GenotypeTable
 from pidtriage.models import Sex
-from pidtriage.sampleqc import CallStats, MendelianCheck, call_stats, hard_failures, mendelian_check
+from pidtriage.sampleqc import CallStats, MendelianCheck, SexCheck, call_stats, hard_failures, mendelian_check
 from pidtriage.sex import combine_sex
 
 QC = load_config().values["qc"]
@@ -107,3 +107,46 @@ def test_filtered_fraction_fails_the_case_above_the_threshold_with_enough_calls(
 def test_call_stats_count_het_and_hom():
     stats = call_stats(table([[1, 0, 0], [2, 0, 0], [0, 0, 0], [-1, 0, 0]]), 0)
     assert (stats.nonref, stats.het, stats.hom, stats.missing) == (2, 1, 1, 1)
+
+
+# --- sample-level verdicts: the swapped proband fails, other signals warn -------------------------------------------
+
+def _sex(role: str, check: str, evidence: str = "chrX: heterozygous calls in 20/40 bins") -> SexCheck:
+    inferred = {"mismatch": "female", "match": "male", "not_inferred": "unknown"}[check]
+    return SexCheck("S1", role, "male", inferred, check, evidence)
+
+
+def test_a_proband_whose_data_contradict_the_reported_sex_fails_the_case():
+    out = hard_failures(CallStats(), MendelianCheck(), QC, sample="S1", vcf="s.vcf", sex=_sex("proband", "mismatch"))
+    assert len(out) == 1 and out[0].startswith("s.vcf: S1 is reported male but the data suggest female")
+    assert "set sex to unknown in the sample sheet" in out[0]
+    assert hard_failures(CallStats(), MendelianCheck(), QC, sample="S1", vcf="s.vcf", sex=_sex("proband", "match")) == []
+
+
+def test_a_parents_sex_mismatch_and_conflicting_sex_evidence_are_warnings():
+    from pidtriage.sampleqc import warnings
+
+    conflicting = _sex("proband", "not_inferred", "conflicting evidence: chrX ... suggests female, chrY ... male")
+    out = warnings(CallStats(), [conflicting, _sex("father", "mismatch")], QC)
+    assert out[0].startswith("sex could not be inferred: conflicting evidence") and "mixed or contaminated" in out[0]
+    assert out[1].startswith("father S1: reported male but the data suggest female")
+
+
+def test_low_ti_tv_warns_at_its_threshold_with_enough_snvs():
+    from pidtriage.sampleqc import warnings
+
+    assert QC["min_ti_tv"] == 1.6 and QC["min_snvs_for_ti_tv"] == 100
+    low = CallStats(records=100, nonref=100, snv_ti=60, snv_tv=40)  # Ti/Tv 1.5
+    at = CallStats(records=104, nonref=104, snv_ti=64, snv_tv=40)  # Ti/Tv 1.6: not below
+    few = CallStats(records=99, nonref=99, snv_ti=50, snv_tv=49)  # 99 SNVs: not judged
+    assert warnings(low, [], QC)[0].startswith("Ti/Tv of the proband's 100 panel SNVs is 1.5 (< 1.6)")
+    assert warnings(at, [], QC) == [] and warnings(few, [], QC) == []
+
+
+def test_many_missing_genotypes_warn():
+    from pidtriage.sampleqc import warnings
+
+    n = QC["min_records_for_missing"]
+    assert warnings(CallStats(records=n, missing=int(n * 0.3)), [], QC)[0].startswith(
+        f"the proband's genotype is missing at 30% of the {n} panel records")
+    assert warnings(CallStats(records=n, missing=int(n * 0.2)), [], QC) == []

@@ -106,8 +106,8 @@ class Scope:
             out.append("coverage not measured (no BAM/CRAM or gVCF): a gene with calls was taken as assessed, "
                        "though parts of it may not have been read")
         if self.low_quality_calls:
-            out.append(f"{len(self.low_quality_calls)} call(s) failing hard genotype QC not assessed: "
-                       + ", ".join(self.low_quality_calls))
+            out.append(f"{len(self.low_quality_calls)} call(s) the data do not support, not used as findings (listed to "
+                       "confirm by another method): " + "; ".join(self.low_quality_calls))
         return out
 
     def summary(self) -> str:

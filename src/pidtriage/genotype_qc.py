@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pidtriage.models import Genotype, Outcome, QcCheck, Variant, Zygosity
 from pidtriage.settings import QcThresholds
 
-__all__ = ["failed_checks", "genotype_checks", "hard_failures"]
+__all__ = ["FAILURE_WORDS", "failed_checks", "failure_words", "genotype_checks", "hard_failures"]
 
 
 def genotype_checks(variant: Variant, gt: Genotype, thresholds: QcThresholds, *, haploid: bool) -> list[QcCheck]:
@@ -72,6 +72,17 @@ def _balance(ab: float | None, thresholds: QcThresholds) -> QcCheck:
     if hard:
         text += f" (and outside {hard_lo}-{hard_hi}: not usable)"
     return QcCheck("AB", Outcome.MET if ok else Outcome.NOT_MET, f"{ab:.2f}", f"{lo}-{hi}", text, hard=hard)
+
+
+# A failed check in words, for the counsellor's view and the scope (the codes stay in the appendix and tables)
+FAILURE_WORDS = {"FILTER": "not passed by the caller's filters", "GT": "a half or haploid call",
+                 "GQ": "low genotype quality", "DP": "low read depth", "ALT_READS": "too few reads carry the variant",
+                 "AB": "an unbalanced share of reads"}  # fmt: skip
+
+
+def failure_words(codes: Iterable[str]) -> str:
+    """'not passed by the caller's filters, too few reads carry the variant' for ['FILTER', 'ALT_READS']."""
+    return ", ".join(FAILURE_WORDS.get(c, c) for c in codes)
 
 
 def failed_checks(checks: Iterable[QcCheck]) -> list[str]:

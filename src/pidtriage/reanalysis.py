@@ -63,6 +63,9 @@ class Changes:
     previous: dict[str, Any] | None
     items: tuple[Change, ...] = ()
     differences: dict[str, str] = field(default_factory=dict)  # source -> "old → new"
+    # what a new panel did to this patient's analysis ("59 genes entered the panel; none carries a candidate in
+    # this patient"), "" when the panel did not change or its files cannot be read
+    panel_note: str = ""
 
     @property
     def recontact(self) -> bool:
@@ -80,17 +83,18 @@ class Changes:
     def summary(self) -> str:
         if self.previous is None:
             return "first analysis"
+        note = f"; {self.panel_note}" if self.panel_note else ""
         if not self.items:
-            return "no change"
+            return f"no change in the result{note}" if note else "no change"
         status = next((c for c in self.items if c.kind == "status"), None)
         head = f"status {status.old} → {status.new}" if status else "status unchanged"
         kinds = sorted({c.kind for c in self.items if c.kind != "status"})
         causes = sorted({cause for c in self.items for cause in c.cause.split("; ")})
-        return f"{head}; {', '.join(kinds) or 'no other change'} ({'; '.join(causes)})"
+        return f"{head}; {', '.join(kinds) or 'no other change'} ({'; '.join(causes)}){note}"
 
     def as_json(self) -> dict[str, Any]:
         return {"previous": self.previous, "summary": self.summary(), "recontact": self.recontact,
-                "downgraded": self.downgraded, "differences": self.differences,
+                "downgraded": self.downgraded, "differences": self.differences, "panel_note": self.panel_note,
                 "items": [asdict(c) for c in self.items]}
 
 
@@ -246,7 +250,27 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any], *, previous_path: st
         causes = sorted({part for c in items for part in c.cause.split("; ")}) or [_cause(diffs, list(diffs))]
         items.insert(0, Change("status", "", "", old["status"], new["status"], "; ".join(causes),
                                new["reason"]))
-    return Changes(prev, tuple(items), diffs)
+    return Changes(prev, tuple(items), diffs, _panel_note(panels, new_c))
+
+
+def _panel_note(panels: tuple[dict[str, str] | None, dict[str, str] | None],
+                candidates: Mapping[tuple[str, str], Any]) -> str:
+    """What the new panel changed for this patient: how many genes entered and left it, and which of them carry
+    a candidate now ("" when the panel is the same or a panel file cannot be read)."""
+    old, new = panels
+    if old is None or new is None or old == new:
+        return ""
+    entered, left = sorted(set(new) - set(old)), sorted(set(old) - set(new))
+    moi = sorted(g for g in set(old) & set(new) if old[g] != new[g])
+    parts = [f"{len(entered)} gene(s) entered the panel"] if entered else []
+    parts += [f"{len(left)} left it"] if left else []
+    parts += [f"{len(moi)} changed inheritance"] if moi else []
+    if not parts:
+        return ""
+    with_candidate = sorted({g for g, _ in candidates} & set(entered + moi))
+    carries = (f"{', '.join(with_candidate)} carr{'ies' if len(with_candidate) == 1 else 'y'} a candidate in this "
+               "patient" if with_candidate else "none of them carries a candidate in this patient")
+    return f"{', '.join(parts)}; {carries}"
 
 
 def _clinvar_text(c: Mapping[str, Any]) -> str:
@@ -352,7 +376,7 @@ def cohort_changes(docs: Sequence[Mapping[str, Any]], previous: Mapping[str, str
         "previous": True, "rows": rows, "added": added, "removed": removed,
         "recontact": sorted(s for s, c in flags.items() if c.get("recontact")),
         "downgraded": sorted(s for s, c in flags.items() if c.get("downgraded")),
-        "unchanged": sum(1 for s, c in flags.items() if c.get("summary") == "no change"),
+        "unchanged": sum(1 for s, c in flags.items() if c.get("previous") and not c.get("items")),
         "by_cause": dict(sorted(by_cause.items(), key=lambda kv: -kv[1])),
         "yield_before": pct(list(previous.values())), "yield_now": pct([d["status"] for d in docs]),
     }

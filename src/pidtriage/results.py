@@ -44,7 +44,6 @@ ACMG_CLASS = pd.CategoricalDtype([c.value for c in AcmgClass], ordered=True)  # 
 ZYGOSITY = pd.CategoricalDtype([z.value for z in Zygosity])
 SEX = pd.CategoricalDtype([s.value for s in Sex])
 SEX_CHECK = pd.CategoricalDtype(["match", "mismatch", "not_inferred", "reported_unknown"])
-QC = pd.CategoricalDtype(["ok", "warning", "failed"])
 ROLE = pd.CategoricalDtype(["proband", "father", "mother"])
 
 FINDING_COLUMNS = ("sample_id", "gene", "hgnc_id", "finding", "moi", "level", "meets_inheritance", "variants",
@@ -52,13 +51,13 @@ FINDING_COLUMNS = ("sample_id", "gene", "hgnc_id", "finding", "moi", "level", "m
 QC_COLUMNS = ("sample_id", "individual", "role", "status", "sex_reported", "sex_inferred", "sex_check",
               "records_in_vcf", "panel_records", "panel_nonref_calls", "panel_het", "panel_hom_or_hemi",
               "panel_missing", "het_hom_ratio", "ti_tv", "filtered_fraction", "mendelian_evaluated",
-              "mendelian_informative_sites", "mendelian_errors", "mendelian_error_rate", "genes_not_assessable",
+              "mendelian_informative_sites", "mendelian_errors", "mendelian_error_rate", "panel_genes_assessed", "panel_genes",
               "qc_warnings")
 _TYPES: dict[str, Any] = {  # every other column is `string`
     "status": STATUS, "level": STATUS, "finding": FINDING, "acmg_class": ACMG_CLASS, "zygosity": ZYGOSITY,
-    "sex_reported": SEX, "sex_inferred": SEX, "sex_check": SEX_CHECK, "qc": QC, "role": ROLE,
+    "sex_reported": SEX, "sex_inferred": SEX, "sex_check": SEX_CHECK, "role": ROLE,
     "no_known_defect": "boolean", "meets_inheritance": "boolean", "mendelian_evaluated": "boolean",
-    **dict.fromkeys(("rank", "pos", "n_candidates", "genes_not_assessable", "acmg_points", "clinvar_stars", "dp",
+    **dict.fromkeys(("rank", "pos", "n_candidates", "panel_genes_assessed", "panel_genes", "acmg_points", "clinvar_stars", "dp",
                      "gq", "population_nhomalt", "population_nhemi", "records_in_vcf", "panel_records",
                      "panel_nonref_calls", "panel_het", "panel_hom_or_hemi", "panel_missing",
                      "mendelian_informative_sites", "mendelian_errors"), "Int64"),
@@ -115,12 +114,12 @@ def _finding_row(doc: Mapping[str, Any], f: Mapping[str, Any]) -> dict[str, Any]
 def _qc_rows(doc: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
     qc = doc["qc"]
     mendel = qc.get("mendelian") or {}
-    cov = doc.get("coverage") or {}
+    scope = doc.get("scope") or {}
     case = {"sample_id": doc["case"]["sample_id"], "status": doc["status"],
             "mendelian_evaluated": mendel.get("evaluated") if mendel else None,
             "mendelian_informative_sites": mendel.get("informative_sites"), "mendelian_errors": mendel.get("errors"),
             "mendelian_error_rate": mendel.get("rate"),
-            "genes_not_assessable": len(cov["genes_below"]) if "genes_below" in cov else None,
+            "panel_genes_assessed": scope.get("genes_assessed"), "panel_genes": scope.get("genes_total"),
             "qc_warnings": " | ".join(qc.get("warnings") or [])}
     individuals = qc.get("individuals") or [{"sample": doc["case"].get("vcf_sample") or doc["case"]["sample_id"],
                                              "role": "proband", "sex_reported": qc["sex_reported"],

@@ -5,8 +5,11 @@
   and the record count of the whole VCF from its index when the index has one.
 - For families: a Mendelian-error rate over the panel regions, a check that the pedigree matches the data.
 
-Hard QC (a high Mendelian-error rate, a mostly FILTER-failed sample) makes a case `failed`, never
-`negative`: its data cannot support "no known defect". A sex mismatch is a warning the report shows first.
+Hard QC (`hard_failures`: a high Mendelian-error rate, a mostly FILTER-failed sample, a proband whose data
+contradict the reported sex) makes a case `failed`, never `negative`: its data cannot support any result, and a
+swapped sample would give another person's. Warnings (`warnings`: sex evidence that conflicts, a parent's sex
+mismatch, a low Ti/Tv, many missing genotypes) leave the status as it is and are shown first: in summary.tsv's
+`qc`, the report's result box and the dashboard's list of cases that need action.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import numpy as np
 from pidtriage.genotype_table import GenotypeTable, allele_lengths
 from pidtriage.settings import QcThresholds
 
-__all__ = ["CallStats", "MendelianCheck", "call_stats", "hard_failures", "mendelian_check"]
+__all__ = ["CallStats", "MendelianCheck", "SexCheck", "call_stats", "hard_failures", "mendelian_check", "warnings"]
 
 @dataclass(frozen=True, slots=True)
 class CallStats:
@@ -111,10 +114,39 @@ def mendelian_check(t: GenotypeTable, samples: Sequence[str], father: str, mothe
                           examples)
 
 
+@dataclass(frozen=True, slots=True)
+class SexCheck:
+    """One individual's reported sex against the sex its chrX/chrY calls suggest (pidtriage.sex)."""
+
+    sample: str
+    role: str  # proband, father, mother
+    reported: str
+    inferred: str
+    check: str  # match, mismatch, not_inferred, reported_unknown
+    evidence: str
+
+    @property
+    def conflicting(self) -> bool:
+        """chrX and chrY told different sexes (pidtriage.sex: aneuploidy, or a mixed sample)."""
+        return self.evidence.startswith("conflicting evidence")
+
+
 def hard_failures(stats: CallStats, mendel: MendelianCheck, thresholds: QcThresholds, *, sample: str,
-                  vcf: str) -> list[str]:
-    """Reasons the sample's data cannot be trusted (each one line, naming the file and the fix)."""
+                  vcf: str, sex: SexCheck | None = None) -> list[str]:
+    """Reasons the sample's data cannot be trusted (each one line, naming the file and the fix):
+
+    - a Mendelian-error rate above `qc.max_mendelian_error_rate`: the pedigree does not match the data;
+    - more than `qc.max_filtered_fraction` of the proband's panel calls failing FILTER;
+    - the proband's data contradicting the reported sex (chrX heterozygosity and chrY calls agree on the other
+      sex): a swapped sample or a sheet error. The case fails rather than report another person's result or read
+      X-linked genes with the wrong number of copies; a reported sex known to differ from the chromosomes is
+      given as `unknown`, and the inferred one is used.
+    """
     out = []
+    if sex is not None and sex.role == "proband" and sex.check == "mismatch":
+        out.append(f"{vcf}: {sample} is reported {sex.reported} but the data suggest {sex.inferred} ({sex.evidence}): "
+                   "a swapped sample or a sample-sheet error; check the sample's identity, or, if the chromosomes "
+                   "are known to differ from the reported sex, set sex to unknown in the sample sheet")
     max_me = thresholds["max_mendelian_error_rate"]
     if mendel.rate is not None and mendel.rate > max_me:
         out.append(f"{vcf}: Mendelian-error rate {mendel.rate:.1%} > {max_me:.0%} ({mendel.explanation}); the pedigree "
@@ -126,3 +158,32 @@ def hard_failures(stats: CallStats, mendel: MendelianCheck, thresholds: QcThresh
                    "check the variant calling and filtering of this sample")
     return out
 
+
+def warnings(stats: CallStats, sexes: Sequence[SexCheck], thresholds: QcThresholds) -> list[str]:
+    """Sample-level QC warnings (the status stands; shown first everywhere):
+
+    - the proband's chrX and chrY evidence disagree (sex-chromosome aneuploidy, or a mixed or contaminated
+      sample): sex not inferred;
+    - a parent's data contradict the reported sex: X-linked inheritance and phase rely on it;
+    - the proband's panel SNVs have a Ti/Tv below `qc.min_ti_tv` (with at least `qc.min_snvs_for_ti_tv`);
+    - more than `qc.max_missing_fraction` of the panel records miss the proband's genotype (with at least
+      `qc.min_records_for_missing` records).
+    """
+    out = []
+    for s in sexes:
+        if s.role == "proband" and s.conflicting:
+            out.append(f"sex could not be inferred: {s.evidence}; check the sample (a mixed or contaminated sample "
+                       "gives false heterozygous calls)")
+        elif s.role != "proband" and s.check == "mismatch":
+            out.append(f"{s.role} {s.sample}: reported {s.reported} but the data suggest {s.inferred} ({s.evidence}); "
+                       "verify the sample identity: X-linked interpretation and phase depend on it")
+    snvs = stats.snv_ti + stats.snv_tv
+    if stats.ti_tv is not None and snvs >= thresholds["min_snvs_for_ti_tv"] and stats.ti_tv < thresholds["min_ti_tv"]:
+        out.append(f"Ti/Tv of the proband's {snvs} panel SNVs is {stats.ti_tv} (< {thresholds['min_ti_tv']}): many "
+                   "calls may be false; check the variant calling and filtering")
+    if stats.records >= thresholds["min_records_for_missing"]:
+        frac = stats.missing / stats.records
+        if frac > thresholds["max_missing_fraction"]:
+            out.append(f"the proband's genotype is missing at {frac:.0%} of the {stats.records} panel records (> "
+                       f"{thresholds['max_missing_fraction']:.0%}): much of the panel may not have been called")
+    return out

@@ -38,6 +38,10 @@ class QcThresholds(TypedDict):
     min_sites_for_mendelian: int
     max_filtered_fraction: float
     min_calls_for_filter_check: int
+    min_ti_tv: float
+    min_snvs_for_ti_tv: int
+    max_missing_fraction: float
+    min_records_for_missing: int
 
 
 class AcmgThresholds(TypedDict):

@@ -21,7 +21,7 @@ from pidtriage.annotate.consequence import intron_offset, utr_distance
 from pidtriage.decision import Scope, case_status, finding_level
 from pidtriage.findings import Candidate, GeneFinding, TriageResult, population_unchecked
 from pidtriage.genome import in_par
-from pidtriage.genotype_qc import genotype_checks
+from pidtriage.genotype_qc import failure_words, genotype_checks
 from pidtriage.inheritance.dominant import dominant_finding
 from pidtriage.inheritance.family import Family, ModelResult, is_de_novo, phase_of_pair
 from pidtriage.inheritance.recessive import recessive_findings
@@ -317,7 +317,7 @@ def triage_case(
     findings.sort(key=partial(finding_key, settings=thresholds["ranking"]))
     candidates = rank_candidates(findings, thresholds["ranking"])
     reportable_findings = [f for f in findings if f.level != Status.NEGATIVE]
-    lq_keys = tuple(f"{c.gene.symbol} {c.av.variant.key} ({','.join(c.hard_qc_flags)})" for c in low_quality)
+    lq_keys = tuple(f"{c.gene.symbol} {c.av.variant.key} ({failure_words(c.hard_qc_flags)})" for c in low_quality)
     scope = replace(scope or Scope.unchecked(), low_quality_calls=lq_keys)
     status = case_status([f.level for f in reportable_findings], scope=scope)
     oligo = _oligogenic([f for f in reportable_findings if f.level == Status.INCONCLUSIVE], family.proband)

@@ -5,7 +5,10 @@ against triage.json, the panel and HPO. One check per kind of claim, each a func
   transcript; any other transcript is called "not the MANE transcript";
 - OMIM: every OMIM number cited as a disease (report, triage.json, interpretation.json) is an OMIM phenotype entry
   of HPO's, never a gene's MIM number (the report writes a gene's as "MIM n", without "OMIM:");
-- ClinVar: one of the three wordings, the same in triage.json, candidates.tsv/xlsx and the report.
+- ClinVar: one of the three wordings, the same in triage.json, candidates.tsv/xlsx and the report;
+- the counsellor's part: no configuration key, absolute path or build instruction; a call no read supports is not
+  classified there;
+- genes assessed: every count of genes the report states is the measured one (scope.genes_assessed).
 """
 
 from __future__ import annotations
@@ -122,7 +125,46 @@ def check_clinvar(case: Path, doc: Mapping[str, Any]) -> None:
         assert [r[col] for r in sheet.iter_rows(min_row=2, values_only=True)] == [c["clinvar"] for c in doc["candidates"]]
 
 
-CHECKS = (check_mane, check_omim, check_clinvar)
+CONFIG_KEY = re.compile(r"\b(?:report|resources|annotation|phenotype|qc|acmg|triage|ranking|coverage|reanalysis|sv)"
+                        r"\.[a-z_]+\b")
+ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[\w.+-]+/)+[\w.+-]*")
+
+
+def _counsellor(case: Path) -> str:
+    """The counsellor's part of the report as text (above the technical appendix)."""
+    page = (case / "report.html").read_text()
+    part = page[page.index('<main id="counsellor">'):page.index("</main>")]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", part)).split())
+
+
+def check_counsellor_words(case: Path, doc: Mapping[str, Any]) -> None:
+    """No configuration key, file path or build instruction in the counsellor's part (they belong to the appendix
+    and the log), and a call the data do not show never carries a classification there."""
+    text = _counsellor(case)
+    assert not CONFIG_KEY.search(text), (case.name, CONFIG_KEY.search(text))
+    assert not ABSOLUTE_PATH.search(text), (case.name, ABSOLUTE_PATH.search(text))
+    assert "scripts/" not in text and "build_" not in text, case.name
+    for c in doc["low_quality_calls"]:
+        if "ALT_READS" in c["qc_hard_flags"]:
+            assert "not classified: the data do not show the variant" in text, (case.name, c["gene"])
+
+
+def check_genes_assessed(case: Path, doc: Mapping[str, Any]) -> None:
+    """Every count of genes the report states is the measured one: 'N of the M panel genes could be assessed', and a
+    negative's 'the N of the M panel genes that could be assessed' (or all M when all were)."""
+    if doc["status"] == "failed":
+        return
+    scope, text = doc["scope"], _counsellor(case)
+    n, m = scope["genes_assessed"], scope["genes_total"]
+    assert f"{n} of the {m} panel genes could be assessed" in text, case.name
+    if doc["status"] == "negative":
+        claim = f"the {m} panel genes" if n == m else f"the {n} of the {m} panel genes that could be assessed"
+        assert f"No causative variant was identified in {claim}" in text, case.name
+    assert not re.search(rf"in the {m} genes analysed", text), case.name
+    assert len(scope["genes_not_assessed"]) == m - n
+
+
+CHECKS = (check_mane, check_omim, check_clinvar, check_counsellor_words, check_genes_assessed)
 
 
 def check_case(case: Path) -> None:

@@ -80,11 +80,15 @@ def test_scout_trio_sex_and_pedigree(run_cohort, shared_data, tmp_path):
     inferred = {i["sample"]: i["sex_inferred"] for i in doc["qc"]["individuals"]}
     assert inferred == {s: {"1": "male", "2": "female"}[ped[s]] for s in ped}
     assert doc["qc"]["warnings"] == []
-    assert rows["SWAPPED"]["sex_inferred"] == "female"
+    # the mother's sample under a boy's row: a swapped sample is failed with the fix, never given a result
+    # (issue #29: sampleqc.hard_failures); summary.tsv's qc says why
+    assert rows["SWAPPED"]["sex_inferred"] == "female" and rows["SWAPPED"]["status"] == "failed"
+    assert rows["SWAPPED"]["qc"].startswith("failed: ") and "reported male but the data suggest female" in rows["SWAPPED"]["qc"]
+    assert "set sex to unknown" in rows["SWAPPED"]["reason"]
     swapped = json.loads((tmp_path / "results/cases/SWAPPED/triage.json").read_text())
-    assert swapped["qc"]["sex_check"] == "mismatch" and "reported male" in swapped["qc"]["warnings"][0]
+    assert swapped["qc"]["sex_check"] == "mismatch" and swapped["no_known_defect"] is None
     html = (tmp_path / "results/cases/SWAPPED/report.html").read_text()
-    assert "Quality warning:" in html and "verify the sample identity" in html
+    assert "a swapped sample or a sample-sheet error" in html
 
 
 def test_wrong_pedigree_fails_the_case(run_cohort, shared_data, tmp_path):

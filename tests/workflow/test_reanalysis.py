@@ -58,6 +58,12 @@ def _run(repo: Path, env: dict[str, str], config: dict, tmp: Path, name: str) ->
     return Path(config["outdir"])
 
 
+def _panel(repo: Path, year: str) -> tuple:
+    from pidtriage.panel.tsv import read_panel
+
+    return read_panel(repo / f"gene_panels/iuis_iei_{year}.tsv").genes
+
+
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open() as fh:
         return list(csv.DictReader(fh, delimiter="\t"))
@@ -121,6 +127,12 @@ def test_reanalysis_reports_each_change_with_its_cause(repo, demo_data, shared_d
     # the case's files and report, the dashboard
     p02 = json.loads((new / "cases/P02/triage.json").read_text())
     assert p02["changes"]["recontact"] and not p02["changes"]["downgraded"]
+    # the new panel, said with what it did to each case (issue #29: not "no change" after genes entered)
+    entered = len({g.symbol for g in _panel(repo, "2024")} - {g.symbol for g in _panel(repo, "2022")})
+    x2 = json.loads((new / "cases/X2/triage.json").read_text())["changes"]
+    assert x2["panel_note"].startswith(f"{entered} gene(s) entered the panel") and "LYN carries a candidate" in x2["panel_note"]
+    p01 = json.loads((new / "cases/P01/triage.json").read_text())["changes"]
+    assert p01["panel_note"].endswith("none of them carries a candidate in this patient")
     assert p02["changes"]["differences"]["new ClinVar"].endswith("→ not stated in the VCF header") or p02["changes"]["differences"]["new ClinVar"]
     assert len(_rows(new / "cases/P02/changes.tsv")) == 2
     report = (new / "cases/P02/report.html").read_text()
@@ -140,7 +152,7 @@ def test_reanalysis_reports_each_change_with_its_cause(repo, demo_data, shared_d
     for case in ("P01", "P02", "P03", "P05", "X1", "X2", "X3", "P06"):
         doc = json.loads((same / f"cases/{case}/triage.json").read_text())
         assert doc["changes"]["summary"] == "no change" and doc["changes"]["items"] == [], case
-    assert "No change since the previous analysis" in (same / "cases/P02/report.html").read_text()
+    assert "No change in the result since the previous analysis" in (same / "cases/P02/report.html").read_text()
 
     # the same table from two kept runs
     from pidtriage.cli import main

@@ -22,6 +22,7 @@ from pidtriage.report.wording import (
     criterion_words,
     disease_words,
     finding_words,
+    for_counsellor,
     frequency_words,
     not_assessed_rows,
     phenotype_words,
@@ -66,6 +67,7 @@ def _env() -> Environment:
     env.globals["frequency_words"] = frequency_words
     env.globals["phenotype_words"] = phenotype_words
     env.globals["not_assessed_rows"] = not_assessed_rows
+    env.filters["counsellor"] = for_counsellor
     env.globals["sv_words"] = sv_words
     env.globals["variant_words"] = variant_words
     env.filters["disease_words"] = disease_words
@@ -127,8 +129,9 @@ def render_cohort(docs: Sequence[Mapping[str, Any]], summary: Sequence[Mapping[s
         "titv": case_bars([(r["sample_id"], r["ti_tv"], r["status"]) for r in qc_rows if r["status"] != "failed"],
                           title="Ti/Tv of the panel calls per case", y_label="Ti/Tv"),
     }
-    action = [d for d in docs if d["status"] == "failed" or d["no_known_defect"]]
-    action.sort(key=lambda d: ({"failed": 0, "inconclusive": 1, "negative": 2}[d["status"]], d["case"]["sample_id"]))
+    action = [d for d in docs if d["status"] == "failed" or d["no_known_defect"] or d["qc"].get("warnings")]
+    action.sort(key=lambda d: ({"failed": 0, "inconclusive": 1, "negative": 2, "positive": 3}[d["status"]],
+                               d["case"]["sample_id"]))
     return _env().get_template("cohort.html").render(
         docs=docs, summary=summary, counts=counts, total=len(docs), analysed=analysed,
         yield_pct=_pct(counts["positive"], analysed), by_category=categories, genes=gene_rows,

@@ -93,7 +93,7 @@ def status_counts(results: Results) -> dict[str, Any]:
 
 
 def cases_table(results: Results) -> dict[str, Any]:
-    keys = ("status", "no_known_defect", "genes", "top_variant", "n_candidates", "qc", "genes_not_assessable",
+    keys = ("status", "no_known_defect", "genes", "top_variant", "n_candidates", "qc", "genes_assessed",
             "scope", "reason")
     data = {r["sample_id"]: _clean(r, keys) for r in to_records(results.summary)}
     for row in data.values():  # words MultiQC does not colour as pass/fail: a flag is not a failure
@@ -106,10 +106,9 @@ def cases_table(results: Results) -> dict[str, Any]:
         "genes": _header("Genes", "genes of the qualifying findings"),
         "top_variant": _header("Top variant", "rank-1 candidate, chrom:pos:ref:alt in the panel's naming"),
         "n_candidates": _header("Candidates", "ranked candidate variants", format="{:,.0f}", scale=False),
-        "qc": _header("QC", "sample QC: ok, warning or failed",
-                      cond_formatting_rules={"warn": [{"s_eq": "warning"}], "fail": [{"s_eq": "failed"}]}),
-        "genes_not_assessable": _header("Genes < cov.", "panel genes below the coverage threshold", format="{:,.0f}",
-                                        scale=False),
+        "qc": _header("QC", "sample QC: ok, warning: ... or failed: ...",
+                      cond_formatting_rules={"warn": [{"s_contains": "warning"}], "fail": [{"s_contains": "failed"}]}),
+        "genes_assessed": _header("Genes assessed", "panel genes the input let us assess, of all panel genes"),
         "scope": _header("Scope", "full, or what limited the analysis"),
         "reason": _header("Reason", "the case's one-line reason"),
     }
@@ -124,7 +123,7 @@ def qc_table(results: Results) -> dict[str, Any]:
     rows = to_records(results.qc)
     keys = ("sample_id", "role", "sex_reported", "sex_inferred", "sex_check", "records_in_vcf", "panel_records",
             "panel_nonref_calls", "het_hom_ratio", "ti_tv", "filtered_fraction", "mendelian_evaluated",
-            "mendelian_informative_sites", "mendelian_error_rate", "genes_not_assessable", "qc_warnings")
+            "mendelian_informative_sites", "mendelian_error_rate", "panel_genes_assessed", "qc_warnings")
     data = {key: _clean(r, keys) for key, r in zip(_keys(rows), rows, strict=True)}
     for row in data.values():
         if "mendelian_evaluated" in row:
@@ -147,7 +146,8 @@ def qc_table(results: Results) -> dict[str, Any]:
         "mendelian_informative_sites": _header("Mendel sites", "informative trio sites in the panel", **n),
         "mendelian_error_rate": _header("Mendel err.", "Mendelian-error rate of the trio", format="{:,.3f}",
                                         scale="Reds", max=0.1),
-        "genes_not_assessable": _header("Genes < cov.", "panel genes below the coverage threshold", **n),
+        "panel_genes_assessed": _header("Genes assessed", "panel genes the input let us assess (records, calls or "
+                                        "coverage)", **n),
         "qc_warnings": _header("Warnings", "sample-level QC warnings of the case"),
     }
     return {"id": "pidtriage_qc", "section_name": "Sample QC", **_SECTION,

@@ -120,7 +120,7 @@ def summary_row(doc: Mapping[str, Any]) -> dict[str, Any]:
     qualifying = [f for f in doc["findings"] if f["level"] in ("positive", "inconclusive")]
     top = cands[0] if cands else None
     qc = doc["qc"]
-    qc_text = "failed" if status == "failed" else ("warning" if qc.get("warnings") else "ok")
+    qc_text = _qc_text(qc, status)
     return {
         "sample_id": doc["case"]["sample_id"],
         "status": status,
@@ -136,6 +136,16 @@ def summary_row(doc: Mapping[str, Any]) -> dict[str, Any]:
         "scope": doc["scope"]["summary"],
         "reason": doc["reason"],
     }
+
+
+def _qc_text(qc: Mapping[str, Any], status: str) -> str:
+    """summary.tsv's `qc`: the sample-level QC failures ("failed: ..."), else its warnings ("warning: ..."), else
+    "ok"; "not run" for a case that failed before its calls were read."""
+    if qc.get("hard_failures"):
+        return "failed: " + "; ".join(qc["hard_failures"])
+    if qc.get("warnings"):
+        return "warning: " + "; ".join(qc["warnings"])
+    return "not run" if status == "failed" and not qc.get("individuals") else "ok"
 
 
 def summary_tsv(docs: Iterable[Mapping[str, Any]]) -> str:

@@ -4,12 +4,27 @@ already in triage.json."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["CLASS_NAMES", "IUIS_TABLES", "ZYGOSITY", "criterion_words", "disease_words", "finding_words", "frequency_words",
-           "genes_words", "not_assessed_rows",
-           "phenotype_words", "plain_criterion", "result_sentence", "sv_words", "variant_words"]
+__all__ = [
+    "CLASS_NAMES",
+    "IUIS_TABLES",
+    "ZYGOSITY",
+    "criterion_words",
+    "disease_words",
+    "finding_words",
+    "for_counsellor",
+    "frequency_words",
+    "genes_words",
+    "not_assessed_rows",
+    "phenotype_words",
+    "plain_criterion",
+    "result_sentence",
+    "sv_words",
+    "variant_words",
+]
 
 # The IUIS 2024 classification's major categories ("Major category" column of the IUIS table).
 IUIS_TABLES = {
@@ -231,6 +246,20 @@ def genes_words(scope: Mapping[str, Any], n_panel: int) -> str:
     return f"the {assessed} of the {total} panel genes that could be assessed"
 
 
+_CONFIG_KEY = re.compile(r"\b(?:report|resources|annotation|phenotype|qc|acmg|triage|ranking|coverage|reanalysis|sv)"
+                         r"\.[a-z_]+\b")
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[\w.+-]+/)+([\w.+-]*)")
+
+
+def for_counsellor(text: str) -> str:
+    """A reason or warning as the counsellor's part may say it: absolute paths cut to the file's name, and the
+    clauses that tell the bioinformatician what to set or run (a configuration key, a script) left to the
+    technical appendix and the log, where the whole text stands."""
+    text = _ABSOLUTE_PATH.sub(lambda m: m.group(1), text)
+    clauses = [c for c in text.split("; ") if not _CONFIG_KEY.search(c) and "scripts/" not in c]
+    return "; ".join(clauses) if clauses else _CONFIG_KEY.sub("a setting", text.split("; ")[0])
+
+
 def not_assessed_rows(scope: Mapping[str, Any], *, max_genes: int = 30) -> list[tuple[str, int, str]]:
     """The genes the input did not let us assess, as (why, how many, which) rows for the counsellor: genes on
     chromosomes without records by chromosome, the others by name (at most `max_genes`, then how many more;
@@ -255,7 +284,8 @@ def result_sentence(doc: Mapping[str, Any]) -> str:
     """The result in one sentence, in the words of DESIGN's status vocabulary."""
     status = doc["status"]
     if status == "failed":
-        return f"The sample could not be analysed: {doc['reason']}"
+        return (f"The sample could not be analysed: {for_counsellor(doc['reason'])}. The laboratory's "
+                "bioinformatician has the fix (technical appendix).")
     if status == "negative":
         scope = doc.get("scope") or {}
         limits = scope.get("limits") or []

@@ -73,9 +73,9 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
     provenance = annotator.provenance()
     if build_failure:
         return dataclasses.replace(record, failure=build_failure)
-    scores = {t["name"] for t in config.get("resources", "scores")}
-    if provenance.get("population"):
-        scores |= set(config.get("resources", "population", "score_fields") or {})
+    # the scores read for this case's variants (input CSQ, score tables, the population file's fields), not the
+    # ones configured: a score the scope names was there to be used
+    scores = {name for v in variants for name, _ in v.scores}
     scope = Scope(
         consequence_source=_consequence_source(header, config, ran_csq) + ("; MANE transcripts: bcftools csq" if
                                                                          computed else ""),

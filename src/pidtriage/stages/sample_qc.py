@@ -33,10 +33,14 @@ def sample_qc(record: StageRecord, table: Any, config: Config) -> tuple[dict[str
             "sex_evidence": whole["sex_evidence"], "records_in_vcf": whole["records_in_vcf"],
             "panel": sampleqc.call_stats(table, i).as_dict(),
         })  # fmt: skip
-    failures = sampleqc.hard_failures(sampleqc.call_stats(table, 0), mendel, thresholds,
-                                      sample=record.case.vcf_sample, vcf=record.case.vcf)
+    sexes = [sampleqc.SexCheck(i["sample"], i["role"], i["sex_reported"], i["sex_inferred"], i["sex_check"],
+                               i["sex_evidence"]) for i in individuals]
+    stats = sampleqc.call_stats(table, 0)
+    failures = sampleqc.hard_failures(stats, mendel, thresholds, sample=record.case.vcf_sample, vcf=record.case.vcf,
+                                      sex=sexes[0] if sexes else None)
     doc = {
         "individuals": individuals,
+        "warnings": sampleqc.warnings(stats, sexes, thresholds),
         "mendelian": {"evaluated": mendel.evaluated, "informative_sites": mendel.informative, "errors": mendel.errors,
                       "rate": mendel.rate, "explanation": mendel.explanation, "examples": list(mendel.examples)},
         "hard_failures": failures,

@@ -160,16 +160,12 @@ def _scope(scope: Scope | None) -> dict[str, Any]:
 
 
 def _qc_warnings(record: StageRecord) -> list[str]:
-    """What the report states first: sex mismatches of any individual, parents missing from the data."""
+    """What the report, summary.tsv's `qc` and the dashboard state first: the sample-level QC warnings
+    (sampleqc.warnings), the notes flagged as warnings, and an unverified genome build."""
     out = [n.removeprefix("QC warning: ") for n in record.notes if n.startswith("QC warning: ")]
     if record.scope and record.scope.build_check:
         out.append(record.scope.build_check)
-    for ind in record.sample_qc.get("individuals", []):
-        if ind["sex_check"] == "mismatch":
-            out.append(f"{ind['role']} {ind['sample']}: reported {ind['sex_reported']} but the data suggest "
-                       f"{ind['sex_inferred']} ({ind['sex_evidence']}); verify the sample identity, X-linked "
-                       "interpretation depends on it")
-    return out
+    return out + list(record.sample_qc.get("warnings", []))
 
 
 def _qc(record: StageRecord, sex_check: str, coverage: dict[str, Any]) -> dict[str, Any]:
