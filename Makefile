@@ -27,10 +27,13 @@ test-slurm: $(BIN)/pidtriage
 bench: $(BIN)/pidtriage
 	$(BIN)/python tests/benchmarks/run_benchmarks.py
 
-# Real ClinVar variants spiked into real backgrounds, scored: writes tests/benchmarks/VALIDATION.md (~5 min)
+# Real ClinVar variants spiked into real backgrounds, scored: writes tests/benchmarks/VALIDATION.md (~5 min);
+# then published patients (phenopacket-store, genes A-L) as referrals: its real-referral section (~10 min). The store
+# is read from $PIDTRIAGE_PHENOPACKET_STORE or ~/.cache/pidtriage-validation/phenopacket-store (a git clone).
 validate: $(BIN)/pidtriage
 	$(BIN)/python tests/benchmarks/validation.py
 	$(BIN)/python tests/benchmarks/phenotype_ranking.py
+	$(BIN)/python tests/benchmarks/real_referrals.py
 
 # The three real GRCh37 datasets with GRCh37 resources from `pidtriage resources fetch` (local server): writes
 # tests/benchmarks/GRCH37.md (~30 s)

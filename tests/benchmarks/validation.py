@@ -52,7 +52,7 @@ from real_negatives import GRCH38, lift  # noqa: E402
 
 from pidtriage.panel.model import Moi  # noqa: E402
 from pidtriage.panel.ops import bed_regions  # noqa: E402
-from pidtriage.panel.tsv import read_panel  # noqa: E402
+from pidtriage.panel.tsv import Panel, read_panel  # noqa: E402
 
 PLP = ("Pathogenic", "Likely_pathogenic", "Pathogenic/Likely_pathogenic")
 BENIGN = ("Benign", "Likely_benign", "Benign/Likely_benign")
@@ -100,32 +100,37 @@ def _info(fields: list[str]) -> dict[str, str]:
     return dict(kv.split("=", 1) for kv in fields[7].split(";") if "=" in kv)
 
 
+BACKGROUNDS = {  # name: (file in ../shared/data/vcf, samples with the proband first, the proband's sex)
+    "manuel": ("exomiser_Pfeiffer_exome.GRCh37.vcf.gz", ("manuel",), "male"),
+    "giab": ("giab_ashkenazim_trio_exome_chr1-2.GRCh37.vcf.gz", ("HG002", "HG003", "HG004"), "male"),
+    "na12878": ("platinum_NA12878_chr21.GRCh38.vcf.gz", ("NA12878",), "female"),
+}
+
+
+def prepare_background(name: str, shared: Path, work: Path, bed: Path) -> Background:
+    """One background of BACKGROUNDS at GRCh38 (a GRCh37 one lifted once, cached in `work`), restricted to `bed`."""
+    src, samples, sex = BACKGROUNDS[name]
+    if src.endswith(".GRCh38.vcf.gz"):
+        grch38 = shared / "vcf" / src
+    else:
+        lifted = work / f"{name}.GRCh38.vcf"
+        if not lifted.exists():
+            lift(shared / "vcf" / src, shared / "reference/hg19ToHg38.over.chain.gz", lifted)
+        grch38 = work / f"{name}.GRCh38.vcf.gz"
+        pysam.tabix_compress(str(lifted), str(grch38), force=True)
+        pysam.tabix_index(str(grch38), preset="vcf", force=True)
+    prefix = name == "na12878"
+    regions = work / f"{name}.regions.bed"
+    lines = bed.read_text().splitlines()
+    regions.write_text("".join(("chr" if prefix else "") + line + "\n" for line in lines))
+    text = pysam.bcftools.view("-R", str(regions), "-s", ",".join(samples), str(grch38))
+    header = [h for h in text.splitlines() if h.startswith("#")]
+    records = [r.split("\t") for r in text.splitlines() if r and not r.startswith("#")]
+    return Background(name, samples, sex, header, records, prefix)
+
+
 def prepare_backgrounds(shared: Path, work: Path, bed: Path) -> dict[str, Background]:
-    chain = shared / "reference/hg19ToHg38.over.chain.gz"
-    out = {}
-    for name, src, samples, sex in (
-        ("manuel", "exomiser_Pfeiffer_exome.GRCh37.vcf.gz", ("manuel",), "male"),
-        ("giab", "giab_ashkenazim_trio_exome_chr1-2.GRCh37.vcf.gz", ("HG002", "HG003", "HG004"), "male"),
-        ("na12878", "platinum_NA12878_chr21.GRCh38.vcf.gz", ("NA12878",), "female"),
-    ):
-        if name == "na12878":
-            grch38 = shared / "vcf" / src
-        else:
-            lifted = work / f"{name}.GRCh38.vcf"
-            if not lifted.exists():
-                lift(shared / "vcf" / src, chain, lifted)
-            grch38 = work / f"{name}.GRCh38.vcf.gz"
-            pysam.tabix_compress(str(lifted), str(grch38), force=True)
-            pysam.tabix_index(str(grch38), preset="vcf", force=True)
-        prefix = name == "na12878"
-        regions = work / f"{name}.regions.bed"
-        lines = bed.read_text().splitlines()
-        regions.write_text("".join(("chr" if prefix else "") + line + "\n" for line in lines))
-        text = pysam.bcftools.view("-R", str(regions), "-s", ",".join(samples), str(grch38))
-        header = [h for h in text.splitlines() if h.startswith("#")]
-        records = [r.split("\t") for r in text.splitlines() if r and not r.startswith("#")]
-        out[name] = Background(name, samples, sex, header, records, prefix)
-    return out
+    return {name: prepare_background(name, shared, work, bed) for name in BACKGROUNDS}
 
 
 def build_cases(clinvar: list[list[str]], panel: dict[str, object], bgs: dict[str, Background], *,
@@ -269,6 +274,52 @@ def score(cases: list[Case], results: Path) -> tuple[str, dict[str, object]]:
                     + detail if misses else "\n\nEvery case as expected."), summary
 
 
+def write_panel_bed(panel_obj: Panel, path: Path) -> Path:
+    """The panel's GRCh38 gene spans (+50 bp) and the whole chrX (for sex inference): what a background keeps."""
+    regions = bed_regions(panel_obj, build="GRCh38", padding=50)
+    path.write_text("".join(f"{c}\t{s}\t{e}\n" for c, s, e, _ in regions) + f"X\t0\t{GRCH38['X']}\n")
+    return path
+
+
+def write_config(path: Path, *, sheet: Path, results: Path, repo: Path, clinvar: Path) -> Path:
+    """The validation's config: the derived ClinVar set as ClinVar (no review status: min_review_stars 0) and as
+    the population resource (its gnomAD genome AF/AN); the schema's defaults otherwise."""
+    path.write_text(json.dumps({
+        "samples": str(sheet), "outdir": str(results), "genome_build": "GRCh38",
+        "panel": str(repo / "gene_panels/iuis_iei_2024.tsv"), "report": {"xlsx": False},
+        "resources": {"clinvar": {"vcf": str(clinvar), "min_review_stars": 0},
+                      "population": {"vcf": str(clinvar), "name": "gnomAD genomes via dbNSFP (ClinVar sites)",
+                                     "af_field": "gnomADg_AF", "an_field": "gnomADg_AN", "faf_field": "",
+                                     "nhomalt_field": "", "nhemi_field": "", "grpmax_field": ""}}}))
+    return path
+
+
+def run_workflow(config: Path, *, repo: Path, work: Path, cores: int = 2) -> subprocess.CompletedProcess[str]:
+    """Snakemake of `repo` on `config` (the snakemake of this interpreter's venv, --keep-going), with an empty
+    SLURM_CONF as the tests use: the SLURM plugin's `scontrol` check then fails at once instead of in 10 s."""
+    exe = Path(sys.executable).with_name("snakemake")
+    empty = work / "empty_slurm.conf"
+    empty.write_text("")
+    env = {**os.environ, "PATH": f"{exe.parent}{os.pathsep}{os.environ.get('PATH', '')}", "SLURM_CONF": str(empty)}
+    if repo != REPO:
+        env["PYTHONPATH"] = str(repo / "src")
+    return subprocess.run([str(exe), "-s", "workflow/Snakefile", "--cores", str(cores), "--configfile", str(config),
+                           "-q", "--keep-going"], cwd=repo, env=env, capture_output=True, text=True)
+
+
+# VALIDATION.md: the generated part of this script first, then the real-referral section of real_referrals.py
+# between these markers, then the hand-kept History; each script rewrites its own part only.
+REFERRALS_START, REFERRALS_END = "<!-- real-referrals:start -->", "<!-- real-referrals:end -->"
+
+
+def write_generated(out: Path, text: str) -> None:
+    """This script's part of `out`; the real-referral section and the History below it survive a rerun."""
+    previous = out.read_text() if out.exists() else ""
+    cut = min((i for i in (previous.find(REFERRALS_START), previous.find("\n## History")) if i >= 0), default=-1)
+    kept = previous[cut:] if cut >= 0 else ""
+    out.write_text(text.rstrip("\n") + "\n\n" + kept.lstrip("\n") if kept else text)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=str(REPO.parent / "shared/data"))
@@ -284,9 +335,7 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     panel_obj = read_panel(REPO / "gene_panels/iuis_iei_2024.tsv")
     panel = {g.symbol: g for g in panel_obj.genes}
-    bed = work / "panel.bed"
-    regions = bed_regions(panel_obj, build="GRCh38", padding=50)
-    bed.write_text("".join(f"{c}\t{s}\t{e}\n" for c, s, e, _ in regions) + f"X\t0\t{GRCH38['X']}\n")
+    bed = write_panel_bed(panel_obj, work / "panel.bed")
     clinvar_path = shared / "clinvar/clinvar_pid398_snvs.GRCh38.derived.vcf.gz"
     bgs = prepare_backgrounds(shared, work, bed)
     cases = build_cases(_read_clinvar(clinvar_path), panel, bgs, per_class=args.genes_per_class)
@@ -296,21 +345,9 @@ def main() -> int:
         rows += sheet_rows(c, write_case(c, work))
     sheet.write_text("\n".join(rows) + "\n")
     results = work / "results"
-    config = work / "config.yaml"
-    config.write_text(json.dumps({
-        "samples": str(sheet), "outdir": str(results), "genome_build": "GRCh38",
-        "panel": str(repo / "gene_panels/iuis_iei_2024.tsv"), "report": {"xlsx": False},
-        "resources": {"clinvar": {"vcf": str(clinvar_path), "min_review_stars": 0},
-                      "population": {"vcf": str(clinvar_path), "name": "gnomAD genomes via dbNSFP (ClinVar sites)",
-                                     "af_field": "gnomADg_AF", "an_field": "gnomADg_AN", "faf_field": "",
-                                     "nhomalt_field": "", "nhemi_field": "", "grpmax_field": ""}}}))
-    exe = Path(sys.executable).with_name("snakemake")
-    env = {**os.environ, "PATH": f"{exe.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    if repo != REPO:
-        env["PYTHONPATH"] = str(repo / "src")
+    config = write_config(work / "config.yaml", sheet=sheet, results=results, repo=repo, clinvar=clinvar_path)
     start = time.monotonic()
-    run = subprocess.run([str(exe), "-s", "workflow/Snakefile", "--cores", "2", "--configfile", str(config), "-q",
-                          "--keep-going"], cwd=repo, env=env, capture_output=True, text=True)
+    run = run_workflow(config, repo=repo, work=work)
     if run.returncode != 0:
         print(run.stderr[-3000:], file=sys.stderr)
         return 1
@@ -333,10 +370,7 @@ by hand. {summary['cases']} cases, run through Snakemake in {wall:.0f} s on this
 
 {table}
 """
-    out = Path(args.out)
-    previous = out.read_text() if out.exists() else ""
-    history = previous[previous.index("\n## History"):] if "\n## History" in previous else ""
-    out.write_text(text + history)  # the hand-kept history below the generated part survives a rerun
+    write_generated(Path(args.out), text)
     print(text)
     return 0
 
