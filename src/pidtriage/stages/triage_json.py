@@ -248,7 +248,7 @@ def build_triage_json(record: StageRecord, result: TriageResult | None, config: 
         # sorted keys: the same document whether the config came through Snakemake or `pidtriage run`
         "thresholds": _sorted({k: config.values[k] for k in ("qc", "acmg", "triage", "ranking", "panel_padding")}
                               | {"phenotype": {k: config.get("phenotype", k)
-                                               for k in ("unmatched_term_lr", "partial_match_factor",
+                                               for k in ("unmatched_term_lr", "related_term_lr", "partial_match_factor",
                                                          "max_partial_match_background")}}
                               | {"clinvar_min_review_stars": config.get("resources", "clinvar", "min_review_stars")}),
     }
