@@ -10,6 +10,7 @@ import dataclasses
 from functools import cache
 from pathlib import Path
 
+from pidtriage.findings import TriageResult
 from pidtriage.inheritance.family import Family
 from pidtriage.io.samples import read_ped
 from pidtriage.models import (
@@ -23,6 +24,7 @@ from pidtriage.models import (
 )
 from pidtriage.panel.model import PanelGene
 from pidtriage.panel.tsv import read_panel
+from pidtriage.result.model import CaseResult
 
 REPO = Path(__file__).resolve().parents[1]
 STATUS = {"true": "affected", "false": "unaffected", "unknown": "unknown"}
@@ -73,3 +75,20 @@ def variant(symbol: str, pos: int, genotypes: list[Genotype], *, kind: str = "st
 
 def case(sample: str, sex: Sex) -> CaseInfo:
     return CaseInfo(sample_id=sample, vcf="x.vcf", vcf_sample=sample, sex=sex)
+
+
+def reason(result: TriageResult) -> str:
+    """The case's one-line reason, as the case's result writes it (pidtriage.result.build.case_reason)."""
+    from pidtriage.config import load_config
+    from pidtriage.result.build import triage_reason
+    from pidtriage.settings import case_settings
+
+    return triage_reason(result, case_settings(load_config().values), n_genes=len(genes()))
+
+
+def result_of(doc: dict[str, object]) -> CaseResult:
+    """A case result from a (partial) triage.json document: the keys it lacks take their defaults."""
+    from pidtriage.io.jsonio import from_jsonable
+
+    result: CaseResult = from_jsonable(CaseResult, doc)
+    return result

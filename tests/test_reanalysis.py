@@ -1,14 +1,15 @@
-"""The reanalysis rules (pidtriage.reanalysis) on the golden triage.json documents, changed one source at a time:
+"""The reanalysis rules (pidtriage.result.changes) on the golden triage.json documents, changed one source at a time:
 what is reported, with which cause; dates carried forward; a re-run with nothing changed says so."""
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
 
-from pidtriage.reanalysis import compare, with_history
+from pidtriage.io.jsonio import from_jsonable
+from pidtriage.result.changes import compare, with_history
+from pidtriage.result.model import CaseResult
 
 GOLDEN = Path(__file__).resolve().parent / "golden/demo/cases"
 
@@ -18,10 +19,15 @@ def _doc(case: str) -> dict[str, Any]:
     return doc
 
 
+def _r(doc: dict[str, Any]) -> CaseResult:
+    result: CaseResult = from_jsonable(CaseResult, doc)
+    return result
+
+
 def test_nothing_changed_is_no_change() -> None:
     doc = _doc("P03")
-    changes = compare(doc, copy.deepcopy(doc))
-    assert changes.items == () and changes.summary() == "no change" and not changes.recontact
+    changes = compare(_r(doc), _r(doc))
+    assert changes.items == () and changes.summary == "no change" and not changes.recontact
 
 
 def test_new_thresholds_move_a_class_and_name_the_threshold() -> None:
@@ -30,7 +36,7 @@ def test_new_thresholds_move_a_class_and_name_the_threshold() -> None:
     cand = old["candidates"][0]
     cand["acmg_class"], cand["acmg_points"] = "LP", 9
     cand["criteria"] = [k for k in cand["criteria"] if not k["code"].startswith("PM2")]
-    changes = compare(old, new)
+    changes = compare(_r(old), _r(new))
     (item,) = changes.items
     assert (item.kind, item.cause) == ("acmg_class", "new thresholds")
     assert item.detail == "criteria +PM2_Supporting"
@@ -41,7 +47,7 @@ def test_a_withdrawn_finding_is_a_downgrade() -> None:
     old, new = _doc("P05"), _doc("P05")
     new["status"], new["findings"], new["candidates"] = "negative", [], []
     new["provenance"]["clinvar_date"] = "20990101"
-    changes = compare(old, new)
+    changes = compare(_r(old), _r(new))
     assert [c.kind for c in changes.items] == ["status", "finding_gone"]
     assert changes.downgraded and not changes.recontact
     assert changes.items[1].cause == "new ClinVar"
@@ -50,7 +56,7 @@ def test_a_withdrawn_finding_is_a_downgrade() -> None:
 def test_a_change_with_no_source_changed_is_said_unexplained() -> None:
     old, new = _doc("P05"), _doc("P05")
     new["status"], new["findings"] = "negative", []
-    assert compare(old, new).items[0].cause == "unexplained (same sources and inputs)"
+    assert compare(_r(old), _r(new)).items[0].cause == "unexplained (same sources and inputs)"
 
 
 def test_history_is_carried_forward() -> None:
@@ -58,12 +64,11 @@ def test_history_is_carried_forward() -> None:
     for c in old["candidates"]:
         c["first_seen"], c["evidence_last_updated"] = "2020-01-01", "2021-01-01"
     new["candidates"][1]["clinvar_significance"] = "Likely_pathogenic"
-    with_history(new, old)
-    assert [c["first_seen"] for c in new["candidates"]] == ["2020-01-01", "2020-01-01"]
-    assert [c["evidence_last_updated"] for c in new["candidates"]] == ["2021-01-01", new["provenance"]["analysis_date"]]
-    first = _doc("P03")
-    with_history(first, None)
-    assert {c["first_seen"] for c in first["candidates"]} == {first["provenance"]["analysis_date"]}
+    dated = with_history(_r(new), _r(old))
+    assert [c.first_seen for c in dated.candidates] == ["2020-01-01", "2020-01-01"]
+    assert [c.evidence_last_updated for c in dated.candidates] == ["2021-01-01", dated.provenance.analysis_date]
+    first = with_history(_r(_doc("P03")), None)
+    assert {c.first_seen for c in first.candidates} == {first.provenance.analysis_date}
 
 
 def test_previous_must_not_be_this_runs_outdir(tmp_path: Path) -> None:

@@ -8,8 +8,9 @@ import pytest
 
 from pidtriage.config import load_config
 from pidtriage.genotype_table import GenotypeTable
-from pidtriage.models import Sex
-from pidtriage.sampleqc import CallStats, MendelianCheck, SexCheck, call_stats, hard_failures, mendelian_check
+from pidtriage.models import Role, Sex, SexCheck
+from pidtriage.result.model import IndividualQc
+from pidtriage.sampleqc import CallStats, MendelianCheck, call_stats, hard_failures, mendelian_check
 from pidtriage.sex import combine_sex
 
 QC = load_config().values["qc"]
@@ -111,9 +112,10 @@ def test_call_stats_count_het_and_hom():
 
 # --- sample-level verdicts: the swapped proband fails, other signals warn -------------------------------------------
 
-def _sex(role: str, check: str, evidence: str = "chrX: heterozygous calls in 20/40 bins") -> SexCheck:
-    inferred = {"mismatch": "female", "match": "male", "not_inferred": "unknown"}[check]
-    return SexCheck("S1", role, "male", inferred, check, evidence)
+def _sex(role: str, check: str, evidence: str = "chrX: heterozygous calls in 20/40 bins") -> IndividualQc:
+    inferred = {"mismatch": Sex.FEMALE, "match": Sex.MALE, "not_inferred": Sex.UNKNOWN}[check]
+    return IndividualQc(sample="S1", role=Role(role), sex_reported=Sex.MALE, sex_inferred=inferred,
+                        sex_check=SexCheck(check), sex_evidence=evidence)
 
 
 def test_a_proband_whose_data_contradict_the_reported_sex_fails_the_case():

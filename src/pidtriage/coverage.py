@@ -15,6 +15,7 @@ from typing import Any
 
 from pidtriage.errors import InputError, ResourceError
 from pidtriage.genome import bare, naming_of, to_naming
+from pidtriage.result.model import CoverageSection, GeneBelow
 
 __all__ = ["GVCF_BLOCK_ALTS", "Exon", "GeneCoverage", "coverage_from_bam", "coverage_from_gvcf", "coverage_from_per_base",
            "read_exons", "summarise"]
@@ -168,15 +169,13 @@ def coverage_from_gvcf(vcf: str, sample: str, exons: Sequence[Exon], *, min_dept
 
 
 def summarise(genes: Sequence[GeneCoverage], *, min_fraction: float, min_depth: int, source: str,
-              panel_symbols: Mapping[str, str], method: str) -> dict[str, Any]:
+              panel_symbols: Mapping[str, str], method: str) -> CoverageSection:
     """The coverage record of a case: per gene, and the genes the data could not assess."""
     by_id = {g.hgnc_id: g for g in genes}
     below = [g for g in genes if g.fraction < min_fraction]
     no_exons = sorted(symbol for hgnc, symbol in panel_symbols.items() if hgnc not in by_id)
-    return {
-        "provided": True, "source": source, "method": method, "min_depth": min_depth, "min_gene_fraction": min_fraction,
-        "genes_assessed": len(genes) - len(below),
-        "genes_below": [{"gene": g.symbol, "hgnc_id": g.hgnc_id, "fraction": round(g.fraction, 4)} for g in below],
-        "genes_without_exon_annotation": no_exons,
-        "per_gene": {g.symbol: round(g.fraction, 4) for g in genes},
-    }  # fmt: skip
+    return CoverageSection(
+        provided=True, source=source, method=method, min_depth=min_depth, min_gene_fraction=min_fraction,
+        genes_assessed=len(genes) - len(below),
+        genes_below=tuple(GeneBelow(gene=g.symbol, hgnc_id=g.hgnc_id, fraction=round(g.fraction, 4)) for g in below),
+        genes_without_exon_annotation=tuple(no_exons), per_gene={g.symbol: round(g.fraction, 4) for g in genes})

@@ -1,20 +1,34 @@
 """What triage produces, as values: a candidate variant (`Candidate`), a finding in one gene under one mode of
-inheritance (`GeneFinding`), and a case's result (`TriageResult`). Built by pidtriage.triage, ordered by
-pidtriage.ranking, written to triage.json by stages/triage_json."""
+inheritance (`GeneFinding`), what was made of every variant the proband carries (`Assessment`), and a case's
+result (`TriageResult`). Built by pidtriage.triage, ordered by pidtriage.ranking, turned into the case's result
+(triage.json) by pidtriage.result.build."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from pidtriage.acmg.classify import Classification
 from pidtriage.decision import Scope, VariantEvidence
 from pidtriage.genotype_qc import failed_checks, hard_failures
-from pidtriage.models import AnnotatedVariant, Finding, Outcome, QcCheck, Status
-from pidtriage.panel.model import PanelGene
+from pidtriage.models import AcmgClass, AnnotatedVariant, Finding, Outcome, QcCheck, Status, VariantKey
+from pidtriage.panel.model import Moi, PanelGene
 from pidtriage.phenotype import PhenotypeMatch
+from pidtriage.result.model import Oligogenic
 
-__all__ = ["Candidate", "GeneFinding", "TriageResult", "population_unchecked"]
+__all__ = ["Assessment", "Candidate", "GeneFinding", "TriageResult", "population_unchecked"]
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """What was made of one variant the proband carries, in one gene: its class and why it was kept or dropped
+    (variants.tsv's columns)."""
+
+    gene: str
+    acmg_class: AcmgClass
+    acmg_points: int
+    criteria: str
+    consequence: str
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +38,7 @@ class Candidate:
     classification: Classification
     qc: tuple[QcCheck, ...]
     finding: Finding
-    moi: str
+    moi: Moi
     meets: bool
     note: str
     phenotype: PhenotypeMatch
@@ -57,7 +71,7 @@ class Candidate:
 class GeneFinding:
     gene: PanelGene
     finding: Finding
-    moi: str
+    moi: Moi
     variants: tuple[Candidate, ...]
     meets: bool
     level: Status  # what this finding alone would make the case (decision.finding_level)
@@ -65,18 +79,20 @@ class GeneFinding:
     against: tuple[str, ...] = ()  # relatives whose genotype argues against (BS2-type)
 
 
-@dataclass
+@dataclass(frozen=True)
 class TriageResult:
+    """The case's status (pidtriage.decision) and what set it; its one-line reason is written from the result
+    model (pidtriage.result.build.case_reason)."""
+
     status: Status
-    reason: str
     findings: list[GeneFinding] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
-    oligogenic: list[dict[str, Any]] = field(default_factory=list)
+    oligogenic: list[Oligogenic] = field(default_factory=list)
     # qualifying calls that failed hard genotype QC: never findings, listed to confirm by another method
     low_quality: list[Candidate] = field(default_factory=list)
     scope: Scope | None = None
-    # every annotated variant the proband carries, by (chrom:pos:ref:alt, gene symbol): class, points, kept or why not
-    assessed: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    # every annotated variant the proband carries, by (key, gene symbol): class, points, kept or why not
+    assessed: dict[tuple[VariantKey, str], Assessment] = field(default_factory=dict)
 
 
 def population_unchecked(c: Candidate) -> bool:

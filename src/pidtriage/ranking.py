@@ -43,7 +43,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pidtriage.findings import Candidate, GeneFinding
-from pidtriage.models import AcmgClass, CaseInfo, Finding, Status
+from pidtriage.models import AcmgClass, CaseInfo, Finding, Status, VariantKey
 from pidtriage.panel.features import FEATURE_KEYS, match_features, parse_features
 from pidtriage.panel.model import PanelGene
 from pidtriage.phenotype import HpoContext, PhenotypeMatch
@@ -175,10 +175,10 @@ def finding_key(f: GeneFinding, settings: RankingSettings) -> tuple[Any, ...]:
 
 def rank_candidates(findings: Sequence[GeneFinding], settings: RankingSettings) -> list[Candidate]:
     """One row per variant, with its best finding (and that finding's score), in finding order; rank 1 first."""
-    seen: dict[str, Candidate] = {}
+    seen: dict[tuple[VariantKey, str], Candidate] = {}
     for f in findings:
         for v in f.variants:
-            key = f"{v.av.variant.key}:{v.gene.hgnc_id}"
+            key = (v.av.variant.key, v.gene.hgnc_id)
             if key not in seen:
                 seen[key] = replace(v, finding=f.finding, moi=f.moi, meets=f.meets, note=f.explanation,
                                     score=finding_score(f, settings))

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from pidtriage.genotype_table import GenotypeTable, allele_lengths
+from pidtriage.models import Role, SexCheck, VariantKey
+from pidtriage.result.model import IndividualQc, PanelCalls
 from pidtriage.settings import QcThresholds
 
-__all__ = ["CallStats", "MendelianCheck", "SexCheck", "call_stats", "hard_failures", "mendelian_check", "warnings"]
+__all__ = ["CallStats", "MendelianCheck", "call_stats", "hard_failures", "is_conflicting", "mendelian_check",
+           "warnings"]
 
 @dataclass(frozen=True, slots=True)
 class CallStats:
@@ -50,10 +52,11 @@ class CallStats:
     def filtered_fraction(self) -> float | None:
         return round(self.filtered / self.nonref, 4) if self.nonref else None
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"records": self.records, "nonref_calls": self.nonref, "het": self.het, "hom_or_hemi": self.hom,
-                "missing": self.missing, "het_hom_ratio": self.het_hom_ratio, "ti_tv": self.ti_tv,
-                "filtered_fraction": self.filtered_fraction}
+    def panel_calls(self) -> PanelCalls:
+        """As the case's result lists them for each individual."""
+        return PanelCalls(records=self.records, nonref_calls=self.nonref, het=self.het, hom_or_hemi=self.hom,
+                          missing=self.missing, het_hom_ratio=self.het_hom_ratio, ti_tv=self.ti_tv,
+                          filtered_fraction=self.filtered_fraction)
 
 
 def call_stats(t: GenotypeTable, index: int) -> CallStats:
@@ -104,7 +107,7 @@ def mendelian_check(t: GenotypeTable, samples: Sequence[str], father: str, mothe
     errors_mask = (child < lo) | (child > hi)
     informative, errors = int(usable.sum()), int(errors_mask.sum())
     idx = np.flatnonzero(usable)[errors_mask][:5]
-    examples = tuple(f"{t.chrom[k]}:{t.pos[k]}:{t.ref[k]}:{t.alt[k]}" for k in idx)
+    examples = tuple(str(VariantKey(t.chrom[k], int(t.pos[k]), t.ref[k], t.alt[k])) for k in idx)
     if informative < min_sites:
         return MendelianCheck(informative, errors, False,
                               f"{informative} informative sites in the panel regions (< {min_sites} needed)")
@@ -114,25 +117,13 @@ def mendelian_check(t: GenotypeTable, samples: Sequence[str], father: str, mothe
                           examples)
 
 
-@dataclass(frozen=True, slots=True)
-class SexCheck:
-    """One individual's reported sex against the sex its chrX/chrY calls suggest (pidtriage.sex)."""
-
-    sample: str
-    role: str  # proband, father, mother
-    reported: str
-    inferred: str
-    check: str  # match, mismatch, not_inferred, reported_unknown
-    evidence: str
-
-    @property
-    def conflicting(self) -> bool:
-        """chrX and chrY told different sexes (pidtriage.sex: aneuploidy, or a mixed sample)."""
-        return self.evidence.startswith("conflicting evidence")
+def is_conflicting(individual: IndividualQc) -> bool:
+    """chrX and chrY told different sexes (pidtriage.sex: aneuploidy, or a mixed sample)."""
+    return individual.sex_evidence.startswith("conflicting evidence")
 
 
 def hard_failures(stats: CallStats, mendel: MendelianCheck, thresholds: QcThresholds, *, sample: str,
-                  vcf: str, sex: SexCheck | None = None) -> list[str]:
+                  vcf: str, sex: IndividualQc | None = None) -> list[str]:
     """Reasons the sample's data cannot be trusted (each one line, naming the file and the fix):
 
     - a Mendelian-error rate above `qc.max_mendelian_error_rate`: the pedigree does not match the data;
@@ -143,8 +134,9 @@ def hard_failures(stats: CallStats, mendel: MendelianCheck, thresholds: QcThresh
       given as `unknown`, and the inferred one is used.
     """
     out = []
-    if sex is not None and sex.role == "proband" and sex.check == "mismatch":
-        out.append(f"{vcf}: {sample} is reported {sex.reported} but the data suggest {sex.inferred} ({sex.evidence}): "
+    if sex is not None and sex.role == Role.PROBAND and sex.sex_check == SexCheck.MISMATCH:
+        out.append(f"{vcf}: {sample} is reported {sex.sex_reported} but the data suggest {sex.sex_inferred} "
+                   f"({sex.sex_evidence}): "
                    "a swapped sample or a sample-sheet error; check the sample's identity, or, if the chromosomes "
                    "are known to differ from the reported sex, set sex to unknown in the sample sheet")
     max_me = thresholds["max_mendelian_error_rate"]
@@ -159,7 +151,7 @@ def hard_failures(stats: CallStats, mendel: MendelianCheck, thresholds: QcThresh
     return out
 
 
-def warnings(stats: CallStats, sexes: Sequence[SexCheck], thresholds: QcThresholds) -> list[str]:
+def warnings(stats: CallStats, sexes: Sequence[IndividualQc], thresholds: QcThresholds) -> list[str]:
     """Sample-level QC warnings (the status stands; shown first everywhere):
 
     - the proband's chrX and chrY evidence disagree (sex-chromosome aneuploidy, or a mixed or contaminated
@@ -171,11 +163,12 @@ def warnings(stats: CallStats, sexes: Sequence[SexCheck], thresholds: QcThreshol
     """
     out = []
     for s in sexes:
-        if s.role == "proband" and s.conflicting:
-            out.append(f"sex could not be inferred: {s.evidence}; check the sample (a mixed or contaminated sample "
+        if s.role == Role.PROBAND and is_conflicting(s):
+            out.append(f"sex could not be inferred: {s.sex_evidence}; check the sample (a mixed or contaminated sample "
                        "gives false heterozygous calls)")
-        elif s.role != "proband" and s.check == "mismatch":
-            out.append(f"{s.role} {s.sample}: reported {s.reported} but the data suggest {s.inferred} ({s.evidence}); "
+        elif s.role != Role.PROBAND and s.sex_check == SexCheck.MISMATCH:
+            out.append(f"{s.role} {s.sample}: reported {s.sex_reported} but the data suggest {s.sex_inferred} "
+                       f"({s.sex_evidence}); "
                        "verify the sample identity: X-linked interpretation and phase depend on it")
     snvs = stats.snv_ti + stats.snv_tv
     if stats.ti_tv is not None and snvs >= thresholds["min_snvs_for_ti_tv"] and stats.ti_tv < thresholds["min_ti_tv"]:

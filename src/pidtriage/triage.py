@@ -12,14 +12,13 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
 
 from pidtriage.acmg.classify import Classification, classify, with_criteria
 from pidtriage.acmg.clinvar import clinvar_reportable
 from pidtriage.acmg.segregation import bs2_family, pm3
 from pidtriage.annotate.consequence import intron_offset, utr_distance
 from pidtriage.decision import Scope, case_status, finding_level
-from pidtriage.findings import Candidate, GeneFinding, TriageResult, population_unchecked
+from pidtriage.findings import Assessment, Candidate, GeneFinding, TriageResult, population_unchecked
 from pidtriage.genome import in_par
 from pidtriage.genotype_qc import failure_words, genotype_checks
 from pidtriage.inheritance.dominant import dominant_finding
@@ -35,6 +34,7 @@ from pidtriage.models import (
     Outcome,
     Sex,
     Status,
+    VariantKey,
     Zygosity,
 )
 from pidtriage.next_steps import second_hit_plausible
@@ -47,6 +47,7 @@ from pidtriage.ranking import (
     phenotype_match,
     rank_candidates,
 )
+from pidtriage.result.model import Oligogenic
 from pidtriage.settings import AcmgThresholds, CaseSettings, RankingSettings
 from pidtriage.sv.evidence import sv_checks
 
@@ -75,7 +76,7 @@ _RETAINED = frozenset({"start_retained_variant", "stop_retained_variant"})
 
 
 def _met_in(cls: Classification, code: str) -> bool:
-    return any(x.code.split("_")[0] == code and x.outcome == Outcome.MET for x in cls.criteria)
+    return any(x.base == code and x.met for x in cls.criteria)
 
 
 def _unjudged_effect(av: AnnotatedVariant, cls: Classification, max_distance: int) -> str:
@@ -239,18 +240,18 @@ def _gene_findings(gene: PanelGene, cands: list[Candidate], family: Family, sex:
             fit = _diseases_for(gene, moi)
             if fit and r.finding != Finding.NONE:
                 note += f"; {fit}"
-            result.append(GeneFinding(gene, r.finding, moi.value, vs, r.meets, level, note, r.against))
+            result.append(GeneFinding(gene, r.finding, moi, vs, r.meets, level, note, r.against))
     return result
 
 
 def _met(c: Candidate, code: str) -> bool:
-    return any(x.code.split("_")[0] == code and x.outcome == Outcome.MET for x in c.classification.criteria)
+    return any(x.base == code and x.met for x in c.classification.criteria)
 
 
-def _oligogenic(findings: Sequence[GeneFinding], proband: str) -> list[dict[str, Any]]:
+def _oligogenic(findings: Sequence[GeneFinding], proband: str) -> list[Oligogenic]:
     """Heterozygous qualifying variants in two or more genes of one IUIS subcategory (possible oligogenic
     inheritance; never a positive result)."""
-    by_sub: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    by_sub: dict[str, dict[str, list[VariantKey]]] = defaultdict(lambda: defaultdict(list))
     for f in findings:
         for v in f.variants:
             gt = v.av.genotype_of(proband)
@@ -259,7 +260,8 @@ def _oligogenic(findings: Sequence[GeneFinding], proband: str) -> list[dict[str,
             for sub in f.gene.iuis_subcategories:
                 if v.av.variant.key not in by_sub[sub][f.gene.symbol]:
                     by_sub[sub][f.gene.symbol].append(v.av.variant.key)
-    return [{"subcategory": sub, "genes": sorted(genes), "variants": [k for g in sorted(genes) for k in genes[g]]}
+    return [Oligogenic(subcategory=sub, genes=tuple(sorted(genes)),
+                       variants=tuple(k for g in sorted(genes) for k in genes[g]))
             for sub, genes in sorted(by_sub.items()) if len(genes) >= 2]
 
 
@@ -321,11 +323,11 @@ def triage_case(
     scope = replace(scope or Scope.unchecked(), low_quality_calls=lq_keys)
     status = case_status([f.level for f in reportable_findings], scope=scope)
     oligo = _oligogenic([f for f in reportable_findings if f.level == Status.INCONCLUSIVE], family.proband)
-    reason = _reason(status, reportable_findings, oligo, scope, len(panel_genes))
     for c in candidates:
-        assessed[(c.av.variant.key, c.gene.symbol)]["reason"] = (
-            f"kept: candidate {c.rank}, {c.finding} ({'meets' if c.meets else 'does not meet'} {c.moi})")
-    return TriageResult(status, reason, reportable_findings, candidates,
+        key = (c.av.variant.key, c.gene.symbol)
+        assessed[key] = replace(assessed[key], reason=(
+            f"kept: candidate {c.rank}, {c.finding} ({'meets' if c.meets else 'does not meet'} {c.moi})"))
+    return TriageResult(status, reportable_findings, candidates,
                         oligogenic=[] if status == Status.POSITIVE else oligo, assessed=assessed,
                         low_quality=low_quality, scope=scope)
 
@@ -333,7 +335,7 @@ def triage_case(
 def _candidates(variants: Sequence[AnnotatedVariant], judge: _Judge, case: CaseInfo,
                 panel_genes: Mapping[str, PanelGene], thresholds: CaseSettings, hpo: HpoContext | None = None,
                 background: ImmunoBackground | None = None
-                ) -> tuple[dict[str, list[Candidate]], dict[tuple[str, str], dict[str, Any]], list[Candidate]]:
+                ) -> tuple[dict[str, list[Candidate]], dict[tuple[VariantKey, str], Assessment], list[Candidate]]:
     """The proband's candidate variants by gene, what was assessed of every variant, and the candidate calls that
     fail hard genotype QC (never findings). A candidate qualifies (`_qualifies`), or is a rare variant of
     unjudged effect whose genotype or phenotype points to its gene (`_unjudged_effect`, `_keeps_unjudged`), or is
@@ -343,7 +345,7 @@ def _candidates(variants: Sequence[AnnotatedVariant], judge: _Judge, case: CaseI
     ranking: RankingSettings = thresholds["ranking"]
     per_gene: dict[str, list[Candidate]] = defaultdict(list)
     partners: dict[str, list[Candidate]] = defaultdict(list)
-    assessed: dict[tuple[str, str], dict[str, Any]] = {}
+    assessed: dict[tuple[VariantKey, str], Assessment] = {}
     low_quality: list[Candidate] = []
     for av in variants:
         gt = av.genotype_of(judge.family.proband)
@@ -353,10 +355,9 @@ def _candidates(variants: Sequence[AnnotatedVariant], judge: _Judge, case: CaseI
         cls = judge.classify(av, gene)
         reportable = _reportable(av, cls, judge.min_stars)
         key = (av.variant.key, gene.symbol)
-        assessed[key] = {
-            "gene": gene.symbol, "acmg_class": cls.acmg_class, "acmg_points": cls.points, "criteria": cls.codes,
-            "consequence": "&".join(av.consequence.so_terms) if av.consequence else "",
-            "reason": _not_qualifying_reason(av, cls, min_vus)}  # fmt: skip
+        assessed[key] = Assessment(gene.symbol, cls.acmg_class, cls.points, cls.codes,
+                                   "&".join(av.consequence.so_terms) if av.consequence else "",
+                                   _not_qualifying_reason(av, cls, min_vus))
         pheno = phenotype_match(case, gene, hpo, background=background, settings=ranking)
         unjudged, partner = "", False
         if not _qualifies(av, cls, min_vus, reportable):
@@ -366,23 +367,26 @@ def _candidates(variants: Sequence[AnnotatedVariant], judge: _Judge, case: CaseI
                 pass
             elif _may_be_second_hit(av, cls, gene, zygosity, unjudged):
                 partner = True
-                assessed[key]["reason"] += "; kept aside as a possible second hit in a recessive gene"
+                assessed[key] = replace(assessed[key], reason=assessed[key].reason
+                                        + "; kept aside as a possible second hit in a recessive gene")
             else:
                 if unjudged:
-                    assessed[key]["reason"] = (f"dropped: rare, {unjudged}; neither the genotype nor the "
-                                               f"phenotype points to {gene.symbol}")
+                    assessed[key] = replace(assessed[key], reason=(f"dropped: rare, {unjudged}; neither the genotype "
+                                                                   f"nor the phenotype points to {gene.symbol}"))
                 continue
         qc = (sv_checks(av.structural, gt, thresholds["sv"]) if av.structural is not None
               else tuple(genotype_checks(av.variant, gt, thresholds["qc"], haploid=av.haploid_region)))
-        cand = Candidate(av, gene, cls, qc, Finding.NONE, gene.moi.value, False, "", pheno, reportable=reportable,
+        cand = Candidate(av, gene, cls, qc, Finding.NONE, gene.moi, False, "", pheno, reportable=reportable,
                          unjudged_effect=unjudged, partner_only=partner)
         if cand.hard_qc_flags:
             flags = ",".join(cand.hard_qc_flags)
             if partner:  # not listed to confirm: it would matter only as the second hit of a pair
-                assessed[key]["reason"] = f"low-quality call ({flags}): not kept as a possible second hit"
+                assessed[key] = replace(assessed[key], reason=f"low-quality call ({flags}): not kept as a possible "
+                                                              "second hit")
                 continue
             low_quality.append(cand)
-            assessed[key]["reason"] = f"low-quality call ({flags}): not a finding; confirm by another method"
+            assessed[key] = replace(assessed[key], reason=f"low-quality call ({flags}): not a finding; confirm by "
+                                                          "another method")
             continue
         (partners if partner else per_gene)[av.hgnc_id].append(cand)
     return _with_partners(per_gene, partners, assessed), assessed, low_quality
@@ -410,7 +414,7 @@ def _may_be_second_hit(av: AnnotatedVariant, cls: Classification, gene: PanelGen
 
 
 def _with_partners(per_gene: dict[str, list[Candidate]], partners: Mapping[str, list[Candidate]],
-                   assessed: dict[tuple[str, str], dict[str, Any]]) -> dict[str, list[Candidate]]:
+                   assessed: dict[tuple[VariantKey, str], Assessment]) -> dict[str, list[Candidate]]:
     """A variant that does not qualify alone is always kept as the possible second hit of a recessive gene that
     has another candidate; in a gene without one it is dropped (said in `assessed`)."""
     for hgnc, kept in partners.items():
@@ -418,38 +422,7 @@ def _with_partners(per_gene: dict[str, list[Candidate]], partners: Mapping[str, 
             if per_gene.get(hgnc):
                 per_gene[hgnc].append(c)
             else:
-                why = assessed[(c.av.variant.key, c.gene.symbol)]
-                why["reason"] = why["reason"].replace("kept aside as a possible second hit in a recessive gene",
-                                                      "no other candidate in the gene to pair with")
+                key = (c.av.variant.key, c.gene.symbol)
+                assessed[key] = replace(assessed[key], reason=assessed[key].reason.replace(
+                    "kept aside as a possible second hit in a recessive gene", "no other candidate in the gene to pair with"))
     return per_gene
-
-
-def _reason(status: Status, findings: Sequence[GeneFinding], oligo: list[dict[str, Any]], scope: Scope,
-            n_genes: int) -> str:
-    """The case's one-line reason: the finding that set the status, or what could not be assessed."""
-    if status == Status.FAILED:
-        return scope.failure()
-    if status == Status.POSITIVE:
-        top = next(f for f in findings if f.level == Status.POSITIVE)
-        return f"{top.finding} in {top.gene.symbol}: " + ", ".join(
-            f"{v.av.variant.key} ({_class_text(v)})" for v in top.variants)
-    if status == Status.INCONCLUSIVE:
-        top = findings[0]
-        classes = "/".join(_class_text(v) for v in top.variants)
-        reason = f"{top.finding} in {top.gene.symbol} ({classes}): {top.explanation}"
-        if oligo:
-            reason += ("; possible oligogenic explanation (not a diagnosis): heterozygous variants in "
-                       + "; ".join(f"{', '.join(o['genes'])} ({o['subcategory']})" for o in oligo))
-        return reason
-    limits = scope.limits()
-    genes = scope.genes_phrase() if scope.genes_total else f"the {n_genes} panel genes"
-    return f"no qualifying variant in {genes}" + (f" (limited scope: {'; '.join(limits)})" if limits else "")
-
-
-def _class_text(c: Candidate) -> str:
-    """The automated class, and ClinVar's when that is what makes the variant reportable."""
-    cls = str(c.classification.acmg_class)
-    if c.reportable and not c.classification.acmg_class.is_pathogenic:
-        return f"{cls}; {c.reportable}"
-    return cls
-

@@ -3,7 +3,7 @@ judged by `triage_case` with the real panel's genes and the schema's default thr
 
 from __future__ import annotations
 
-from builders import case, family_from_ped, genes, gt, variant
+from builders import case, family_from_ped, genes, gt, reason, variant
 from pidtriage.config import load_config
 from pidtriage.models import Finding, Sex, Status
 from pidtriage.triage import triage_case
@@ -249,7 +249,7 @@ def test_two_genes_of_one_subcategory_note_possible_oligogenic_never_positive(tm
     fam, sex = family_from_ped(tmp_path, "fam kid 0 0 1 2", "kid")
     r = judge([variant("RAG1", 1000, [gt("kid", "0/1")]), variant("DCLRE1C", 1000, [gt("kid", "0/1")])], fam, sex)
     assert r.status == Status.INCONCLUSIVE and r.oligogenic
-    assert {"RAG1", "DCLRE1C"} <= set(r.oligogenic[0]["genes"]) and "oligogenic" in r.reason
+    assert {"RAG1", "DCLRE1C"} <= set(r.oligogenic[0].genes) and "oligogenic" in reason(r)
 
 
 # --- what a VUS alone does ------------------------------------------------------------------------------------------

@@ -3,23 +3,22 @@
 
 from __future__ import annotations
 
-import copy
-import json
+import dataclasses
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from pidtriage.models import Criterion, Outcome, Strength
 from pidtriage.report.svg import case_bars, stacked_bars
-from pidtriage.report.tables import candidates_tsv, no_known_defect_tsv, summary_row, tsv
+from pidtriage.report.tables import Column, candidates_tsv, no_known_defect_tsv, summary_row, table
 from pidtriage.report.wording import criterion_words, frequency_words, result_sentence
+from pidtriage.result.model import CaseResult, read_result
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden/demo/cases"
 
 
-def _doc(case: str) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads((GOLDEN / case / "triage.json").read_text())
-    return doc
+def _doc(case: str) -> CaseResult:
+    return read_result(GOLDEN / case / "triage.json")
 
 
 @pytest.mark.parametrize(("value", "cell"), [
@@ -28,20 +27,20 @@ def _doc(case: str) -> dict[str, Any]:
     (["PVS1", "PM2"], "PVS1,PM2"),
 ])
 def test_tsv_cells(value: object, cell: str) -> None:
-    assert tsv(["x"], [{"x": value}]).splitlines()[1] == cell
+    assert table((Column("x", lambda v: v),), [value]).splitlines()[1] == cell
 
 
 def test_candidates_tsv_has_one_row_per_candidate() -> None:
     doc = _doc("P03")
     rows = candidates_tsv(doc).splitlines()
-    assert len(rows) == 1 + len(doc["candidates"]) == 3
+    assert len(rows) == 1 + len(doc.candidates) == 3
 
 
 def test_summary_row_of_a_failed_case() -> None:
     row = summary_row(_doc("P07"))
     # P07 failed before its calls were read: its sample QC did not run (not "failed": the QC found nothing wrong)
-    assert row["status"] == "failed" and row["qc"] == "not run" and row["no_known_defect"] == "."
-    assert row["top_variant"] == "." and row["reason"]
+    assert row.status == "failed" and row.qc == "not run" and row.no_known_defect is None
+    assert row.top_variant is None and row.reason
 
 
 def test_no_known_defect_lists_only_flagged_cases() -> None:
@@ -50,9 +49,9 @@ def test_no_known_defect_lists_only_flagged_cases() -> None:
 
 
 def test_criterion_and_frequency_words() -> None:
-    words = criterion_words({"code": "PM2_Supporting", "strength": "supporting", "points": 1})
+    words = criterion_words(Criterion("PM2_Supporting", Outcome.MET, Strength.SUPPORTING, 1, ""))
     assert words == "absent or extremely rare in the general population (PM2_Supporting, supporting evidence for)"
-    assert "evidence against" in criterion_words({"code": "BS2", "strength": "strong", "points": -4})
+    assert "evidence against" in criterion_words(Criterion("BS2", Outcome.MET, Strength.STRONG, -4, ""))
     assert frequency_words(None, True) == "not checked"
     assert frequency_words(0.0, True) == frequency_words(None, False) == "not seen in the population resource"
     assert frequency_words(0.001, True) == "0.001 (about 1 in 1,000 alleles)"
@@ -62,9 +61,10 @@ def test_result_sentence_per_status() -> None:
     assert result_sentence(_doc("P07")).startswith("The sample could not be analysed: ")
     assert result_sentence(_doc("P03")).startswith("A genetic finding in DCLRE1C")
     assert result_sentence(_doc("P05")).startswith("No confirmed genetic diagnosis. A possible finding needs review")
-    negative = copy.deepcopy(_doc("P06"))
+    negative = _doc("P06")
     assert "does not rule out a genetic cause" in result_sentence(negative)
-    negative["scope"]["limits"] = ["no consequence annotation"]
+    negative = dataclasses.replace(negative, scope=dataclasses.replace(negative.scope,
+                                                                       limits=("no consequence annotation",)))
     assert result_sentence(negative).startswith("Negative within a limited scope (no consequence annotation)")
 
 
@@ -116,9 +116,9 @@ def test_candidates_tsv_has_what_a_bioinformatician_looks_for() -> None:
     for column in ("dp", "gq", "ad", "allele_balance", "clinvar_date", "population_faf", "population_nhomalt",
                    "scores", "phenotype_score", "clinvar_variation_id"):
         assert column in first, column
-    assert first["clinvar_date"] == _doc("P03")["provenance"]["clinvar_date"]
+    assert first["clinvar_date"] == _doc("P03").provenance.clinvar_date
 
 
 def test_cohort_files_use_the_panels_contig_naming() -> None:
-    tops = [summary_row(_doc(c))["top_variant"] for c in ("P01", "P02", "P03")]
-    assert all(not t.startswith("chr") for t in tops), tops
+    tops = [summary_row(_doc(c)).top_variant for c in ("P01", "P02", "P03")]
+    assert all(t and not t.startswith("chr") for t in tops), tops

@@ -276,8 +276,8 @@ def cmd_joint(args: argparse.Namespace) -> int:
     entry = joint_extract(args.vcf, samples, config, load_panel(config), out_bcf=args.out_bcf, workdir=args.workdir,
                           jobs=args.threads)
     write_json(args.out, entry)
-    print(f"pidtriage joint {args.vcf}: " + (f"not used ({entry['error']}); each case reads the VCF itself"
-          if entry["error"] else f"{len(entry['samples'])} sample(s) of {len(shared[0].cases)} case(s): panel "
+    print(f"pidtriage joint {args.vcf}: " + (f"not used ({entry.error}); each case reads the VCF itself"
+          if entry.error else f"{len(entry.samples)} sample(s) of {len(shared[0].cases)} case(s): panel "
           f"regions written to {args.out_bcf}, sex read once for all"), file=sys.stderr)
     return 0
 
@@ -325,82 +325,83 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     record = read_stage(args.record)
     coverage = coverage_stage(record, config, load_panel(config))
     write_json(args.out, coverage)
-    state = ("not provided" if not coverage.get("provided") else coverage.get("error") or
-             f"{len(coverage.get('genes_below', []))} gene(s) below the threshold ({coverage.get('method', '')})")
+    state = ("not provided" if not coverage.provided else coverage.error or
+             f"{len(coverage.genes_below or ())} gene(s) below the threshold ({coverage.method or ''})")
     print(f"pidtriage coverage {record.case.sample_id}: {state}", file=sys.stderr)
     return 0
 
 
 def cmd_triage(args: argparse.Namespace) -> int:
-    from pidtriage.io.jsonio import read_json, write_json, write_text
+    from pidtriage.io.jsonio import from_jsonable, read_json, write_json, write_text
+    from pidtriage.result.model import CoverageSection
     from pidtriage.stages import load_panel, read_stage, triage_stage
     from pidtriage.stages.case import triage_line
 
     _quiet_htslib()
     config = _config(args)
-    coverage = read_json(args.coverage) if args.coverage else None
-    doc, variants = triage_stage(read_stage(args.record), config, load_panel(config), coverage, args.previous)
-    write_json(args.out, doc)
+    coverage = from_jsonable(CoverageSection, read_json(args.coverage)) if args.coverage else None
+    result, variants = triage_stage(read_stage(args.record), config, load_panel(config), coverage, args.previous)
+    write_json(args.out, result)
     write_text(Path(args.out).with_name("variants.tsv"), variants)
-    print(triage_line(doc), file=sys.stderr)
+    print(triage_line(result), file=sys.stderr)
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from pidtriage.io.jsonio import read_json
     from pidtriage.report.case_files import write_case_reports
+    from pidtriage.result.model import read_result
 
-    doc = read_json(args.triage_json)
-    write_case_reports(doc, args.outdir, xlsx=args.xlsx, variants_xlsx=args.variants_xlsx, pdf=args.pdf)
+    result = read_result(args.triage_json)
+    write_case_reports(result, args.outdir, xlsx=args.xlsx, variants_xlsx=args.variants_xlsx, pdf=args.pdf)
     extra = [name for name, on in (("candidates.xlsx", args.xlsx), ("variants.xlsx", args.variants_xlsx),
                                    ("report.pdf", args.pdf)) if on]
-    print(f"pidtriage report {doc['case']['sample_id']}: {doc['status']}; wrote candidates.tsv, report.html, "
+    print(f"pidtriage report {result.sample_id}: {result.status}; wrote candidates.tsv, report.html, "
           f"interpretation.json{''.join(', ' + e for e in extra)} in {args.outdir}", file=sys.stderr)
     return 0
 
 
 def cmd_cohort(args: argparse.Namespace) -> int:
-    from pidtriage.io.jsonio import read_json, write_text
-    from pidtriage.reanalysis import CHANGE_COLUMNS, cohort_changes, previous_cases
+    from pidtriage.io.jsonio import write_text
+    from pidtriage.models import Status
     from pidtriage.report.cohort_files import write_cohort_files
     from pidtriage.report.html import render_cohort
-    from pidtriage.report.tables import no_known_defect_tsv, summary_row, summary_tsv, tsv
+    from pidtriage.report.tables import CHANGE_TABLE, summary_row, table
+    from pidtriage.result.changes import cohort_changes, previous_cases
+    from pidtriage.result.model import read_result
 
-    docs = sorted([*(read_json(p) for p in args.triage_jsons), *_lost_docs(args)], key=lambda d: d["case"]["sample_id"])
-    if not docs:
+    results = sorted([*(read_result(p) for p in args.triage_jsons), *_lost_results(args)], key=lambda r: r.sample_id)
+    if not results:
         from pidtriage.errors import ConfigError
 
         raise ConfigError("pidtriage cohort: no case given (TRIAGE_JSON files, or --lost with --samples)")
     out = Path(args.outdir)
-    changes = cohort_changes(docs, previous_cases(args.previous) if args.previous else None)
+    changes = cohort_changes(results, previous_cases(args.previous) if args.previous else None)
     # summary.tsv, no_known_defect.tsv (pidtriage.results' frames), MultiQC custom content, IGV sessions
-    write_cohort_files(docs, out, case_dirs={Path(p).parent.name: Path(p).parent for p in args.triage_jsons})
-    write_text(out / "changes.tsv", tsv(CHANGE_COLUMNS, changes["rows"]))
-    write_text(out / "report.html", render_cohort(docs, [summary_row(d) for d in docs], changes))
+    write_cohort_files(results, out, case_dirs={Path(p).parent.name: Path(p).parent for p in args.triage_jsons})
+    write_text(out / "changes.tsv", table(CHANGE_TABLE, changes.rows))
+    write_text(out / "report.html", render_cohort(results, [summary_row(r) for r in results], changes))
     if args.xlsx:
-        from pidtriage.genome import bare
-        from pidtriage.report.tables import CANDIDATE_COLUMNS, candidate_rows, tsv
+        from pidtriage.report.tables import cohort_candidates_tsv, no_known_defect_tsv, summary_tsv
         from pidtriage.report.xlsx import tsv_sheets_to_xlsx
 
-        every = tsv(("sample_id", *CANDIDATE_COLUMNS), [{"sample_id": d["case"]["sample_id"], **c, "chrom": bare(c["chrom"])}
-                                                        for d in docs for c in candidate_rows(d)])
-        tsv_sheets_to_xlsx(out / "summary.xlsx", {"summary": summary_tsv(docs), "no_known_defect":
-                                                  no_known_defect_tsv(docs), "candidates": every})
-    counts = {s: sum(d["status"] == s for d in docs) for s in ("positive", "inconclusive", "negative", "failed")}
-    print(f"pidtriage cohort: {len(docs)} case(s): " + ", ".join(f"{n} {s}" for s, n in counts.items())
-          + (f"; since {args.previous}: {len(changes['recontact'])} to recontact, {len(changes['downgraded'])} "
-             f"downgraded, {len(changes['added'])} added, {len(changes['removed'])} removed" if args.previous else "")
+        tsv_sheets_to_xlsx(out / "summary.xlsx", {"summary": summary_tsv(results), "no_known_defect":
+                                                  no_known_defect_tsv(results),
+                                                  "candidates": cohort_candidates_tsv(results)})
+    counts = {s: sum(r.status == s for r in results) for s in Status}
+    print(f"pidtriage cohort: {len(results)} case(s): " + ", ".join(f"{n} {s}" for s, n in counts.items())
+          + (f"; since {args.previous}: {len(changes.recontact)} to recontact, {len(changes.downgraded)} "
+             f"downgraded, {len(changes.added)} added, {len(changes.removed)} removed" if args.previous else "")
           + f"; wrote summary.tsv, no_known_defect.tsv, changes.tsv, report.html, multiqc/, igv_session.xml, igv/ in "
           f"{out}", file=sys.stderr)
     return 0
 
 
-def _lost_docs(args: argparse.Namespace) -> list[dict[str, Any]]:
-    """The failed documents of the --lost cases (stages/lost.py)."""
+def _lost_results(args: argparse.Namespace) -> list[Any]:
+    """The failed results of the --lost cases (stages/lost.py)."""
     if not args.lost:
         return []
     from pidtriage.stages import load_panel
-    from pidtriage.stages.lost import lost_case_doc, lost_reason
+    from pidtriage.stages.lost import lost_case_result, lost_reason
 
     if not args.samples:
         from pidtriage.errors import ConfigError
@@ -409,8 +410,9 @@ def _lost_docs(args: argparse.Namespace) -> list[dict[str, Any]]:
     config = _config(args)
     panel, cases = load_panel(config), _sheet_cases(args, config)
     logs = [Path(p) for p in args.snakemake_log]
-    return [lost_case_doc(cases[sid], config, panel, lost_reason(cases[sid], Path(args.logs) / "case" / f"{sid}.log", logs),
-                          str(Path(args.previous) / "cases" / sid / "triage.json") if args.previous else "")
+    return [lost_case_result(cases[sid], config, panel,
+                             lost_reason(cases[sid], Path(args.logs) / "case" / f"{sid}.log", logs),
+                             str(Path(args.previous) / "cases" / sid / "triage.json") if args.previous else "")
             for sid in args.lost if sid in cases]
 
 
@@ -435,7 +437,7 @@ def _from_phenopacket(args: argparse.Namespace) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from pidtriage.io.outdir import check_output_folder
     from pidtriage.io.samples import check_case_fields, split_terms
-    from pidtriage.models import CaseInfo, Sex
+    from pidtriage.models import CaseInfo, Sex, Status
     from pidtriage.stages import load_panel
     from pidtriage.stages.case import CasePaths, hold, run_case
 
@@ -458,10 +460,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     previous = args.previous or config.get("reanalysis", "previous")
     paths = CasePaths.single(args.outdir, args.sample_id)
     with hold(paths), (paths.index_dir / "run.log").open("w") as log:  # one line per step, as the case log
-        doc = run_case(case, config, panel, paths, jobs=args.threads, log=log,
-                       previous=str(Path(previous) / "cases" / args.sample_id / "triage.json") if previous else "")
-    print(f"{args.sample_id}: {doc['status']}: {doc['reason']}")
-    if doc["status"] == "failed":
-        print(f"pidtriage: {doc['reason']}", file=sys.stderr)
+        result = run_case(case, config, panel, paths, jobs=args.threads, log=log,
+                          previous=str(Path(previous) / "cases" / args.sample_id / "triage.json") if previous else "")
+    print(f"{args.sample_id}: {result.status}: {result.reason}")
+    if result.status == Status.FAILED:
+        print(f"pidtriage: {result.reason}", file=sys.stderr)
         return 2
     return 0

@@ -21,9 +21,9 @@ import numpy as np
 from cyvcf2 import VCF
 
 from pidtriage.errors import VcfFormatError
-from pidtriage.genome import bare, naming_of, to_naming
+from pidtriage.genome import naming_of, to_naming
 from pidtriage.io.bgzf import corrupt_block, inner_kind
-from pidtriage.models import Genotype, Variant
+from pidtriage.models import Genotype, Variant, VariantKey
 
 # the INFO key bcftools norm --old-rec-tag writes on records split from a multiallelic one (io/extract.py)
 OLD_REC_TAG = "OLD_REC"
@@ -331,9 +331,9 @@ def _format_text(arr: np.ndarray | None, idx: int) -> str:
 
 
 def read_records(path: str | Path, samples: Sequence[str], *, region: str | None = None,
-                 keys: set[tuple[str, int, str, str]] | None = None) -> Iterator[RawRecord]:
+                 keys: set[VariantKey] | None = None) -> Iterator[RawRecord]:
     """Biallelic records (split first) for the named samples; reference blocks and symbolic-only ALTs skipped.
-    With `keys` ((bare chrom, pos, ref, alt)), only those records, checked before anything is built: a few
+    With `keys` (in the panel's naming: VariantKey.bare), only those records, checked before anything is built: a few
     through the index one by one, many from a copy of just their positions (one bcftools pass)."""
     subset = None
     if keys is not None and region is None and len(keys) > KEYED_QUERY_LIMIT and index_of(path) is not None:
@@ -358,7 +358,7 @@ def read_records(path: str | Path, samples: Sequence[str], *, region: str | None
             if alt in SYMBOLIC_REF_BLOCK or alt.startswith("<") or alt == "*":
                 continue
             ref, alt = rec.REF.upper(), alt.upper()  # lower-case bases are valid VCF
-            if keys is not None and (bare(rec.CHROM), rec.POS, ref, alt) not in keys:
+            if keys is not None and VariantKey(rec.CHROM, rec.POS, ref, alt).bare not in keys:
                 continue
             filt = rec.FILTER
             variant = Variant(
@@ -390,14 +390,14 @@ def read_records(path: str | Path, samples: Sequence[str], *, region: str | None
 KEYED_QUERY_LIMIT = 100
 
 
-def _records_at_positions(path: str | Path, keys: set[tuple[str, int, str, str]]) -> str:
+def _records_at_positions(path: str | Path, keys: set[VariantKey]) -> str:
     """An uncompressed BCF in the temporary directory with the records of `path` at the keys' positions."""
     import pysam.bcftools
 
     contigs = read_header(path, check_compression=False).contigs or dict.fromkeys(record_contigs(path))
     order = {name: i for i, name in enumerate(contigs)}  # the file's order: the copy keeps it
     naming = naming_of(order)
-    at = sorted({(to_naming(c, naming), p) for c, p, _, _ in keys}, key=lambda cp: (order.get(cp[0], len(order)), cp[1]))
+    at = sorted({(to_naming(k.chrom, naming), k.pos) for k in keys}, key=lambda cp: (order.get(cp[0], len(order)), cp[1]))
     fd, out = tempfile.mkstemp(prefix="pidtriage-keys-", suffix=".bcf")
     os.close(fd)
     with regions_file((c, p, p) for c, p in at) as regions:
@@ -418,12 +418,12 @@ def regions_file(regions: Iterable[tuple[str, int, int]]) -> Iterator[str]:
         os.unlink(path)
 
 
-def _records_at(vcf: VCF, keys: set[tuple[str, int, str, str]]) -> Iterator[Any]:
+def _records_at(vcf: VCF, keys: set[VariantKey]) -> Iterator[Any]:
     """Each record at the keys' positions once, in position order, through the index."""
 
     naming = naming_of(vcf.seqnames)
     seen: set[tuple[Any, ...]] = set()
-    for chrom, pos in sorted({(c, p) for c, p, _, _ in keys}):
+    for chrom, pos in sorted({(k.chrom, k.pos) for k in keys}):
         name = to_naming(chrom, naming)
         for rec in vcf(f"{name}:{pos}-{pos}"):
             key = (name, rec.POS, rec.REF, tuple(rec.ALT))

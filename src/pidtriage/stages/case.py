@@ -9,10 +9,11 @@ Python start, a config and panel load and a read of the extract once, not six ti
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from pidtriage.config import Config
 from pidtriage.io.jsonio import write_json, write_text
@@ -20,10 +21,11 @@ from pidtriage.io.outdir import case_lock
 from pidtriage.io.vcf import quiet_htslib
 from pidtriage.models import CaseInfo
 from pidtriage.panel.tsv import Panel
+from pidtriage.result.model import CaseResult
 from pidtriage.stages.annotate import annotate_stage
 from pidtriage.stages.coverage import coverage_stage
 from pidtriage.stages.extract import extract_stage
-from pidtriage.stages.record import StageRecord, summary_line, write_stage
+from pidtriage.stages.record import JointExtract, StageRecord, summary_line, write_stage
 from pidtriage.stages.triage import triage_stage
 from pidtriage.stages.validate import validate_stage
 
@@ -73,11 +75,11 @@ def hold(paths: CasePaths) -> AbstractContextManager[None]:
 
 
 def run_case(case: CaseInfo, config: Config, panel: Panel, paths: CasePaths, *, previous: str = "", jobs: int = 1,
-             joint: dict[str, dict[str, Any]] | None = None, log: TextIO | None = None) -> dict[str, Any]:
+             joint: Mapping[str, JointExtract] | None = None, log: TextIO | None = None) -> CaseResult:
     """Every stage of one case, each stage's record written, then triage.json, variants.tsv and the reports
     (which of them as config `report` says). `previous` is the case's triage.json of an earlier run ("" for
     none); `joint` the shared extractions of joint-called VCFs (stages/joint.py), by input VCF; `log` gets one
-    line per stage (default stderr, the job's log). Returns triage.json's content. Never raises for a bad input:
+    line per stage (default stderr, the job's log). Returns the case's result. Never raises for a bad input:
     each stage turns it into the case's failed record."""
     from pidtriage.report.case_files import write_case_reports
 
@@ -92,20 +94,20 @@ def run_case(case: CaseInfo, config: Config, panel: Panel, paths: CasePaths, *, 
     _write(paths.extract, record, summary_line("extract", record), out)
     record = annotate_stage(record, config, panel)
     _write(paths.annotate, record, summary_line("annotate", record), out)
-    doc, variants = triage_stage(record, config, panel, coverage, previous)
-    write_json(paths.case_dir / "triage.json", doc)
+    result, variants = triage_stage(record, config, panel, coverage, previous)
+    write_json(paths.case_dir / "triage.json", result)
     write_text(paths.case_dir / "variants.tsv", variants)
-    print(triage_line(doc), file=out, flush=True)
-    write_case_reports(doc, paths.case_dir, xlsx=bool(config.get("report", "xlsx")),
+    print(triage_line(result), file=out, flush=True)
+    write_case_reports(result, paths.case_dir, xlsx=bool(config.get("report", "xlsx")),
                        variants_xlsx=bool(config.get("report", "variants_xlsx")), pdf=bool(config.get("report", "pdf")),
                        panel_vcf=paths.panel_vcf)
-    return doc
+    return result
 
 
-def triage_line(doc: dict[str, Any]) -> str:
+def triage_line(result: CaseResult) -> str:
     """The triage step's line in the case's log."""
-    return (f"pidtriage triage {doc['case']['sample_id']}: {doc['status']} ({len(doc['findings'])} finding(s), "
-            f"{doc['n_candidates']} candidate(s)): {doc['reason']}; changes: {doc['changes']['summary']}")
+    return (f"pidtriage triage {result.sample_id}: {result.status} ({len(result.findings)} finding(s), "
+            f"{result.n_candidates} candidate(s)): {result.reason}; changes: {result.changes.summary}")
 
 
 def _write(path: Path, record: StageRecord, line: str, log: TextIO) -> None:

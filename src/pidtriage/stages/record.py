@@ -1,6 +1,6 @@
-"""What one stage knows of a case (`StageRecord`, passed from stage to stage as JSON), and what every stage
-needs of it: the case's family, the panel, the reported-against-inferred sex check, and the case boundary that
-turns any unexpected error into the case's `failed` record."""
+"""What one stage knows of a case (`StageRecord`, passed from stage to stage), and what every stage needs of it:
+the case's family, the panel, and the case boundary that turns any unexpected error into the case's `failed`
+record."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pidtriage.config import Config
 from pidtriage.decision import Scope
@@ -18,9 +17,57 @@ from pidtriage.inheritance.family import Family
 from pidtriage.io.jsonio import from_jsonable, read_json, write_json
 from pidtriage.models import AnnotatedVariant, CaseInfo, Sex
 from pidtriage.panel.tsv import Panel, read_panel
+from pidtriage.result.model import IndividualQc, MendelianResult, StructuralInput
 
-__all__ = ["StageRecord", "family_of", "input_named", "load_panel", "read_stage", "sex_check", "summary_line",
-           "unexpected_failure", "write_stage"]
+__all__ = ["JointExtract", "SampleQc", "Screening", "StageRecord", "WholeVcfSample", "family_of", "input_named", "load_panel",
+           "read_stage", "summary_line", "unexpected_failure", "write_stage"]
+
+
+@dataclass(frozen=True, slots=True)
+class WholeVcfSample:
+    """What the whole input VCF says of one sample, read through its index in the extract stage (or the joint job):
+    its sex with the evidence, the VCF's record count and the contigs with records (None: not known, a streamed
+    input)."""
+
+    sex: Sex = Sex.UNKNOWN
+    sex_evidence: str = ""
+    records_in_vcf: int | None = None
+    contigs_with_records: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JointExtract:
+    """A joint-called VCF's shared extraction (stages/joint.py): the record the joint job writes and each case's
+    extract stage reads (`pidtriage case --joint`). `error` set: not made; each case reads the VCF itself."""
+
+    vcf: str = ""
+    realpath: str = ""
+    panel_vcf: str = ""  # the panel regions of `samples`, an indexed BCF
+    how: str = ""  # how the VCF was made queryable (io.extract.ensure_indexed)
+    samples: tuple[str, ...] = ()
+    whole_vcf: dict[str, WholeVcfSample] = field(default_factory=dict)
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """How many panel records were annotated one by one (annotate.pipeline.Annotator.screen), and why."""
+
+    records_in_panel_regions: int
+    records_annotated: int
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class SampleQc:
+    """The sample QC of the case's extract (stages/sample_qc.py): per individual, the trio's Mendelian check, the
+    warnings and the hard failures that fail the case."""
+
+    individuals: tuple[IndividualQc, ...] = ()
+    warnings: tuple[str, ...] = ()
+    mendelian: MendelianResult | None = None
+    hard_failures: tuple[str, ...] = ()
+    screening: Screening | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,19 +82,17 @@ class StageRecord:
     naming: str = ""
     samples_in_vcf: tuple[str, ...] = ()  # proband first, then parents (after extraction: all in the family VCF)
     parent_vcfs: tuple[tuple[str, str], ...] = ()  # (sample, VCF) of parents in VCFs of their own
-    # per sample, what the whole input VCF says (read through its index in the extract stage): inferred sex,
-    # its evidence, and the VCF's record count
-    whole_vcf: dict[str, dict[str, Any]] = field(default_factory=dict)
+    whole_vcf: dict[str, WholeVcfSample] = field(default_factory=dict)  # by sample, from the extract stage
     notes: tuple[str, ...] = ()
     extracted_vcf: str = ""
-    sex_inferred: str = "unknown"
+    sex_inferred: Sex = Sex.UNKNOWN
     sex_evidence: str = ""
     variants: tuple[AnnotatedVariant, ...] = ()
     provenance: tuple[tuple[str, str], ...] = ()
     n_records_in_panel: int = 0
-    sample_qc: dict[str, Any] = field(default_factory=dict)
+    sample_qc: SampleQc | None = None  # from the annotate stage
     scope: Scope | None = None  # what could be assessed, from the annotate stage
-    structural: dict[str, Any] = field(default_factory=dict)  # the SV input and its calls (stages/structural.py)
+    structural: StructuralInput | None = None  # the SV input and its calls (stages/structural.py)
 
 
 def read_stage(path: str | Path) -> StageRecord:
@@ -62,7 +107,7 @@ def write_stage(path: str | Path, record: StageRecord) -> None:
 def family_of(record: StageRecord, config: Config) -> Family:
     names = record.samples_in_vcf
     case = record.case
-    mendel = record.sample_qc.get("mendelian") or {}
+    qc = record.sample_qc
     return Family(
         proband=case.vcf_sample,
         father=case.father_vcf_sample if case.father_vcf_sample in names else "",
@@ -71,21 +116,13 @@ def family_of(record: StageRecord, config: Config) -> Family:
         min_parent_dp=int(config.get("qc", "min_dp")),
         father_status=case.father_status,
         mother_status=case.mother_status,
-        parentage_checked=bool(mendel.get("evaluated")) and not record.sample_qc.get("hard_failures"),
+        parentage_checked=bool(qc and qc.mendelian and qc.mendelian.evaluated) and not (qc and qc.hard_failures),
         require_parent_gq=bool(record.parent_vcfs),
     )
 
 
 def load_panel(config: Config) -> Panel:
     return read_panel(config.path("panel"))
-
-
-def sex_check(reported: Sex, inferred: str) -> str:
-    if inferred == Sex.UNKNOWN.value:
-        return "not_inferred"
-    if reported == Sex.UNKNOWN:
-        return "reported_unknown"
-    return "match" if reported.value == inferred else "mismatch"
 
 
 def input_named(exc: Exception, record: StageRecord, *work: Path) -> str:
@@ -128,7 +165,7 @@ def summary_line(step: str, record: StageRecord) -> str:
         return (f"{head} {case.vcf}: {build}, {record.naming or 'unknown'} contig names; individuals used: "
                 f"{', '.join(record.samples_in_vcf)}{own}")
     if step == "extract":
-        sexes = ", ".join(f"{s} {v.get('sex', 'unknown')}" for s, v in record.whole_vcf.items())
+        sexes = ", ".join(f"{s} {v.sex}" for s, v in record.whole_vcf.items())
         return f"{head} panel regions written to {record.extracted_vcf}; sex from the whole VCF: {sexes or 'not read'}"
     scope = record.scope
     used = (f"consequence: {scope.consequence_source}; ClinVar: {scope.clinvar or 'none'}; population: "

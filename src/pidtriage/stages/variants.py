@@ -8,6 +8,7 @@ from pidtriage.annotate.pipeline import GeneIndex
 from pidtriage.config import Config
 from pidtriage.findings import TriageResult
 from pidtriage.genotype_table import genotype_table
+from pidtriage.models import VariantKey
 from pidtriage.panel.tsv import Panel
 
 __all__ = ["VARIANT_COLUMNS", "variants_tsv"]
@@ -38,14 +39,14 @@ def variants_tsv(extracted_vcf: str, samples: list[str], formats: list[str], res
         head = f"{chrom}\t{pos}\t{ref}\t{alt}"
         gt, filt = _DOSAGE.get(dosage, "missing"), "PASS" if ok else "fail"
         for gene in genes:
-            hit = assessed.get((f"{chrom}:{pos}:{ref}:{alt}", gene))
+            hit = assessed.get((VariantKey(chrom, pos, ref, alt), gene))
             if alt in _BLOCKS:
                 tail = ".\t.\t.\t.\tskipped: gVCF reference block"
             elif dosage <= 0:
                 tail = ".\t.\t.\t.\tdropped: not carried by the proband"
             elif hit:
-                tail = (f"{hit['consequence'] or '.'}\t{hit['acmg_class']}\t{hit['acmg_points']}\t"
-                        f"{hit['criteria'] or '.'}\t{hit['reason']}")
+                tail = (f"{hit.consequence or '.'}\t{hit.acmg_class}\t{hit.acmg_points}\t"
+                        f"{hit.criteria or '.'}\t{hit.reason}")
             elif gene == ".":
                 tail = ".\t.\t.\t.\tdropped: in the padded region but outside every panel gene span"
             else:
