@@ -3,11 +3,8 @@ read with one `bcftools query` and numpy (never a Python loop over records); rec
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
 import numpy as np
 import pysam.bcftools
@@ -17,7 +14,7 @@ from pidtriage.errors import VcfFormatError
 from pidtriage.io.extract import samples_option
 from pidtriage.models import Genotype
 
-__all__ = ["GenotypeTable", "allele_lengths", "genotype_table", "records_per_contig", "remember_table"]
+__all__ = ["GenotypeTable", "allele_lengths", "genotype_table", "records_per_contig"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,28 +92,10 @@ def _numbers(values: list[str], *, tag: str = "", vcf: str = "") -> np.ndarray:
         return out
 
 
-_TABLES: dict[tuple[Any, ...], GenotypeTable] = {}
-
-
 def genotype_table(vcf: str, samples: Sequence[str], *, formats: Sequence[str], regions: str = "") -> GenotypeTable:
-    """The table of a VCF (region); kept per process for the same unchanged file and query, so that `pidtriage
-    run` reads the extracted VCF once for sample QC, screening and variants.tsv. Treat it as read-only."""
-    key = _table_key(vcf, samples, formats, regions)
-    if key not in _TABLES:
-        if len(_TABLES) > 8:
-            _TABLES.clear()
-        _TABLES[key] = _query_table(vcf, samples, formats=formats, regions=regions)
-    return _TABLES[key]
-
-
-def remember_table(vcf: str, samples: Sequence[str], formats: Sequence[str], table: GenotypeTable) -> None:
-    """Keep a table read elsewhere (a forked child) as genotype_table(vcf, samples, formats=formats)'s."""
-    _TABLES[_table_key(vcf, samples, formats, "")] = table
-
-
-def _table_key(vcf: str, samples: Sequence[str], formats: Sequence[str], regions: str) -> tuple[Any, ...]:
-    st = os.stat(vcf)
-    return os.path.abspath(vcf), st.st_mtime_ns, st.st_size, tuple(samples), tuple(formats), regions
+    """The table of a VCF (region): one `bcftools query`. Read once per step that needs it: the extract step hands
+    its table to the later steps (stages.record.PanelExtract). Treat it as read-only."""
+    return _query_table(vcf, samples, formats=formats, regions=regions)
 
 
 def _query_table(vcf: str, samples: Sequence[str], *, formats: Sequence[str], regions: str) -> GenotypeTable:
@@ -152,9 +131,8 @@ def _query_table(vcf: str, samples: Sequence[str], *, formats: Sequence[str], re
                          np.array([a.upper() for a in cols[3]], dtype=object), passed, dosage, diploid, gq, dp)
 
 
-@cache
 def records_per_contig(vcf: str) -> dict[str, int]:
-    """Records per contig, read from the index ({} when the index holds no counts); once per process."""
+    """Records per contig, read from the index ({} when the index holds no counts)."""
     try:
         text = pysam.bcftools.index("-s", vcf)
     except pysam.utils.SamtoolsError:

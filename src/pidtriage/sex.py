@@ -11,7 +11,7 @@ import pysam.bcftools
 import pysam.utils
 
 from pidtriage.genome import non_par, to_naming
-from pidtriage.genotype_table import GenotypeTable, genotype_table, records_per_contig
+from pidtriage.genotype_table import GenotypeTable, genotype_table
 from pidtriage.models import Sex
 from pidtriage.settings import QcThresholds
 
@@ -36,10 +36,9 @@ def _confident(t: GenotypeTable, min_gq: int) -> np.ndarray:
     return confident
 
 
-def _x_regions(vcf: str, contig: str, region: str, thresholds: QcThresholds) -> str:
-    """The whole non-PAR chrX, or evenly spaced windows of it when the VCF is large there (a WGS): sex needs
-    a few hundred bins, not every call."""
-    counts = records_per_contig(vcf)
+def _x_regions(counts: Mapping[str, int], contig: str, region: str, thresholds: QcThresholds) -> str:
+    """The whole non-PAR chrX, or evenly spaced windows of it when the VCF is large there (a WGS, by the index's
+    record counts `counts`): sex needs a few hundred bins, not every call."""
     if counts.get(contig, 0) <= int(thresholds["sex_max_x_records"]):
         return region
     start, end = (int(x) for x in region.split(":")[1].split("-"))
@@ -56,10 +55,12 @@ def infer_sex(
     formats: Sequence[str],
     build: str,
     thresholds: QcThresholds,
+    records_per_contig: Mapping[str, int],
 ) -> dict[str, SexInference]:
     """Per sample: sex from chrX (het fraction of confident non-reference SNV calls outside the PARs, counted
     per bin) and chrY (confident non-reference calls; or, in a joint-called VCF, no reads at the chrY sites
-    of others). `vcf` must be indexed. UNKNOWN, with the reason, when the data say too little or disagree."""
+    of others). `vcf` must be indexed; `records_per_contig` its index's counts ({} when it has none).
+    UNKNOWN, with the reason, when the data say too little or disagree."""
     naming = "chr" if any(c.startswith("chr") for c in contigs) else "bare"
     x, y = to_naming("X", naming), to_naming("Y", naming)
     x_region = "{}:{}-{}".format(x, *non_par(x, build)) if x in contigs else None
@@ -69,7 +70,7 @@ def infer_sex(
     if "GT" not in formats:
         return {s: SexInference(Sex.UNKNOWN, explanation="no GT field in the VCF") for s in samples}
     min_gq, bin_size = int(thresholds["min_gq"]), int(thresholds["sex_bin_size"])
-    regions = [r for r in (x_region and _x_regions(vcf, x, x_region, thresholds), y_region) if r]
+    regions = [r for r in (x_region and _x_regions(records_per_contig, x, x_region, thresholds), y_region) if r]
     try:  # one query (one load of the index) for both chromosomes
         both = genotype_table(vcf, samples, formats=formats, regions=",".join(regions))
     except pysam.utils.SamtoolsError:

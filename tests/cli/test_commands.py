@@ -73,7 +73,27 @@ def test_cohort_command_renders_the_golden_tables(tmp_path: Path) -> None:
     assert main(["cohort", *docs, "--outdir", str(tmp_path), "--xlsx"]) == 0
     for name in ("summary.tsv", "no_known_defect.tsv", "report.html"):
         assert _same(tmp_path / name, GOLDEN / "cohort" / name), name
-    assert (tmp_path / "summary.xlsx").stat().st_size > 0
+    _xlsx_holds_the_tables(tmp_path / "summary.xlsx", docs)
+
+
+def _xlsx_holds_the_tables(path: Path, docs: list[str]) -> None:
+    """summary.xlsx: a sheet per table, the summary's rows those of summary.tsv, every candidate with its case and
+    its contig in the panel's naming."""
+    import json
+
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["summary", "no_known_defect", "candidates"]
+    tsv_rows = [line.split("\t") for line in (GOLDEN / "cohort/summary.tsv").read_text().splitlines()]
+    sheet = [["." if v is None else str(v) for v in row] for row in wb["summary"].iter_rows(values_only=True)]
+    assert [r[:2] for r in sheet] == [r[:2] for r in tsv_rows]  # sample_id, status: the same rows, same order
+    candidates = list(wb["candidates"].iter_rows(values_only=True))
+    expected = [(json.loads(Path(d).read_text())["case"]["sample_id"], c["gene"], c["chrom"].removeprefix("chr"))
+                for d in docs for c in json.loads(Path(d).read_text())["candidates"]]
+    header = candidates[0]
+    assert header[:3] == ("sample_id", "rank", "gene")
+    got = [(r[0], r[2], r[header.index("chrom")]) for r in candidates[1:]]
+    assert got == expected and expected
 
 
 def test_report_command_renders_the_golden_case_files(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ the case boundary (a user error or an unexpected exception becomes the case's fa
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 from pathlib import Path
 
@@ -196,3 +197,34 @@ def test_input_named_replaces_a_working_copy_with_the_input(tmp_path: Path) -> N
 ])
 def test_sex_check(reported: Sex, inferred: Sex, expected: str) -> None:
     assert SexCheck.of(reported, inferred) == expected
+
+
+# --- the steps' records: an opt-in debug dump (issue #32, item 4) ---------------------------------------------------
+
+def test_a_case_writes_no_step_records_unless_asked(project: Path, config: Config, panel: Panel,
+                                                    tmp_path: Path) -> None:
+    from pidtriage.stages.case import CasePaths, run_case
+
+    paths = CasePaths.workflow(tmp_path / "work", "P03", tmp_path / "cases/P03")
+    with open(os.devnull, "w") as log:
+        result = run_case(_case(project, "P03"), config, panel, paths, log=log)
+    assert result.status == Status.POSITIVE and paths.panel_vcf.exists()
+    assert not [p for p in (paths.validate, paths.coverage, paths.extract, paths.annotate) if p.exists()]
+
+
+def test_step_records_rerun_one_step_to_the_same_result(project: Path, config: Config, panel: Panel,
+                                                        tmp_path: Path) -> None:
+    """With the records asked for, the triage step run alone from the annotate record (as `pidtriage triage
+    --record` does) gives the case's result of the whole run."""
+    from pidtriage.io.jsonio import to_jsonable
+    from pidtriage.result.model import read_result
+    from pidtriage.stages.case import CasePaths, run_case
+
+    paths = CasePaths.workflow(tmp_path / "work", "P03", tmp_path / "cases/P03")
+    with open(os.devnull, "w") as log:
+        run_case(_case(project, "P03"), config, panel, paths, log=log, step_records=True)
+    assert all(p.exists() for p in (paths.validate, paths.coverage, paths.extract, paths.annotate))
+    annotated = read_stage(paths.annotate)
+    assert annotated.extract is None and annotated.inputs == ()  # in memory only: read again from the files
+    alone, _ = triage_stage(annotated, config, panel)
+    assert to_jsonable(alone) == to_jsonable(read_result(paths.case_dir / "triage.json"))

@@ -42,6 +42,12 @@ def _previous(p: argparse.ArgumentParser) -> None:
                    help="the case's triage.json of a previous run: report what changed (absent: a new case)")
 
 
+def _step_records(p: argparse.ArgumentParser, where: str) -> None:
+    p.add_argument("--step-records", action="store_true",
+                   help=f"also write each step's record ({where}), to rerun one step alone while debugging "
+                        "(config step_records); nothing reads them")
+
+
 def _record(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("--record", required=True, metavar="JSON", help=f"the {what} step's stage record")
     p.add_argument("--out", required=True, metavar="JSON", help="this step's stage record (written)")
@@ -105,9 +111,8 @@ def _add_case_parser(sub: Any) -> None:
                        formatter_class=_RAW,
                        epilog="example:\n  pidtriage case --configfile config.yaml --samples samples.tsv --sample-id P01 "
                               "--workdir results/work --case-dir results/cases/P01\n"
-                              "writes WORKDIR/{validate,coverage,extract,annotate}/ID.json (each step's record, to "
-                              "rerun one step alone), WORKDIR/extract/ID.panel.vcf.gz, and triage.json, variants.tsv "
-                              "and the reports in CASE_DIR")
+                              "writes WORKDIR/extract/ID.panel.vcf.gz, and triage.json, variants.tsv and the reports "
+                              "in CASE_DIR (with --step-records also each step's record, to rerun one step alone)")
     _common(c)
     _from_sheet(c)
     c.add_argument("--workdir", required=True, metavar="DIR", help="the stage records and the panel extract")
@@ -116,6 +121,7 @@ def _add_case_parser(sub: Any) -> None:
     c.add_argument("--joint", action="append", default=[], metavar="JSON",
                    help="a joint-called VCF's shared extraction (pidtriage joint): its panel regions are read from "
                         "there, not from the whole VCF again (repeatable)")
+    _step_records(c, "WORKDIR/{validate,coverage,extract,annotate}/ID.json")
     _threads(c)
     c.set_defaults(func=cmd_case)
 
@@ -210,6 +216,7 @@ def _add_run_parser(sub: Any) -> None:
                      help="a previous run's output directory: report what changed for this case since then")
     run.add_argument("--coverage", default="", metavar="BAM|CRAM|BED.GZ",
                      help="the case's alignments (indexed BAM/CRAM) or mosdepth per-base.bed.gz, for exon coverage")
+    _step_records(run, "DIR/work/ID/{validate,coverage,extract,annotate}.json")
     _threads(run)
     run.set_defaults(func=cmd_run)
 
@@ -258,7 +265,7 @@ def cmd_case(args: argparse.Namespace) -> int:
     paths = CasePaths.workflow(args.workdir, case.sample_id, args.case_dir)
     with hold(paths):
         run_case(case, config, load_panel(config), paths, previous=args.previous, jobs=args.threads,
-                 joint=read_joint(args.joint))
+                 joint=read_joint(args.joint), step_records=args.step_records)
     return 0
 
 
@@ -460,7 +467,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     previous = args.previous or config.get("reanalysis", "previous")
     paths = CasePaths.single(args.outdir, args.sample_id)
     with hold(paths), (paths.index_dir / "run.log").open("w") as log:  # one line per step, as the case log
-        result = run_case(case, config, panel, paths, jobs=args.threads, log=log,
+        result = run_case(case, config, panel, paths, jobs=args.threads, log=log, step_records=args.step_records,
                           previous=str(Path(previous) / "cases" / args.sample_id / "triage.json") if previous else "")
     print(f"{args.sample_id}: {result.status}: {result.reason}")
     if result.status == Status.FAILED:

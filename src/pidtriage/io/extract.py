@@ -19,9 +19,8 @@ import pysam.utils
 
 from pidtriage.errors import VcfFormatError
 from pidtriage.genome import to_naming
-from pidtriage.io.bgzf import index_mismatch
 from pidtriage.io.diagnose import diagnose
-from pidtriage.io.vcf import OLD_REC_TAG, index_of, is_bgzf
+from pidtriage.io.vcf import OLD_REC_TAG, VcfHeader, index_of, read_header
 
 __all__ = ["concat_parts", "ensure_indexed", "extract_regions", "merge_family", "samples_option", "split_by_contig",
            "view_regions", "write_bed", "write_empty_bcf", "write_empty_vcf"]
@@ -68,33 +67,24 @@ def _stderr_of(exc: Exception) -> str:
     return " ".join(text.split())[:300] or "no message"
 
 
-def _is_bgzf_or_bcf(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return is_bgzf(fh.read(18))
-
-
-def ensure_indexed(path: str | Path, workdir: str | Path, *, targets_bed: str = "") -> tuple[str, str]:
+def ensure_indexed(path: str | Path, workdir: str | Path, *, header: VcfHeader | None = None,
+                   targets_bed: str = "") -> tuple[str, str]:
     """A path htslib can region-query for `path`, and how it was obtained ("indexed", "index_in_workdir",
     "streamed"). Never a Python scan:
 
-    - indexed (TBI/CSI at least as new as the file): the file itself;
+    - indexed (an index read_header(check_index=True) found usable: at least as new as the file, finding its first
+      record, its block offsets on the file's blocks): the file itself;
     - bgzipped or BCF without an index: a symbolic link to the file in `workdir` with an index beside it
       (one pass to index, like `bcftools index`; the input is not copied);
     - plain or plain-gzip VCF: one streaming pass, `bcftools view -T targets_bed` (the panel and the sex
       chromosomes), into an indexed bgzipped copy in `workdir`; the copy holds only those targets.
     """
     p = Path(path)
-    idx = index_of(p)
-    fresh = idx is not None and idx.stat().st_mtime >= p.stat().st_mtime - 1
-    bgzf = _is_bgzf_or_bcf(p)
-    if fresh and bgzf and _index_finds_first_record(p):
-        assert idx is not None
-        lost = index_mismatch(p, idx)  # a block lost after indexing: region queries would come back empty
-        if lost:
-            raise VcfFormatError(f"{p}: {lost}: blocks lost or changed since it was indexed (or an index of an "
-                                 "earlier version); copy or export the file with its index again (if you trust the "
-                                 f"file: tabix -f -p vcf {p.name})")
+    if header is None or not header.index:  # a caller without the input's checked header (a stage run alone)
+        header = read_header(p, check_compression=False, check_index=True)
+    if header.index == "ok":
         return str(p), "indexed"
+    bgzf = header.bgzf
     work = Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
     stem = p.name.removesuffix(".gz").removesuffix(".vcf").removesuffix(".bcf")
@@ -118,19 +108,6 @@ def ensure_indexed(path: str | Path, workdir: str | Path, *, targets_bed: str = 
     os.replace(str(tmp) + ".tbi", str(copy) + ".tbi")
     os.replace(tmp, copy)
     return str(copy), "streamed"
-
-
-def _index_finds_first_record(path: Path) -> bool:
-    """The index beside the file finds the file's first record: an index made for another file (or from an
-    older version of it) would make every region query come back empty, a silent negative. One record read."""
-    try:
-        with pysam.VariantFile(str(path)) as vf:
-            first = next(iter(vf), None)
-            if first is None:
-                return True
-            return any(r.pos == first.pos for r in vf.fetch(first.chrom, first.pos - 1, first.pos))
-    except (OSError, ValueError, StopIteration):
-        return False
 
 
 def write_bed(regions: Sequence[tuple[str, int, int, str]], path: str | Path) -> str:

@@ -9,6 +9,8 @@ VariantKey its text (`chrom:pos:ref:alt`); a tuple a list; a `dict[str, T]` an o
   documents carry, e.g. the SV input);
 - `flattened(prefix)`: a tuple of (name, text) pairs written as keys `prefix + name` of the parent object (the
   resource manifest entries of `provenance`);
+- `memory_only()`: never written (what one step hands the next in one process, e.g. a genotype table; read back,
+  the field takes its default, and the step that needs it reads its file again);
 - a class may also define `json_omitted(self) -> Collection[str]`, the fields it leaves out (a rule over several
   fields).
 
@@ -31,8 +33,8 @@ from typing import Any
 
 from pidtriage.models import VariantKey
 
-__all__ = ["flattened", "from_jsonable", "omit_empty", "omit_none", "read_json", "to_jsonable", "write_json",
-           "write_text"]
+__all__ = ["flattened", "from_jsonable", "memory_only", "omit_empty", "omit_none", "read_json", "to_jsonable",
+           "write_json", "write_text"]
 
 
 _PLAIN = (str, int, float, bool, type(None))
@@ -48,6 +50,15 @@ def omit_none(default: Any = None) -> Any:
 def omit_empty(default: Any = "") -> Any:
     """A field left out of the JSON when it is empty ("", (), None, 0, False)."""
     return dataclasses.field(default=default, metadata={_OMIT: _is_empty})
+
+
+def memory_only(default: Any = None) -> Any:
+    """A field never written to JSON (nor compared): what a step hands the next one in the same process."""
+    return dataclasses.field(default=default, compare=False, repr=False, metadata={_OMIT: _always})
+
+
+def _always(value: Any) -> bool:
+    return True
 
 
 def flattened(prefix: str) -> Any:

@@ -370,6 +370,11 @@ class ScopeSection:
     def json_omitted(self) -> Collection[str]:
         return () if self.analysed else _SCOPE_DETAIL
 
+    @staticmethod
+    def optional_fields() -> frozenset[str]:
+        """The fields a document may leave out (a case not analysed): not required by the schema."""
+        return _SCOPE_DETAIL
+
 
 NOT_ANALYSED = "not analysed"
 

@@ -1,19 +1,31 @@
-"""triage.json's schema (`data/triage.schema.json`) and its version; a result is checked against it before it is
-written (pidtriage.stages.triage)."""
+"""triage.json's schema and its version: `data/triage.schema.json` is generated from the typed model
+(result/model.py: every field, its type, the enums, the keys a document may leave out) plus the few rules a type
+cannot say (`_RULES`); a result is checked against it before it is written (pidtriage.stages.triage).
+
+    python -m pidtriage.result.schema    # rewrites data/triage.schema.json (tests/result/test_schema.py checks it)
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+import inspect
 import json
+import sys
+import types
+import typing
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 
 from pidtriage.io.jsonio import to_jsonable
-from pidtriage.result.model import CaseResult
+from pidtriage.models import VariantKey
+from pidtriage.result.model import CaseResult, ChangeKind
 
-__all__ = ["SCHEMA_VERSION", "validate_document", "validate_result"]
+__all__ = ["SCHEMA_VERSION", "json_schema", "validate_document", "validate_result"]
 
 # 1.1: scope, low_quality_calls, reportable(_basis), findings[].against, qc_checks[].hard
 # 1.2: phenotype (HPO terms used, release, method), case.hpo_excluded, candidates[].phenotype_match.hpo and .score,
@@ -27,12 +39,93 @@ __all__ = ["SCHEMA_VERSION", "validate_document", "validate_result"]
 #      mane_select, transcript_label, gene_mane, gene_mim; transcript and mane_refseq only as the HGVS's own (no
 #      MANE ID beside another transcript); diseases[] as {name, omim: [{id, label}] OMIM phenotype entries (never
 #      a gene MIM), omim_mapping, moi, mechanism, iuis_table}
-SCHEMA_VERSION = "1.3"
+# 1.4: no key added, removed or changed: the schema is generated from the typed result model (result/model.py) and
+#      describes every key (its type, the vocabularies as enums, the keys a document may leave out); a document
+#      with a key the model does not know is refused
+SCHEMA_VERSION = "1.4"
+
+_SCHEMA_FILE = "data/triage.schema.json"
+_CLINVAR_WORDING = {
+    "description": "one wording everywhere: 'ClinVar not configured', 'absent from ClinVar', or '<class> (<n> "
+                   "star(s))' / '<class> (review status not given)'",
+    "anyOf": [{"const": "ClinVar not configured"}, {"const": "absent from ClinVar"},
+              {"pattern": "^.+ \\((\\d stars?|review status not given)\\)$"}],
+}
+# what a type cannot say, by the field's path (`[]` for an array's items)
+_RULES: dict[str, dict[str, Any]] = {
+    "schema_version": {"const": SCHEMA_VERSION},
+    "reason": {"minLength": 1},
+    "scope.summary": {"minLength": 1},
+    "candidates[].clinvar": _CLINVAR_WORDING,
+    "low_quality_calls[].clinvar": _CLINVAR_WORDING,
+    "candidates[].diseases[].omim[].id": {"pattern": "^OMIM:\\d{6}$"},
+    "low_quality_calls[].diseases[].omim[].id": {"pattern": "^OMIM:\\d{6}$"},
+    # a case's own changes (the cohort's files add case_added and case_removed)
+    "changes.items[].kind": {"enum": [k.value for k in ChangeKind if k not in (ChangeKind.CASE_ADDED,
+                                                                              ChangeKind.CASE_REMOVED)]},
+}
+_KEY_PATTERN = r"^.+:\d+:[A-Za-z]+:.+$"
+
+
+def _type(tp: Any, path: str) -> dict[str, Any]:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(tp) if a is not type(None)]
+        inner = _type(members[0], path)
+        if set(inner) == {"type"}:  # a plain value or null: one keyword, not anyOf (a third of the checking time)
+            return {"type": [inner["type"], "null"]}
+        return {"anyOf": [inner, {"type": "null"}]}
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return {"type": "array", "items": _type(args[0], path + "[]")}
+        return {"type": "array", "prefixItems": [_type(a, path + "[]") for a in args], "items": False}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": _type(typing.get_args(tp)[1], path + ".*")}
+    if tp is object:
+        return {}
+    if tp is VariantKey:
+        return {"type": "string", "pattern": _KEY_PATTERN}
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return {"enum": [m.value for m in tp]}
+    if dataclasses.is_dataclass(tp):
+        return _object(tp, path)
+    return {"type": {str: "string", int: "integer", float: "number", bool: "boolean"}[tp]}
+
+
+def _object(cls: Any, path: str) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    props: dict[str, Any] = {}
+    patterns: dict[str, Any] = {}
+    required = []
+    omitted = cls.optional_fields() if hasattr(cls, "optional_fields") else frozenset()
+    for f in dataclasses.fields(cls):
+        where = f"{path}.{f.name}".lstrip(".")
+        if "json_flatten" in f.metadata:
+            patterns[f"^{f.metadata['json_flatten']}"] = {"type": "string"}
+            continue
+        props[f.name] = _type(hints[f.name], where) | _RULES.get(where, {})
+        if "json_omit" not in f.metadata and f.name not in omitted:
+            required.append(f.name)
+    out: dict[str, Any] = {"type": "object"}
+    doc = inspect.getdoc(cls) or ""
+    if doc and not doc.startswith(f"{cls.__name__}("):  # not the signature dataclasses write when there is none
+        out["description"] = " ".join(doc.split())
+    out |= {"required": required, "properties": props, "additionalProperties": False}
+    if patterns:
+        out["patternProperties"] = patterns
+    return out
+
+
+def json_schema() -> dict[str, Any]:
+    """The schema of triage.json, from the model (module docstring)."""
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "pidtriage triage.json",
+            **_object(CaseResult, "")}
 
 
 @cache
 def _schema() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(resources.files("pidtriage").joinpath("data/triage.schema.json").read_text())
+    loaded: dict[str, Any] = json.loads(resources.files("pidtriage").joinpath(_SCHEMA_FILE).read_text())
     return loaded
 
 
@@ -50,3 +143,13 @@ def validate_document(doc: Any) -> None:
 
 def validate_result(result: CaseResult) -> None:
     validate_document(to_jsonable(result))
+
+
+def schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    target = Path(str(resources.files("pidtriage").joinpath(_SCHEMA_FILE)))
+    target.write_text(schema_text())
+    print(f"wrote {target}", file=sys.stderr)

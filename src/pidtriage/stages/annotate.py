@@ -34,7 +34,8 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
     notes = list(record.notes)
     try:
         vcf = record.extracted_vcf
-        header = read_header(vcf, check_compression=False)
+        extract = record.panel_extract()
+        header, table = extract.header, extract.table
         ran_csq = _wants_csq(header, config)
         if ran_csq:
             from pidtriage.annotate.bcftools_csq import run_csq
@@ -42,10 +43,10 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
             vcf = run_csq(vcf, config.path("annotation", "reference_fasta"), config.path("annotation", "gff3"),
                           str(vcf).replace(".vcf.gz", "") + ".csq.vcf.gz")
             header = read_header(vcf, check_compression=False)
+            table = genotype_table(vcf, record.samples_in_vcf, formats=header.formats)
             notes.append("consequences computed with bcftools csq (haplotype-aware; unphased heterozygous variants "
                          "in one codon are read as on one haplotype)")
         computed = _mane_consequences(vcf, header, config, notes) if not ran_csq else {}
-        table = genotype_table(vcf, record.samples_in_vcf, formats=header.formats)
         sample_qc, inferred, evidence = run_sample_qc(record, table, config)
         reported = record.case.sex
         sex = reported if reported != Sex.UNKNOWN else inferred
@@ -88,6 +89,7 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
         record, variants=tuple(variants), sex_inferred=inferred, sex_evidence=evidence,
         provenance=tuple(sorted(provenance.items())), n_records_in_panel=len(table), notes=tuple(notes),
         sample_qc=sample_qc, failure="; ".join(sample_qc.hard_failures), scope=scope, structural=structural,
+        extract=extract,
     )
 
 

@@ -1,9 +1,15 @@
 """One case through every stage in one process: what `pidtriage run` and the workflow's `case` rule do.
 
-validate ─▶ coverage ─▶ extract ─▶ annotate ─▶ triage ─▶ the case's reports, each stage's record written where
-`CasePaths` says (so a stage can be rerun alone from the record before it: `pidtriage triage --record ...`),
-one summary line per stage to stderr (the case's log). One process per case rather than one per stage: a
-Python start, a config and panel load and a read of the extract once, not six times (issue #17; RESULTS.md).
+validate ─▶ coverage ─▶ extract ─▶ annotate ─▶ triage ─▶ the case's reports, each step handed its predecessor's
+record in memory (StageRecord: with the input headers as validate checked them and the panel extract as extract
+read it, so that no step reads a file again), one summary line per step to stderr (the case's log). One process
+per case rather than one per step: a Python start, a config and panel load and a read of the extract once, not
+six times (issue #17; RESULTS.md).
+
+Each step's record is also written where `CasePaths` says when asked (config `step_records`, or
+`--step-records`): a debug dump, to rerun one step alone from the record before it (`pidtriage triage --record
+...`); nothing reads them. A case whose job fails is run again whole: a case takes about a second, and its
+failures are results (its `failed` record), not errors to resume from.
 """
 
 from __future__ import annotations
@@ -75,25 +81,28 @@ def hold(paths: CasePaths) -> AbstractContextManager[None]:
 
 
 def run_case(case: CaseInfo, config: Config, panel: Panel, paths: CasePaths, *, previous: str = "", jobs: int = 1,
-             joint: Mapping[str, JointExtract] | None = None, log: TextIO | None = None) -> CaseResult:
-    """Every stage of one case, each stage's record written, then triage.json, variants.tsv and the reports
-    (which of them as config `report` says). `previous` is the case's triage.json of an earlier run ("" for
-    none); `joint` the shared extractions of joint-called VCFs (stages/joint.py), by input VCF; `log` gets one
-    line per stage (default stderr, the job's log). Returns the case's result. Never raises for a bad input:
-    each stage turns it into the case's failed record."""
+             joint: Mapping[str, JointExtract] | None = None, log: TextIO | None = None,
+             step_records: bool = False) -> CaseResult:
+    """Every stage of one case, then triage.json, variants.tsv and the reports (which of them as config `report`
+    says). `previous` is the case's triage.json of an earlier run ("" for none); `joint` the shared extractions of
+    joint-called VCFs (stages/joint.py), by input VCF; `log` gets one line per stage (default stderr, the job's
+    log); `step_records` (or config `step_records`) writes each stage's record too (module docstring). Returns the
+    case's result. Never raises for a bad input: each stage turns it into the case's failed record."""
     from pidtriage.report.case_files import write_case_reports
 
     out = log or sys.stderr
+    dump = step_records or bool(config.get("step_records"))
     record = validate_stage(case, config)
-    _write(paths.validate, record, summary_line("validate", record), out)
+    _step(paths.validate if dump else None, record, summary_line("validate", record), out)
     quiet_htslib()  # its warnings about the input are in the log once, from the validate stage
     coverage = coverage_stage(record, config, panel)
-    write_json(paths.coverage, coverage)
+    if dump:
+        write_json(paths.coverage, coverage)
     record = extract_stage(record, config, panel, out_vcf=paths.panel_vcf, workdir=paths.index_dir, jobs=jobs,
                            joint=joint)
-    _write(paths.extract, record, summary_line("extract", record), out)
+    _step(paths.extract if dump else None, record, summary_line("extract", record), out)
     record = annotate_stage(record, config, panel)
-    _write(paths.annotate, record, summary_line("annotate", record), out)
+    _step(paths.annotate if dump else None, record, summary_line("annotate", record), out)
     result, variants = triage_stage(record, config, panel, coverage, previous)
     write_json(paths.case_dir / "triage.json", result)
     write_text(paths.case_dir / "variants.tsv", variants)
@@ -110,6 +119,8 @@ def triage_line(result: CaseResult) -> str:
             f"{result.n_candidates} candidate(s)): {result.reason}; changes: {result.changes.summary}")
 
 
-def _write(path: Path, record: StageRecord, line: str, log: TextIO) -> None:
-    write_stage(path, record)
+def _step(path: Path | None, record: StageRecord, line: str, log: TextIO) -> None:
+    """The step's line in the log, and its record when the records are asked for (`path`)."""
+    if path is not None:
+        write_stage(path, record)
     print(line, file=log, flush=True)

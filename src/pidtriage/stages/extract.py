@@ -12,14 +12,21 @@ from pathlib import Path
 from pidtriage.config import Config
 from pidtriage.errors import PidTriageError
 from pidtriage.genome import naming_of, non_par, to_naming
-from pidtriage.genotype_table import GenotypeTable, genotype_table, records_per_contig, remember_table
+from pidtriage.genotype_table import GenotypeTable, genotype_table, records_per_contig
 from pidtriage.io import extract as ex
 from pidtriage.io.vcf import VcfHeader, read_header, record_contigs
 from pidtriage.panel.ops import bed_regions
 from pidtriage.panel.tsv import Panel
 from pidtriage.parallel import fork_call
 from pidtriage.sex import infer_sex
-from pidtriage.stages.record import JointExtract, StageRecord, WholeVcfSample, input_named, unexpected_failure
+from pidtriage.stages.record import (
+    JointExtract,
+    PanelExtract,
+    StageRecord,
+    WholeVcfSample,
+    input_named,
+    unexpected_failure,
+)
 
 __all__ = ["extract_stage"]
 
@@ -40,9 +47,9 @@ def _extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf
         parts = [(record.case.vcf, record.samples_in_vcf)] + [(vcf, (name,)) for name, vcf in record.parent_vcfs]
         outputs: list[str] = []
         whole_vcf: dict[str, WholeVcfSample] = {}
-        naming, streamed = "", False
+        naming, streamed, extract = "", False, None
         for i, (vcf, samples) in enumerate(parts):
-            part_header = read_header(vcf, check_compression=False)
+            part_header = record.input_header(vcf)
             part_naming = naming_of(part_header.contigs or record_contigs(vcf))
             naming = naming or part_naming
             regions = panel_regions(panel, config, part_naming)
@@ -57,7 +64,7 @@ def _extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf
             else:
                 targets = ex.write_bed([*regions, *sex_chromosome_regions(config.build, part_naming)],
                                        work / f"{sid}.targets.{part_naming}.bed")
-                query, how = ex.ensure_indexed(vcf, work, targets_bed=targets)
+                query, how = ex.ensure_indexed(vcf, work, header=part_header, targets_bed=targets)
                 # the extraction (and, for a single VCF, reading its genotype table) in a child process, while
                 # this one reads sex from chrX/chrY of the same input: two cores for two htslib passes
                 child = fork_call(_extract_part, query, regions, str(target), fork=jobs > 1, samples=samples,
@@ -71,8 +78,8 @@ def _extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf
                     raise
                 table = child.result()
             streamed = streamed or how == "streamed"
-            if table is not None:
-                remember_table(str(target), samples, read_header(target, check_compression=False).formats, table)
+            if table is not None:  # a single VCF: its extract as read, for the later steps
+                extract = PanelExtract(read_header(target, check_compression=False), table)
             outputs.append(str(target))
         if len(parts) > 1:
             ex.merge_family(outputs, out_vcf, naming=naming)
@@ -91,7 +98,7 @@ def _extract_stage(record: StageRecord, config: Config, panel: Panel, *, out_vcf
         notes.append("parents from their own VCFs: a site absent from a parent's VCF is taken as homozygous "
                      "reference for phasing, but not as confident enough to call a variant de novo")
     return dataclasses.replace(record, extracted_vcf=str(out_vcf), samples_in_vcf=tuple(whole_vcf),
-                               whole_vcf=whole_vcf, notes=tuple(notes))
+                               whole_vcf=whole_vcf, notes=tuple(notes), extract=extract)
 
 
 def _extract_part(vcf: str, regions: Sequence[tuple[str, int, int, str]], target: str, *, samples: Sequence[str],
@@ -131,9 +138,9 @@ def whole_vcf_qc(query: str, samples: Sequence[str], header: VcfHeader, config: 
     samples of one input VCF; `counted` False for a streamed copy that holds only the targets."""
     if not header.contigs:  # no ##contig lines: the names come from the index just made
         header = read_header(query, check_compression=False)
+    counts = records_per_contig(query) if counted else {}  # from the index, read once for sex and the counts
     sexes = infer_sex(query, samples, contigs=header.contigs, formats=header.formats, build=config.build,
-                               thresholds=config.get("qc"))
-    counts = records_per_contig(query) if counted else {}
+                      thresholds=config.get("qc"), records_per_contig=counts)
     count = sum(counts.values()) if counts else None
     contigs = tuple(sorted(c for c, n in counts.items() if n > 0)) if counts else None  # None: not known (gene_scope)
     return {s: WholeVcfSample(sex=sexes[s].inferred, sex_evidence=sexes[s].explanation, records_in_vcf=count,

@@ -39,14 +39,14 @@ def joint_extract(vcf: str, samples: Sequence[str], config: Config, panel: Panel
     work = Path(workdir)
     entry = JointExtract(vcf=vcf, realpath=os.path.realpath(vcf), panel_vcf=str(out_bcf))
     try:
-        header = read_header(vcf)
+        header = read_header(vcf, check_index=True)
         present = [s for s in dict.fromkeys(samples) if s in header.samples]
         if not present:
             raise PidTriageError(f"{vcf}: none of the sheet's samples for it are in the VCF")
         naming = naming_of(header.contigs or record_contigs(vcf))
         regions = panel_regions(panel, config, naming)
         targets = ex.write_bed([*regions, *sex_chromosome_regions(config.build, naming)], work / "targets.bed")
-        query, how = ex.ensure_indexed(vcf, work, targets_bed=targets)
+        query, how = ex.ensure_indexed(vcf, work, header=header, targets_bed=targets)
         bed = ex.write_bed(regions, work / "panel.regions.bed")
         child = fork_call(ex.view_regions, query, bed, str(out_bcf), fork=jobs > 1, samples=present)
         try:

@@ -13,13 +13,15 @@ from pathlib import Path
 
 from pidtriage.config import Config
 from pidtriage.decision import Scope
+from pidtriage.genotype_table import GenotypeTable, genotype_table
 from pidtriage.inheritance.family import Family
-from pidtriage.io.jsonio import from_jsonable, read_json, write_json
+from pidtriage.io.jsonio import from_jsonable, memory_only, read_json, write_json
+from pidtriage.io.vcf import VcfHeader, read_header
 from pidtriage.models import AnnotatedVariant, CaseInfo, Sex
 from pidtriage.panel.tsv import Panel, read_panel
 from pidtriage.result.model import IndividualQc, MendelianResult, StructuralInput
 
-__all__ = ["JointExtract", "SampleQc", "Screening", "StageRecord", "WholeVcfSample", "family_of", "input_named", "load_panel",
+__all__ = ["JointExtract", "PanelExtract", "SampleQc", "Screening", "StageRecord", "WholeVcfSample", "family_of", "input_named", "load_panel",
            "read_stage", "summary_line", "unexpected_failure", "write_stage"]
 
 
@@ -33,6 +35,21 @@ class WholeVcfSample:
     sex_evidence: str = ""
     records_in_vcf: int | None = None
     contigs_with_records: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PanelExtract:
+    """The case's panel extract as the extract step read it: its header and its genotype table (one `bcftools
+    query`), for sample QC, screening, gene scope and variants.tsv, so that no later step queries it again."""
+
+    header: VcfHeader
+    table: GenotypeTable
+
+    @classmethod
+    def read(cls, vcf: str, samples: tuple[str, ...]) -> PanelExtract:
+        """From the file (a stage run alone from a written record)."""
+        header = read_header(vcf, check_compression=False)
+        return cls(header, genotype_table(vcf, samples, formats=header.formats))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +89,11 @@ class SampleQc:
 
 @dataclass(frozen=True, slots=True)
 class StageRecord:
-    """What one stage knows of a case; `failure` set means the case has failed (with a one-line reason)."""
+    """What one stage knows of a case; `failure` set means the case has failed (with a one-line reason).
+
+    `inputs` and `extract` pass from step to step in one process and are never written: the input VCFs' headers
+    as the validate step checked them (the extract step queries the files through them), and the panel extract
+    as the extract step read it. A step run alone from a written record reads its files again."""
 
     case: CaseInfo
     failure: str = ""
@@ -93,6 +114,17 @@ class StageRecord:
     sample_qc: SampleQc | None = None  # from the annotate stage
     scope: Scope | None = None  # what could be assessed, from the annotate stage
     structural: StructuralInput | None = None  # the SV input and its calls (stages/structural.py)
+    inputs: tuple[VcfHeader, ...] = memory_only(())  # the case's VCF and the parents' own VCFs, checked
+    extract: PanelExtract | None = memory_only()
+
+    def input_header(self, vcf: str) -> VcfHeader:
+        """The header of one of the case's input VCFs as validate checked it (read again when not passed on)."""
+        found = next((h for h in self.inputs if h.path == vcf), None)
+        return found or read_header(vcf, check_compression=False, check_index=True)
+
+    def panel_extract(self) -> PanelExtract:
+        """The panel extract as the extract step read it (read again from `extracted_vcf` when not passed on)."""
+        return self.extract or PanelExtract.read(self.extracted_vcf, self.samples_in_vcf)
 
 
 def read_stage(path: str | Path) -> StageRecord:

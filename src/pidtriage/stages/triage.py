@@ -12,8 +12,6 @@ import numpy as np
 
 from pidtriage.config import Config
 from pidtriage.decision import Scope
-from pidtriage.genotype_table import genotype_table
-from pidtriage.io.vcf import read_header
 from pidtriage.models import Sex
 from pidtriage.panel.tsv import Panel
 from pidtriage.phenotype import METHOD, HpoContext, background_path, hpo_context
@@ -42,9 +40,7 @@ def _triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: C
     result = triage_case(record.variants, case=record.case, family=family_of(record, config), sex=sex,
                          panel_genes=panel.by_hgnc_id(), thresholds=case_settings(config.values), scope=scope,
                          hpo=hpo)
-    header = read_header(record.extracted_vcf, check_compression=False)
-    variants = variants_tsv(record.extracted_vcf, list(record.samples_in_vcf), list(header.formats), result, config,
-                            panel)
+    variants = variants_tsv(record.panel_extract().table, result, config, panel)
     return build_case_result(record, result, config, panel, coverage=coverage, phenotype=phenotype), variants
 
 
@@ -57,8 +53,8 @@ def _with_gene_scope(scope: Scope, record: StageRecord, config: Config, panel: P
     from pidtriage.genome import naming_of
 
     vcf, proband = record.extracted_vcf, record.case.vcf_sample
-    header = read_header(vcf, check_compression=False)
-    table = genotype_table(vcf, record.samples_in_vcf, formats=header.formats)
+    extract = record.panel_extract()
+    header, table = extract.header, extract.table
     min_depth, min_fraction = int(config.get("coverage", "min_depth")), float(config.get("coverage", "min_gene_fraction"))
     fractions: dict[str, float] | None = None
     basis = BASIS_CALLS

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pidtriage.annotate.pipeline import GeneIndex
 from pidtriage.config import Config
 from pidtriage.findings import TriageResult
-from pidtriage.genotype_table import genotype_table
+from pidtriage.genotype_table import GenotypeTable
 from pidtriage.models import VariantKey
 from pidtriage.panel.tsv import Panel
 
@@ -21,11 +21,10 @@ NOT_ANNOTATED = ("dropped before annotation: not in ClinVar and no protein-alter
                  "input's annotation, so it cannot qualify")
 
 
-def variants_tsv(extracted_vcf: str, samples: list[str], formats: list[str], result: TriageResult | None,
-                 config: Config, panel: Panel) -> str:
-    """The table as TSV text. Built line by line from the query's columns (a genome has ~50,000 panel records:
-    no per-cell formatting); values come from VCF columns, gene symbols and fixed texts, none with tabs."""
-    table = genotype_table(extracted_vcf, samples, formats=formats)
+def variants_tsv(table: GenotypeTable, result: TriageResult | None, config: Config, panel: Panel) -> str:
+    """The table as TSV text, from the panel extract's genotype table. Built line by line from its columns (a
+    genome has ~50,000 panel records: no per-cell formatting); values come from VCF columns, gene symbols and fixed
+    texts, none with tabs."""
     index = GeneIndex(panel.genes, build=config.build, padding=int(config.get("panel_padding")))
     assessed = result.assessed if result else {}
     lines = ["\t".join(VARIANT_COLUMNS)]
