@@ -10,7 +10,6 @@ import dataclasses
 from functools import cache
 from pathlib import Path
 
-from pidtriage.findings import TriageResult
 from pidtriage.inheritance.family import Family
 from pidtriage.io.samples import read_ped
 from pidtriage.models import (
@@ -24,7 +23,8 @@ from pidtriage.models import (
 )
 from pidtriage.panel.model import PanelGene
 from pidtriage.panel.tsv import read_panel
-from pidtriage.result.model import CaseResult
+from pidtriage.result.case_result import CaseResult
+from pidtriage.triage.findings import TriageResult
 
 REPO = Path(__file__).resolve().parents[1]
 STATUS = {"true": "affected", "false": "unaffected", "unknown": "unknown"}
@@ -78,9 +78,9 @@ def case(sample: str, sex: Sex) -> CaseInfo:
 
 
 def reason(result: TriageResult) -> str:
-    """The case's one-line reason, as the case's result writes it (pidtriage.result.build.case_reason)."""
+    """The case's one-line reason, as the case's result writes it (pidtriage.result.assemble.case_reason)."""
     from pidtriage.config import load_config
-    from pidtriage.result.build import triage_reason
+    from pidtriage.result.assemble import triage_reason
     from pidtriage.settings import case_settings
 
     return triage_reason(result, case_settings(load_config().values), n_genes=len(genes()))

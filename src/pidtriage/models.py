@@ -44,7 +44,7 @@ class Sex(enum.StrEnum):
 
 
 class SexCheck(enum.StrEnum):
-    """The reported sex against the one the chrX/chrY calls suggest (pidtriage.sex)."""
+    """The reported sex against the one the chrX/chrY calls suggest (pidtriage.qc.sex)."""
 
     MATCH = "match"
     MISMATCH = "mismatch"

@@ -36,7 +36,7 @@ from pidtriage.report.tables import (
     summary_row,
     table,
 )
-from pidtriage.result.model import CaseResult, FindingResult, IndividualQc
+from pidtriage.result.case_result import CaseResult, FindingResult, IndividualQc
 
 __all__ = ["FINDING_COLUMNS", "QC_COLUMNS", "Results", "cohort_tables", "frames", "load", "read_cases", "to_records"]
 
@@ -134,7 +134,7 @@ def load(outdir: str | Path) -> Results:
 
 def read_cases(outdir: str | Path) -> list[CaseResult]:
     """Every case's result under `outdir`, by sample_id."""
-    from pidtriage.result.model import read_result
+    from pidtriage.result.case_result import read_result
 
     paths = sorted(Path(outdir).glob("cases/*/triage.json"))
     if not paths:

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pidtriage.annotate.clinvar import clinvar_record
+from pidtriage.annotate.clinvar_record import clinvar_record
 from pidtriage.annotate.consequence import (
     bcsq_references,
     parse_ann,
@@ -17,7 +17,7 @@ from pidtriage.annotate.consequence import (
     parse_vep_json,
     pick_consequence,
 )
-from pidtriage.annotate.population import population_frequency
+from pidtriage.annotate.frequency import population_frequency
 from pidtriage.annotate.scores import scores_from_csq
 from pidtriage.io.tabix import SitesVcf
 from pidtriage.io.vcf import csq_format, read_header, read_records
@@ -136,7 +136,7 @@ def test_gnomad_v4_fields_on_the_real_slices(shared_data):
 
 def test_gnomad_exomes_and_genomes_combined(shared_data):
     """The real v4.0 exome and genome slices over one PCSK9 exon: counts add up, the AF is AN-weighted."""
-    from pidtriage.annotate.population import combine_frequencies
+    from pidtriage.annotate.frequency import combine_frequencies
 
     ex = SitesVcf(shared_data / "gnomad/gnomad_v4.0_exomes_chr1_55039893-55039951.GRCh38.vcf.gz", role="population")
     ge = SitesVcf(shared_data / "gnomad/gnomad_v4.0_genomes_chr1_55039894-55039948.GRCh38.vcf.gz", role="population")

@@ -29,7 +29,7 @@ from pidtriage.inheritance.dominant import dominant_finding
 from pidtriage.inheritance.family import UNAFFECTED, Family, alt_origin
 from pidtriage.inheritance.recessive import recessive_findings
 from pidtriage.inheritance.xlinked import xlinked_finding
-from pidtriage.io import extract as ex
+from pidtriage.io import bcftools as ex
 from pidtriage.io.samples import read_ped
 from pidtriage.io.vcf import read_records
 from pidtriage.models import AnnotatedVariant, Finding, Sex, VariantKey, Zygosity
@@ -98,7 +98,7 @@ def _pidtriage(variants: list[AnnotatedVariant], gene: PanelGene, family: Family
                build: str, partners: dict[str, list[AnnotatedVariant]]) -> dict[tuple[str, str], bool]:
     """pidtriage's answer per (record key, model family) for one gene's carried records; `partners` collects
     each record's partners in pairs pidtriage keeps."""
-    from pidtriage.triage import _mois
+    from pidtriage.triage.judge import _mois
 
     out: dict[tuple[str, str], bool] = {}
     for moi in _mois(gene, build):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from builders import case, family_from_ped, genes, gt, reason, variant
 from pidtriage.config import load_config
 from pidtriage.models import Finding, Sex, Status
-from pidtriage.triage import triage_case
+from pidtriage.triage.judge import triage_case
 
 TRIO = """
 fam kid dad mum {kid_sex} 2

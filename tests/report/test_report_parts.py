@@ -12,7 +12,7 @@ from pidtriage.models import Criterion, Outcome, Strength
 from pidtriage.report.svg import case_bars, stacked_bars
 from pidtriage.report.tables import Column, candidates_tsv, no_known_defect_tsv, summary_row, table
 from pidtriage.report.wording import criterion_words, frequency_words, result_sentence
-from pidtriage.result.model import CaseResult, read_result
+from pidtriage.result.case_result import CaseResult, read_result
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden/demo/cases"
 

@@ -10,7 +10,7 @@ import pytest
 
 from pidtriage.io.jsonio import from_jsonable, to_jsonable
 from pidtriage.models import Status, VariantKey
-from pidtriage.result.model import NOT_ANALYSED, CaseResult, ScopeSection, read_result
+from pidtriage.result.case_result import NOT_ANALYSED, CaseResult, ScopeSection, read_result
 from pidtriage.result.schema import SCHEMA_VERSION, schema_text, validate_document, validate_result
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"

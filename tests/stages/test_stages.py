@@ -15,7 +15,7 @@ from pidtriage.config import Config, load_config
 from pidtriage.io.samples import cases_from_rows, read_sample_sheet
 from pidtriage.models import CaseInfo, Finding, Role, Sex, SexCheck, Status
 from pidtriage.panel.tsv import Panel
-from pidtriage.result.model import CoverageSection
+from pidtriage.result.case_result import CoverageSection
 from pidtriage.result.schema import validate_result
 from pidtriage.stages import (
     StageRecord,
@@ -102,7 +102,7 @@ def test_the_stage_record_round_trips_through_json(trio: dict[str, StageRecord],
 
 
 def test_sample_qc_on_its_own(trio: dict[str, StageRecord], config: Config) -> None:
-    from pidtriage.genotype_table import genotype_table
+    from pidtriage.io.genotype_table import genotype_table
     from pidtriage.io.vcf import read_header
 
     r = trio["extracted"]
@@ -217,7 +217,7 @@ def test_step_records_rerun_one_step_to_the_same_result(project: Path, config: C
     """With the records asked for, the triage step run alone from the annotate record (as `pidtriage triage
     --record` does) gives the case's result of the whole run."""
     from pidtriage.io.jsonio import to_jsonable
-    from pidtriage.result.model import read_result
+    from pidtriage.result.case_result import read_result
     from pidtriage.stages.case import CasePaths, run_case
 
     paths = CasePaths.workflow(tmp_path / "work", "P03", tmp_path / "cases/P03")

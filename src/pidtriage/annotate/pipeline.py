@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pysam.bcftools
 
-from pidtriage.annotate.clinvar import clinvar_record
+from pidtriage.annotate.clinvar_record import clinvar_record
 from pidtriage.annotate.consequence import (
     SCREEN_WORDS,
     SCREEN_WORDS_UNJUDGED,
@@ -26,11 +26,11 @@ from pidtriage.annotate.consequence import (
     pick_consequence,
     protein_residue,
 )
-from pidtriage.annotate.population import combine_frequencies, population_frequency
+from pidtriage.annotate.frequency import combine_frequencies, population_frequency
 from pidtriage.annotate.scores import ScoreTable, merge_scores, scores_from_csq, scores_from_info
 from pidtriage.config import Config
 from pidtriage.genome import bare, is_haploid_in_male
-from pidtriage.genotype_table import GenotypeTable
+from pidtriage.io.genotype_table import GenotypeTable
 from pidtriage.io.tabix import SitesVcf
 from pidtriage.io.vcf import ANNOTATION_KEYS, RawRecord
 from pidtriage.models import AnnotatedVariant, Consequence, Sex, VariantKey
@@ -133,7 +133,7 @@ class Annotator:
 
     def _clinvar_residues(self, gene: PanelGene) -> dict[int, list[tuple[VariantKey, str, str, int | None]]]:
         """ClinVar P/LP-or-not missense records of a gene by residue: (key, HGVS p., significance, stars)."""
-        from pidtriage.annotate.clinvar import stars_of
+        from pidtriage.annotate.clinvar_record import stars_of
 
         if gene.hgnc_id in self._residue_cache:
             return self._residue_cache[gene.hgnc_id]
@@ -164,7 +164,7 @@ class Annotator:
         if manifest:
             from pathlib import Path
 
-            from pidtriage.resources import read_manifest
+            from pidtriage.resources.fetch import read_manifest
 
             for name, e in read_manifest(Path(manifest).parent).items():
                 out[f"manifest_{name}"] = (f"{e.release + ': ' if e.release else ''}{e.url} (fetched {e.fetched}; "

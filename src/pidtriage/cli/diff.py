@@ -25,8 +25,8 @@ def add_parser(sub: Any) -> None:
 def cmd_diff(args: argparse.Namespace) -> int:
     from pidtriage.errors import ConfigError
     from pidtriage.report.tables import CHANGE_TABLE, table
+    from pidtriage.result.case_result import read_result
     from pidtriage.result.changes import ChangeRow, cohort_changes, compare, previous_cases
-    from pidtriage.result.model import read_result
     from pidtriage.stages.triage import reanalysed
 
     old, new = Path(args.old), Path(args.new)

@@ -25,7 +25,7 @@ from pidtriage.genome import naming_of, to_naming
 from pidtriage.io.bgzf import corrupt_block, index_mismatch, inner_kind
 from pidtriage.models import Genotype, Variant, VariantKey
 
-# the INFO key bcftools norm --old-rec-tag writes on records split from a multiallelic one (io/extract.py)
+# the INFO key bcftools norm --old-rec-tag writes on records split from a multiallelic one (io/bcftools.py)
 OLD_REC_TAG = "OLD_REC"
 
 __all__ = ["OLD_REC_TAG", "RawRecord", "VcfHeader", "check_file", "index_of", "is_bgzf", "quiet_htslib", "read_header",
@@ -203,7 +203,7 @@ def _index_state(p: Path, fh: BinaryIO, header: VcfHeader) -> str:
     """"ok": an index at least as new as the file, which finds its first record, on a BGZF file, and whose block
     offsets land on the file's blocks (else a VcfFormatError: a block lost after indexing would make region
     queries come back empty, a silent negative); "none" otherwise (the extract step indexes a link to the file,
-    io/extract.ensure_indexed)."""
+    io/bcftools.ensure_indexed)."""
     idx = index_of(p)
     fresh = idx is not None and idx.stat().st_mtime >= p.stat().st_mtime - 1
     if not (fresh and header.bgzf and header.index == "ok"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pidtriage.result.model import CaseResult
+from pidtriage.result.case_result import CaseResult
 
 __all__ = ["write_case_reports"]
 
@@ -17,7 +17,7 @@ def write_case_reports(result: CaseResult, outdir: str | Path, *, xlsx: bool = T
     candidates' own records (report/vcf_out.py)."""
     from pidtriage.io.jsonio import write_text
     from pidtriage.report.html import render_case
-    from pidtriage.report.phenopacket import interpretation_json
+    from pidtriage.report.interpretation import interpretation_json
     from pidtriage.report.tables import CHANGE_TABLE, candidates_tsv, structural_tsv, table
     from pidtriage.result.changes import case_rows
 

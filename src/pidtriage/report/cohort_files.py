@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from pidtriage.result.model import CaseResult
+from pidtriage.result.case_result import CaseResult
 
 __all__ = ["write_cohort_files"]
 

@@ -32,8 +32,8 @@ from pidtriage.report.wording import (
     sv_words,
     variant_words,
 )
+from pidtriage.result.case_result import CandidateResult, CaseResult
 from pidtriage.result.changes import CohortChanges
-from pidtriage.result.model import CandidateResult, CaseResult
 
 __all__ = ["render_case", "render_cohort"]
 

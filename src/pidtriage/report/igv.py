@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from pidtriage.result.model import CandidateResult, CaseResult
+from pidtriage.result.case_result import CandidateResult, CaseResult
 
 __all__ = ["IGV_GENOMES", "case_session", "cohort_session"]
 

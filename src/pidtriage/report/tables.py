@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pidtriage.models import Status
+from pidtriage.result.case_result import CandidateResult, CaseResult, SvCallRow, SvEffect
 from pidtriage.result.changes import CHANGE_COLUMNS, ChangeRow
-from pidtriage.result.model import CandidateResult, CaseResult, SvCallRow, SvEffect
 
 __all__ = [
     "CANDIDATE_COLUMNS",

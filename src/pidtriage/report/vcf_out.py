@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pidtriage.models import VariantKey
-from pidtriage.result.model import CandidateResult, CaseResult
+from pidtriage.result.case_result import CandidateResult, CaseResult
 
 __all__ = ["INFO_FIELDS", "Entry", "candidate_entries", "info_value", "write_candidates_vcf"]
 
@@ -40,7 +40,7 @@ INFO_FIELDS: tuple[tuple[str, str, str, str], ...] = (
     ("PIDTRIAGE_CLINVAR", ".", "String", "ClinVar significance (spaces as '_'; '.' when not in ClinVar)"),
     ("PIDTRIAGE_CLINVAR_STARS", ".", "Integer", "ClinVar review stars"),
     ("PIDTRIAGE_PHENOTYPE_SCORE", ".", "Float", "Phenotype score of the entry's gene for this patient (HPO terms, "
-     "immunophenotype, suspected IUIS category; pidtriage.ranking)"),
+     "immunophenotype, suspected IUIS category; pidtriage.triage.ranking)"),
     ("PIDTRIAGE_CONSEQUENCE", ".", "String", "Consequence on the transcript pidtriage used (SO terms, '&'-joined)"),
     ("PIDTRIAGE_HGVS_C", ".", "String", "HGVS c. on that transcript"),
     ("PIDTRIAGE_HGVS_P", ".", "String", "HGVS p. on that transcript"),

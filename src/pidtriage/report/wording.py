@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from pidtriage.models import Criterion, Status
-from pidtriage.result.model import (
+from pidtriage.result.case_result import (
     CandidateResult,
     CaseResult,
     Change,

@@ -3,7 +3,7 @@
 `compare(old, new)` reads two case results (and, when they can be read, the two panels) and returns the changes,
 each with its cause; `with_history(new, old)` carries each candidate's and finding's dates forward.
 
-Kinds of change (`kind` in changes.tsv, result.model.ChangeKind), per case:
+Kinds of change (`kind` in changes.tsv, result.case_result.ChangeKind), per case:
 
     status         the case's status moved (e.g. negative → inconclusive → positive, or back)
     finding_new    a finding (gene, kind of finding, variants) at positive or inconclusive level appeared
@@ -36,7 +36,7 @@ from functools import cache
 from pathlib import Path
 
 from pidtriage.models import Finding, Status, base_code
-from pidtriage.result.model import (
+from pidtriage.result.case_result import (
     CandidateResult,
     CaseResult,
     Change,
@@ -140,9 +140,9 @@ def _acmg_cause(old_c: CandidateResult, new_c: CandidateResult, diffs: Mapping[s
 
 
 def _clinvar_text(c: CandidateResult) -> str:
-    """The one ClinVar wording (annotate/clinvar.clinvar_summary); built from the fields of a document older than
+    """The one ClinVar wording (annotate/clinvar_record.clinvar_summary); built from the fields of a document older than
     triage.json 1.3, which lacks it (its candidate compared with a later one: ClinVar was configured)."""
-    from pidtriage.annotate.clinvar import clinvar_words
+    from pidtriage.annotate.clinvar_record import clinvar_words
 
     return c.clinvar or clinvar_words(c.clinvar_significance, c.clinvar_stars, configured=True)
 

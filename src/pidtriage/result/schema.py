@@ -1,5 +1,5 @@
 """triage.json's schema and its version: `data/triage.schema.json` is generated from the typed model
-(result/model.py: every field, its type, the enums, the keys a document may leave out) plus the few rules a type
+(result/case_result.py: every field, its type, the enums, the keys a document may leave out) plus the few rules a type
 cannot say (`_RULES`); a result is checked against it before it is written (pidtriage.stages.triage).
 
     python -m pidtriage.result.schema    # rewrites data/triage.schema.json (tests/result/test_schema.py checks it)
@@ -23,7 +23,7 @@ import jsonschema
 
 from pidtriage.io.jsonio import to_jsonable
 from pidtriage.models import VariantKey
-from pidtriage.result.model import CaseResult, ChangeKind
+from pidtriage.result.case_result import CaseResult, ChangeKind
 
 __all__ = ["SCHEMA_VERSION", "json_schema", "validate_document", "validate_result"]
 
@@ -39,7 +39,7 @@ __all__ = ["SCHEMA_VERSION", "json_schema", "validate_document", "validate_resul
 #      mane_select, transcript_label, gene_mane, gene_mim; transcript and mane_refseq only as the HGVS's own (no
 #      MANE ID beside another transcript); diseases[] as {name, omim: [{id, label}] OMIM phenotype entries (never
 #      a gene MIM), omim_mapping, moi, mechanism, iuis_table}
-# 1.4: no key added, removed or changed: the schema is generated from the typed result model (result/model.py) and
+# 1.4: no key added, removed or changed: the schema is generated from the typed result model (result/case_result.py) and
 #      describes every key (its type, the vocabularies as enums, the keys a document may leave out); a document
 #      with a key the model does not know is refused
 SCHEMA_VERSION = "1.4"

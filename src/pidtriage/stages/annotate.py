@@ -11,15 +11,15 @@ import numpy as np
 import pysam.bcftools
 
 from pidtriage.config import Config
-from pidtriage.decision import Scope
 from pidtriage.errors import ConfigError, PidTriageError
-from pidtriage.genotype_table import genotype_table
+from pidtriage.io.genotype_table import genotype_table
 from pidtriage.io.vcf import ANNOTATION_KEYS, VcfHeader, csq_format, read_header, read_records
 from pidtriage.models import AnnotatedVariant, Sex, VariantKey
 from pidtriage.panel.tsv import Panel
-from pidtriage.result.model import StructuralInput
+from pidtriage.result.case_result import StructuralInput
 from pidtriage.stages.record import Screening, StageRecord, input_named, unexpected_failure
 from pidtriage.stages.sample_qc import sample_qc as run_sample_qc
+from pidtriage.triage.decision import Scope
 
 __all__ = ["annotate_stage", "annotated_records"]
 

@@ -27,7 +27,7 @@ from pidtriage.io.outdir import case_lock
 from pidtriage.io.vcf import quiet_htslib
 from pidtriage.models import CaseInfo
 from pidtriage.panel.tsv import Panel
-from pidtriage.result.model import CaseResult
+from pidtriage.result.case_result import CaseResult
 from pidtriage.stages.annotate import annotate_stage
 from pidtriage.stages.coverage import coverage_stage
 from pidtriage.stages.extract import extract_stage

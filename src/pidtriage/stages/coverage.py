@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pidtriage import coverage as cov
 from pidtriage.config import Config
 from pidtriage.errors import InputError, PidTriageError
 from pidtriage.panel.tsv import Panel
-from pidtriage.result.model import CoverageSection
+from pidtriage.qc import depth as cov
+from pidtriage.result.case_result import CoverageSection
 from pidtriage.stages.record import StageRecord, unexpected_failure
 
 __all__ = ["coverage_stage"]

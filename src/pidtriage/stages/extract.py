@@ -12,13 +12,13 @@ from pathlib import Path
 from pidtriage.config import Config
 from pidtriage.errors import PidTriageError
 from pidtriage.genome import naming_of, non_par, to_naming
-from pidtriage.genotype_table import GenotypeTable, genotype_table, records_per_contig
-from pidtriage.io import extract as ex
+from pidtriage.io import bcftools as ex
+from pidtriage.io.genotype_table import GenotypeTable, genotype_table, records_per_contig
 from pidtriage.io.vcf import VcfHeader, read_header, record_contigs
 from pidtriage.panel.ops import bed_regions
 from pidtriage.panel.tsv import Panel
-from pidtriage.parallel import fork_call
-from pidtriage.sex import infer_sex
+from pidtriage.qc.sex import infer_sex
+from pidtriage.stages.parallel import fork_call
 from pidtriage.stages.record import (
     JointExtract,
     PanelExtract,

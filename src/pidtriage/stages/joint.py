@@ -21,12 +21,12 @@ from pathlib import Path
 from pidtriage.config import Config
 from pidtriage.errors import PidTriageError
 from pidtriage.genome import naming_of
-from pidtriage.io import extract as ex
+from pidtriage.io import bcftools as ex
 from pidtriage.io.jsonio import from_jsonable, read_json
 from pidtriage.io.vcf import read_header, record_contigs
 from pidtriage.panel.tsv import Panel
-from pidtriage.parallel import fork_call
 from pidtriage.stages.extract import panel_regions, sex_chromosome_regions, whole_vcf_qc
+from pidtriage.stages.parallel import fork_call
 from pidtriage.stages.record import JointExtract
 
 __all__ = ["joint_extract", "read_joint"]

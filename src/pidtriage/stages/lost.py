@@ -21,7 +21,7 @@ from pathlib import Path
 from pidtriage.config import Config
 from pidtriage.models import CaseInfo
 from pidtriage.panel.tsv import Panel
-from pidtriage.result.model import CaseResult
+from pidtriage.result.case_result import CaseResult
 from pidtriage.stages.record import StageRecord
 from pidtriage.stages.triage import triage_stage
 

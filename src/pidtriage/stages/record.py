@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pidtriage.config import Config
-from pidtriage.decision import Scope
-from pidtriage.genotype_table import GenotypeTable, genotype_table
 from pidtriage.inheritance.family import Family
+from pidtriage.io.genotype_table import GenotypeTable, genotype_table
 from pidtriage.io.jsonio import from_jsonable, memory_only, read_json, write_json
 from pidtriage.io.vcf import VcfHeader, read_header
 from pidtriage.models import AnnotatedVariant, CaseInfo, Sex
 from pidtriage.panel.tsv import Panel, read_panel
-from pidtriage.result.model import IndividualQc, MendelianResult, StructuralInput
+from pidtriage.result.case_result import IndividualQc, MendelianResult, StructuralInput
+from pidtriage.triage.decision import Scope
 
 __all__ = ["JointExtract", "PanelExtract", "SampleQc", "Screening", "StageRecord", "WholeVcfSample", "family_of", "input_named", "load_panel",
            "read_stage", "summary_line", "unexpected_failure", "write_stage"]
@@ -60,7 +60,7 @@ class JointExtract:
     vcf: str = ""
     realpath: str = ""
     panel_vcf: str = ""  # the panel regions of `samples`, an indexed BCF
-    how: str = ""  # how the VCF was made queryable (io.extract.ensure_indexed)
+    how: str = ""  # how the VCF was made queryable (io.bcftools.ensure_indexed)
     samples: tuple[str, ...] = ()
     whole_vcf: dict[str, WholeVcfSample] = field(default_factory=dict)
     error: str = ""

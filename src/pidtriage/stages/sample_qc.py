@@ -3,11 +3,11 @@ trio's Mendelian check, and the hard QC failures that fail the case."""
 
 from __future__ import annotations
 
-from pidtriage import sampleqc
 from pidtriage.config import Config
-from pidtriage.genotype_table import GenotypeTable
+from pidtriage.io.genotype_table import GenotypeTable
 from pidtriage.models import Role, Sex, SexCheck
-from pidtriage.result.model import IndividualQc, MendelianResult
+from pidtriage.qc import sample as sampleqc
+from pidtriage.result.case_result import IndividualQc, MendelianResult
 from pidtriage.stages.record import SampleQc, StageRecord, WholeVcfSample, family_of
 
 __all__ = ["sample_qc"]

@@ -15,7 +15,7 @@ from pidtriage.errors import PidTriageError
 from pidtriage.models import AnnotatedVariant, Sex
 from pidtriage.panel.ops import bed_regions
 from pidtriage.panel.tsv import Panel
-from pidtriage.result.model import StructuralInput
+from pidtriage.result.case_result import StructuralInput
 from pidtriage.stages.record import StageRecord
 from pidtriage.sv.calls import SvCall, SvGenotype, read_sv_calls
 from pidtriage.sv.evidence import (

@@ -1,5 +1,5 @@
-"""The triage stage: the case's candidates, findings and status (pidtriage.triage, pidtriage.decision), as the
-case's result (pidtriage.result.build: triage.json) with variants.tsv (stages/variants.py), compared with the
+"""The triage stage: the case's candidates, findings and status (pidtriage.triage.judge, pidtriage.triage.decision), as the
+case's result (pidtriage.result.assemble: triage.json) with variants.tsv (stages/variants.py), compared with the
 previous run's result when there is one (pidtriage.result.changes) and checked against the schema."""
 
 from __future__ import annotations
@@ -11,13 +11,19 @@ from pathlib import Path
 import numpy as np
 
 from pidtriage.config import Config
-from pidtriage.decision import Scope
 from pidtriage.models import Sex
 from pidtriage.panel.tsv import Panel
-from pidtriage.phenotype import METHOD, HpoContext, background_path, hpo_context
-from pidtriage.result.model import CaseResult, ChangesSection, CoverageSection, HpoTerm, PhenotypeSection
+from pidtriage.result.case_result import (
+    CaseResult,
+    ChangesSection,
+    CoverageSection,
+    HpoTerm,
+    PhenotypeSection,
+)
 from pidtriage.settings import case_settings
 from pidtriage.stages.record import StageRecord, family_of, unexpected_failure
+from pidtriage.triage.decision import Scope
+from pidtriage.triage.phenotype import METHOD, HpoContext, background_path, hpo_context
 
 __all__ = ["reanalysed", "triage_stage"]
 
@@ -27,9 +33,9 @@ def _triage_stage(record: StageRecord, config: Config, panel: Panel, coverage: C
     """The result of a case (failed cases included) and its variants.tsv text (every record in the panel regions
     with its fate; only the header for a failed case)."""
     # here: only the triage command loads triage, ACMG and jsonschema
-    from pidtriage.result.build import build_case_result
+    from pidtriage.result.assemble import build_case_result
     from pidtriage.stages.variants import VARIANT_COLUMNS, variants_tsv
-    from pidtriage.triage import triage_case
+    from pidtriage.triage.judge import triage_case
 
     hpo, phenotype = _hpo(record, config)
     if record.failure:
@@ -48,9 +54,9 @@ def _with_gene_scope(scope: Scope, record: StageRecord, config: Config, panel: P
                      ) -> Scope:
     """The scope with the panel genes the input let us assess (gene_scope.assess_genes): coverage from the
     coverage stage when measured, else the gVCF's blocks when the extract has them, else the proband's calls."""
-    from pidtriage import coverage as cov
-    from pidtriage.gene_scope import BASIS_CALLS, BASIS_COVERAGE, BASIS_GVCF, assess_genes
     from pidtriage.genome import naming_of
+    from pidtriage.qc import depth as cov
+    from pidtriage.triage.gene_scope import BASIS_CALLS, BASIS_COVERAGE, BASIS_GVCF, assess_genes
 
     vcf, proband = record.extracted_vcf, record.case.vcf_sample
     extract = record.panel_extract()

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pidtriage.annotate.pipeline import GeneIndex
 from pidtriage.config import Config
-from pidtriage.findings import TriageResult
-from pidtriage.genotype_table import GenotypeTable
+from pidtriage.io.genotype_table import GenotypeTable
 from pidtriage.models import VariantKey
 from pidtriage.panel.tsv import Panel
+from pidtriage.triage.findings import TriageResult
 
 __all__ = ["VARIANT_COLUMNS", "variants_tsv"]
 

@@ -59,7 +59,7 @@ from pidtriage.models import (
     Variant,
 )
 from pidtriage.panel.model import Mechanism, PanelGene
-from pidtriage.result.model import SvCallRow, SvEffect
+from pidtriage.result.case_result import SvCallRow, SvEffect
 from pidtriage.sv.calls import SvCall
 
 __all__ = ["ANTIGEN_RECEPTOR_LOCI", "Dosage", "Exon", "Region", "copy_gain", "copy_loss", "read_dosage", "read_exons",
