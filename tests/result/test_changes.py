@@ -31,10 +31,10 @@ def test_nothing_changed_is_no_change() -> None:
 
 
 def test_new_thresholds_move_a_class_and_name_the_threshold() -> None:
-    old, new = _doc("P01"), _doc("P01")
+    old, new = _doc("P03"), _doc("P03")
     old["thresholds"]["acmg"]["pm2_max_af"] = 0.00001
-    cand = old["candidates"][0]
-    cand["acmg_class"], cand["acmg_points"] = "LP", 9
+    cand = old["candidates"][0]  # LP with PM2_Supporting now; a VUS before, without it
+    cand["acmg_class"], cand["acmg_points"] = "VUS", 5
     cand["criteria"] = [k for k in cand["criteria"] if not k["code"].startswith("PM2")]
     changes = compare(_r(old), _r(new))
     (item,) = changes.items
@@ -44,7 +44,7 @@ def test_new_thresholds_move_a_class_and_name_the_threshold() -> None:
 
 
 def test_a_withdrawn_finding_is_a_downgrade() -> None:
-    old, new = _doc("P05"), _doc("P05")
+    old, new = _doc("P03"), _doc("P03")
     new["status"], new["findings"], new["candidates"] = "negative", [], []
     new["provenance"]["clinvar_date"] = "20990101"
     changes = compare(_r(old), _r(new))
@@ -54,7 +54,7 @@ def test_a_withdrawn_finding_is_a_downgrade() -> None:
 
 
 def test_a_change_with_no_source_changed_is_said_unexplained() -> None:
-    old, new = _doc("P05"), _doc("P05")
+    old, new = _doc("P03"), _doc("P03")
     new["status"], new["findings"] = "negative", []
     assert compare(_r(old), _r(new)).items[0].cause == "unexplained (same sources and inputs)"
 

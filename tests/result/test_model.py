@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from pidtriage.io.jsonio import from_jsonable, to_jsonable
@@ -57,3 +58,45 @@ def test_an_earlier_schema_version_reads_with_its_missing_keys_at_their_defaults
     result = read_result(tmp_path / "triage.json")
     assert (result.status, result.sample_id, result.scope.genes_total, result.changes.previous) == (
         Status.NEGATIVE, "P1", 0, None)
+
+
+_BREAKS = {  # one way to break a document each, and the rule it breaks
+    "unknown key": lambda d: d["candidates"][0].update(surprise=1),
+    "enum": lambda d: d.update(status="maybe"),
+    "integer as text": lambda d: d["candidates"][0].update(pos="36594000"),
+    "boolean for an integer": lambda d: d["candidates"][0].update(acmg_points=True),
+    "required": lambda d: d.pop("reason"),
+    "variant key pattern": lambda d: d["findings"][0]["variants"].__setitem__(0, "not a key"),
+    "ClinVar wording": lambda d: d["candidates"][0].update(clinvar="Pathogenic"),
+    "empty reason": lambda d: d.update(reason=""),
+    "schema version": lambda d: d.update(schema_version="1.3"),
+    "manifest entry": lambda d: d["provenance"].update(manifest_clinvar=1),
+    "array item": lambda d: d["candidates"][0].update(ad=[1, "2"]),
+    "null for an integer": lambda d: d["scope"].update(genes_total=None),
+    "pair of three": lambda d: d["candidates"][0].update(structural={"cipos": [0, 0, 0]}),
+}
+
+
+@pytest.mark.parametrize("what", sorted(_BREAKS))
+def test_the_compiled_check_refuses_what_jsonschema_refuses(what: str) -> None:
+    """validate_document (the check before writing, compiled from the schema) agrees with the jsonschema library
+    on a valid document and on each way of breaking it."""
+    from pidtriage.result.schema import SchemaError, validate_with_jsonschema
+
+    doc = json.loads(DOCS[0].read_text())
+    validate_document(doc)
+    validate_with_jsonschema(doc)
+    _BREAKS[what](doc)
+    with pytest.raises(SchemaError):
+        validate_document(doc)
+    with pytest.raises(jsonschema.ValidationError):
+        validate_with_jsonschema(doc)
+
+
+def test_a_schema_error_names_where(tmp_path: Path) -> None:
+    from pidtriage.result.schema import SchemaError
+
+    doc = json.loads(DOCS[0].read_text())
+    doc["candidates"][1]["qc_checks"][2]["hard"] = "yes"
+    with pytest.raises(SchemaError, match=r"^candidates\[1\]\.qc_checks\[2\]\.hard: 'yes' is not of type boolean$"):
+        validate_document(doc)

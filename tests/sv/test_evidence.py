@@ -112,6 +112,12 @@ def test_duplicating_a_whole_triplosensitive_gene_is_2a():
     assert met(v) == [("2A", 10)] and "triplosensitive (ClinGen TS 3)" in v[0].structural.criteria[0].explanation
 
 
+def test_duplicating_most_of_a_triplosensitive_clingen_region_is_2a():
+    region = Region("ISCA-1", "a TS 3 region", "11", 2000, 8000, "", "3")
+    v, _ = score(call(2500, 8500, "DUP"), regions=(region,))  # part of the gene; reciprocal overlap 0.92
+    assert met(v) == [("2A", 10)] and "duplicates a TS 3 region, triplosensitive" in v[0].structural.criteria[0].explanation
+
+
 def test_duplicating_inner_exons_of_a_loss_of_function_gene_is_2i():
     v, _ = score(call(2900, 5200, "DUP"))
     assert met(v) == [("2I", 4)] and "only if in tandem and out of frame" in v[0].structural.criteria[0].explanation

@@ -42,7 +42,6 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pidtriage.genome import bare
 from pidtriage.models import (
@@ -60,6 +59,7 @@ from pidtriage.models import (
 )
 from pidtriage.panel.model import Mechanism, PanelGene
 from pidtriage.result.case_result import SvCallRow, SvEffect
+from pidtriage.settings import SvThresholds
 from pidtriage.sv.calls import SvCall
 
 __all__ = ["ANTIGEN_RECEPTOR_LOCI", "Dosage", "Exon", "Region", "copy_gain", "copy_loss", "read_dosage", "read_exons",
@@ -202,7 +202,7 @@ def _effect(call: SvCall, gene: PanelGene, exons: Sequence[Exon], build: str) ->
 
 
 def _points(call: SvCall, gene: PanelGene, dosage: Dosage | None, whole: bool, hit: Sequence[int], n_exons: int,
-            regions: Sequence[Region], population: float | None, thresholds: Mapping[str, Any], fraction: float = 0.0
+            regions: Sequence[Region], population: float | None, thresholds: SvThresholds, fraction: float = 0.0
             ) -> tuple[float, list[Criterion]]:
     """The rules of the module docstring."""
     crit: list[Criterion] = []
@@ -257,7 +257,7 @@ def _exons(hit: Sequence[int]) -> str:
     return f"{hit[0]}-{hit[-1]}" if len(hit) > 1 and list(hit) == list(range(hit[0], hit[-1] + 1)) else ",".join(map(str, hit))
 
 
-def sv_checks(call: StructuralCall, gt: Genotype, thresholds: Mapping[str, Any]) -> tuple[QcCheck, ...]:
+def sv_checks(call: StructuralCall, gt: Genotype, thresholds: SvThresholds) -> tuple[QcCheck, ...]:
     """The quality rules of the module docstring."""
     checks = [QcCheck("FILTER", Outcome.MET if call.passed else Outcome.NOT_MET, ",".join(call.filters) or "PASS",
                       "PASS", "FILTER is PASS" if call.passed else f"the caller filtered the call ({','.join(call.filters)})",
@@ -296,7 +296,7 @@ def _consequence(call: SvCall, gene: PanelGene, whole: bool, hit: Sequence[int],
 
 
 def _fate(call: SvCall, g0: object, touches: bool, build: str, regions: Sequence[Region],
-          thresholds: Mapping[str, Any]) -> str:
+          thresholds: SvThresholds) -> str:
     """"scored", or why a call is listed and not scored (module docstring)."""
     chrom = bare(call.chrom)
     alt_count = getattr(g0, "alt_count", None)
@@ -320,7 +320,7 @@ def _fate(call: SvCall, g0: object, touches: bool, build: str, regions: Sequence
 
 def structural_variants(calls: Sequence[SvCall], samples: Sequence[str], genes: Sequence[PanelGene], *, build: str,
                         exons: Mapping[str, list[Exon]], dosage: Mapping[str, Dosage], regions: Sequence[Region],
-                        population: Mapping[tuple[str, int, str], float | None], thresholds: Mapping[str, Any],
+                        population: Mapping[tuple[str, int, str], float | None], thresholds: SvThresholds,
                         haploid: bool, source: str, population_checked: bool = False
                         ) -> tuple[list[AnnotatedVariant], list[SvCallRow]]:
     """One annotated variant per (call, panel gene it touches) with the call's evidence, and what was done with
