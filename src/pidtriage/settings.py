@@ -87,6 +87,7 @@ class PhenotypeSettings(TypedDict):
     gene_annotations: str
     unmatched_term_lr: float
     partial_match_factor: float
+    related_term_lr: float
     max_partial_match_background: float
 
 

@@ -98,10 +98,13 @@ def main() -> None:
         "",
         "What limits each:",
         "",
-        "- Scout trio: full as far as resources go (VEP CSQ on every panel record, ClinVar, population); the one "
-        "limit listed is a call that fails hard genotype QC, a property of the data.",
-        "- GIAB trio: full (bcftools BCSQ in the input on all but one panel record, ClinVar, population). Its VCF "
-        "holds chr1-2 only, so sex is not inferred.",
+        "- Scout trio: the resources are complete (VEP CSQ on every panel record, ClinVar, population), but the VCF "
+        "is a clinical selection of 680 records, so only the 13 panel genes with calls count as assessed, and "
+        "without coverage data even those may be partly unread; one call the data do not support (UNC93B1) is "
+        "listed to confirm, not used.",
+        "- GIAB trio: resources complete (bcftools BCSQ in the input on all but one panel record, ClinVar, "
+        "population), but the VCF holds chr1 and part of chr2 only: 56 of the 505 panel genes are assessed. "
+        "Sex is not inferred.",
         "- Pfeiffer exome: limited to the ClinVar-known variants. The VCF has no consequence annotation, and "
         "computing one (bcftools csq) needs a GRCh37 reference FASTA, which does not exist on this machine; the "
         "GFF3 path is tested on a synthetic RAG1 model (tests/test_resources_grch37.py). With the lab's FASTA "

@@ -120,7 +120,8 @@ def test_a_negative_case_says_how_to_lift_what_limited_it():
     clinvar_only = Scope("none in the input", records_with_consequence=0, clinvar="clinvar.vcf.gz", population="")
     out = steps(Status.NEGATIVE, scope=clinvar_only, below=tuple(f"G{i}" for i in range(25)))
     assert out[1].startswith("Only variants known to ClinVar could be assessed: annotate the VCF with VEP or snpEff")
-    assert out[2] == "Population frequencies were not checked: configure resources.population and rerun."
+    assert out[2] == ("Population frequencies were not checked (no population resource such as gnomAD was given): "
+                      "the laboratory can add one and rerun.")  # the counsellor's words: no config key
     assert "(25): G0, G1" in out[3] and "G19 and 5 more" in out[3]
 
 

@@ -76,11 +76,11 @@ def test_a_clinvar_pathogenic_assertion_lifts_a_low_automated_probability() -> N
 
 
 def test_a_pathogenic_finding_is_never_outranked_by_a_vus_with_a_better_phenotype() -> None:
-    xla = _hpo(("HP:0004432", "HP:0002718", "HP:0030252"))
-    lp = _finding(_candidate("CYBB", 200, AcmgClass.LP, 6, hpo=xla), finding=Finding.AR_SINGLE_HET, meets=False)
-    vus = _finding(_candidate("BTK", 100, AcmgClass.VUS, 3, hpo=xla))
+    fmf = _hpo(("HP:0001954", "HP:0002027", "HP:0001369"))
+    lp = _finding(_candidate("CYBB", 200, AcmgClass.LP, 6, hpo=fmf), finding=Finding.AR_SINGLE_HET, meets=False)
+    vus = _finding(_candidate("MEFV", 100, AcmgClass.VUS, 3, hpo=fmf))
     assert finding_score(vus, SETTINGS) > finding_score(lp, SETTINGS)
-    assert _order(vus, lp) == ["CYBB", "BTK"]
+    assert _order(vus, lp) == ["CYBB", "MEFV"]
 
 
 def test_the_level_comes_before_everything() -> None:
@@ -100,13 +100,15 @@ def test_an_unphased_pathogenic_pair_outranks_a_single_vus_in_a_dominant_gene() 
 
 
 def test_the_phenotype_decides_between_equal_vus_findings() -> None:
-    """Two VUS of equal points and equal genotype fit: agammaglobulinemia terms put BTK first; SCID terms put RAG1
-    first; without terms the order is not the gene symbol's but the position's (a tie)."""
-    def order(hpo: HpoContext | None) -> list[str]:
-        return _order(*(_finding(_candidate(s, p, AcmgClass.VUS, 1, hpo=hpo)) for s, p in (("RAG1", 100), ("BTK", 200))))
+    """Two VUS of equal points and equal genotype fit: a periodic-fever picture puts MEFV first, a SCID picture
+    RAG1; without terms the order is not the gene symbol's but the position's (a tie)."""
+    fmf = ("HP:0001954", "HP:0002027", "HP:0001369")  # recurrent fever, abdominal pain, arthritis
 
-    assert order(_hpo(("HP:0004432", "HP:0002718", "HP:0030252"))) == ["BTK", "RAG1"]
-    assert order(_hpo(("HP:0004430", "HP:0004429"))) == ["RAG1", "BTK"]
+    def order(hpo: HpoContext | None) -> list[str]:
+        return _order(*(_finding(_candidate(s, p, AcmgClass.VUS, 1, hpo=hpo)) for s, p in (("RAG1", 100), ("MEFV", 200))))
+
+    assert order(_hpo(fmf)) == ["MEFV", "RAG1"]
+    assert order(_hpo(("HP:0004430", "HP:0004429", "HP:0001888"))) == ["RAG1", "MEFV"]
     # a tie (same evidence, no phenotype): decided by the position, not by the symbol (RAG1 < RAG2)
     assert _order(*(_finding(_candidate(s, p, AcmgClass.VUS, 1)) for s, p in (("RAG1", 200), ("RAG2", 100)))) == [
         "RAG2", "RAG1"]
@@ -114,13 +116,13 @@ def test_the_phenotype_decides_between_equal_vus_findings() -> None:
 
 def test_a_gene_without_hpo_annotation_is_neutral_not_last() -> None:
     """With SCID terms, a gene with no HPO annotation (phenotype unknown, log10 LR 0) stands between a gene whose
-    diseases fit (RAG1) and one whose diseases argue against (CYBB)."""
+    diseases fit (RAG1) and one whose diseases argue against (MEFV, familial Mediterranean fever)."""
     scid = _hpo(("HP:0004430", "HP:0004429", "HP:0001888"))
     unannotated = next(s for s, g in genes().items() if not scid.genes.by_hgnc.get(g.hgnc_id))
-    fs = [_finding(_candidate(s, 1, AcmgClass.VUS, 1, hpo=scid)) for s in ("CYBB", unannotated, "RAG1")]
+    fs = [_finding(_candidate(s, 1, AcmgClass.VUS, 1, hpo=scid)) for s in ("MEFV", unannotated, "RAG1")]
     assert fs[1].variants[0].phenotype.hpo is not None and not fs[1].variants[0].phenotype.hpo.annotated
     assert phenotype_log10_lr(fs[1].variants[0].phenotype, SETTINGS) == 0.0
-    assert _order(*fs) == ["RAG1", unannotated, "CYBB"]
+    assert _order(*fs) == ["RAG1", unannotated, "MEFV"]
 
 
 def test_genotype_fit_weighs_in_the_score() -> None:

@@ -47,7 +47,7 @@ rule case:
         sv=get_case_sv,
         phenopacket=get_case_phenopacket,
         joint=get_case_joint,
-        panel=config["panel"],
+        panel=get_panel_tables,
     output:
         **CASE_OUT,
     log:

@@ -177,6 +177,14 @@ def get_case_phenopacket(wildcards):
     return _present([r.get("phenopacket", "") for r in _family(wildcards.sample)])
 
 
+def get_panel_tables(wildcards):
+    """The panel and the tables beside it that a case reads (HPO, diseases, exons, dosage): a rebuilt table reruns
+    the cases."""
+    base = os.path.splitext(config["panel"])[0]
+    sides = (".hpo.tsv", ".hpo_background.tsv", ".diseases.tsv", ".exons.tsv", ".dosage.tsv")
+    return [config["panel"], *(t for t in (base + s for s in sides) if os.path.exists(t))]
+
+
 def get_case_joint(wildcards):
     """The shared extractions of the joint-called VCFs this case reads (none for a VCF of its own)."""
     return [f"{WORK}/joint/{key}.json" for key in JOINT_OF[wildcards.sample]]

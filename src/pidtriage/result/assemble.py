@@ -183,7 +183,8 @@ def _thresholds(config: Config) -> dict[str, object]:
     """The thresholds in effect, keys sorted: the same document whether the config came through Snakemake or
     `pidtriage run`."""
     values = ({k: config.values[k] for k in ("qc", "acmg", "triage", "ranking", "panel_padding")}
-              | {"phenotype": {k: config.get("phenotype", k) for k in ("unmatched_term_lr", "partial_match_factor",
+              | {"phenotype": {k: config.get("phenotype", k) for k in ("unmatched_term_lr", "related_term_lr",
+                                                                     "partial_match_factor",
                                                                      "max_partial_match_background")}}
               | {"clinvar_min_review_stars": config.get("resources", "clinvar", "min_review_stars")})
     return _sorted(values)

@@ -103,8 +103,8 @@ class Scope:
             out.append(f"{len(self.genes_not_assessed)} of the {self.genes_total} panel genes not assessed "
                        f"({_reasons_counted(self.genes_not_assessed)})")
         if self.coverage_basis == BASIS_CALLS and self.genes_assessed:
-            out.append("coverage not measured (no BAM/CRAM or gVCF): a gene with calls was taken as assessed, "
-                       "though parts of it may not have been read")
+            out.append("coverage not measured (no BAM/CRAM or gVCF): a gene with calls counts as assessed, though parts "
+                       "of it may be unread")
         if self.low_quality_calls:
             out.append(f"{len(self.low_quality_calls)} call(s) the data do not support, not used as findings (listed to "
                        "confirm by another method): " + "; ".join(self.low_quality_calls))

@@ -83,14 +83,14 @@ def _unjudged_effect(av: AnnotatedVariant, cls: Classification, max_distance: in
     """Why a rare VUS's effect cannot be judged, or "": a splice-region variant (exonic or intronic, synonymous
     ones included), an intronic variant within `max_distance` bp of an exon, a start/stop-retained variant, or a
     UTR variant within `max_distance` bp of the start or stop codon, when no splice prediction was read (PP3 or
-    BP4 from SpliceAI would have judged it) and the variant is rare (PM2 met, or not checked for want of a
-    population resource). Such a variant is a low-prior candidate (ranking.variant_probability), kept when the
-    genotype or the phenotype points to its gene (`_keeps_unjudged`)."""
+    BP4 from SpliceAI would have judged it) and the variant is shown to be rare (PM2 met: without a population
+    resource, homozygous intronic polymorphisms near splice sites would all look like candidates). Such a variant is
+    a low-prior candidate (ranking.variant_probability), kept when the genotype or the phenotype points to its gene
+    (`_keeps_unjudged`)."""
     c = av.consequence
     if c is None or cls.acmg_class != AcmgClass.VUS or _met_in(cls, "PP3") or _met_in(cls, "BP4"):
         return ""
-    rare = any(x.code.startswith("PM2") and x.outcome in (Outcome.MET, Outcome.NOT_EVALUATED) for x in cls.criteria)
-    if not rare:
+    if not _met_in(cls, "PM2"):
         return ""
     terms = set(c.so_terms)
     offset, utr = intron_offset(c.hgvs_c), utr_distance(c.hgvs_c)

@@ -92,7 +92,8 @@ def _negative(scope: Scope | None, coverage_below: Sequence[str]) -> list[str]:
         steps.append("Only variants known to ClinVar could be assessed: annotate the VCF with VEP or snpEff (or "
                      "configure bcftools csq) and rerun.")
     if scope is not None and not scope.population:
-        steps.append("Population frequencies were not checked: configure resources.population and rerun.")
+        steps.append("Population frequencies were not checked (no population resource such as gnomAD was given): "
+                     "the laboratory can add one and rerun.")
     if coverage_below:
         shown = ", ".join(coverage_below[:20]) + (f" and {len(coverage_below) - 20} more" if len(coverage_below) > 20
                                                   else "")
