@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the HPO tables the phenotype likelihood ratio reads (pidtriage.phenotype):
+"""Build the HPO tables the phenotype likelihood ratio reads (pidtriage.triage.phenotype):
 
 - `src/pidtriage/data/hpo_terms.tsv.gz` (package data): every HPO term with its label, its direct parents (is_a),
   its gene-based information content and, for an obsolete term, the term that replaces it; from the HPO release

@@ -23,6 +23,8 @@ from pidtriage.models import (
 )
 from pidtriage.panel.model import PanelGene
 from pidtriage.panel.tsv import read_panel
+from pidtriage.result.case_result import CaseResult
+from pidtriage.triage.findings import TriageResult
 
 REPO = Path(__file__).resolve().parents[1]
 STATUS = {"true": "affected", "false": "unaffected", "unknown": "unknown"}
@@ -73,3 +75,20 @@ def variant(symbol: str, pos: int, genotypes: list[Genotype], *, kind: str = "st
 
 def case(sample: str, sex: Sex) -> CaseInfo:
     return CaseInfo(sample_id=sample, vcf="x.vcf", vcf_sample=sample, sex=sex)
+
+
+def reason(result: TriageResult) -> str:
+    """The case's one-line reason, as the case's result writes it (pidtriage.result.assemble.case_reason)."""
+    from pidtriage.config import load_config
+    from pidtriage.result.assemble import triage_reason
+    from pidtriage.settings import case_settings
+
+    return triage_reason(result, case_settings(load_config().values), n_genes=len(genes()))
+
+
+def result_of(doc: dict[str, object]) -> CaseResult:
+    """A case result from a (partial) triage.json document: the keys it lacks take their defaults."""
+    from pidtriage.io.jsonio import from_jsonable
+
+    result: CaseResult = from_jsonable(CaseResult, doc)
+    return result

@@ -6,7 +6,11 @@ Positions are 1-based as in VCF (`pos`). `chrom` is written as in the input VCF.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
+from typing import NamedTuple
+
+from pidtriage.genome import bare
 
 __all__ = [
     "AcmgClass",
@@ -20,12 +24,16 @@ __all__ = [
     "Outcome",
     "PopulationFrequency",
     "QcCheck",
+    "Role",
     "Sex",
+    "SexCheck",
     "Status",
     "Strength",
     "StructuralCall",
     "Variant",
+    "VariantKey",
     "Zygosity",
+    "base_code",
 ]
 
 
@@ -33,6 +41,32 @@ class Sex(enum.StrEnum):
     MALE = "male"
     FEMALE = "female"
     UNKNOWN = "unknown"
+
+
+class SexCheck(enum.StrEnum):
+    """The reported sex against the one the chrX/chrY calls suggest (pidtriage.qc.sex)."""
+
+    MATCH = "match"
+    MISMATCH = "mismatch"
+    NOT_INFERRED = "not_inferred"
+    REPORTED_UNKNOWN = "reported_unknown"
+
+    @classmethod
+    def of(cls, reported: Sex, inferred: Sex) -> SexCheck:
+        if inferred == Sex.UNKNOWN:
+            return cls.NOT_INFERRED
+        if reported == Sex.UNKNOWN:
+            return cls.REPORTED_UNKNOWN
+        return cls.MATCH if reported == inferred else cls.MISMATCH
+
+
+class Role(enum.StrEnum):
+    """An individual's place in the case's family."""
+
+    PROBAND = "proband"
+    FATHER = "father"
+    MOTHER = "mother"
+    RELATIVE = "relative"
 
 
 class Zygosity(enum.StrEnum):
@@ -87,10 +121,11 @@ class Strength(enum.StrEnum):
 
 
 class Outcome(enum.StrEnum):
+    """A criterion's or a QC check's outcome. Missing data is `not_evaluated`, never `not_met`."""
+
     MET = "met"
     NOT_MET = "not_met"
     NOT_EVALUATED = "not_evaluated"
-    FAILED = "failed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +215,40 @@ class Genotype:
         return Zygosity.HOM if alt == len(called) else Zygosity.HET
 
 
+_KEY = re.compile(r"^(.+):(\d+):([A-Za-z]+):(.+)$")
+
+
+class VariantKey(NamedTuple):
+    """A variant's identity, `chrom:pos:ref:alt` (`str(key)`), the one way a variant is named, joined or compared.
+
+    `chrom` as the file it came from names it; `bare` is the key in the panel's contig naming (`1`, `X`, `MT`),
+    for joining with resources and with other runs. A tuple, so that the tens of thousands a genome's screening
+    builds cost what tuples cost."""
+
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+
+    def __str__(self) -> str:
+        return f"{self.chrom}:{self.pos}:{self.ref}:{self.alt}"
+
+    @classmethod
+    def parse(cls, text: str) -> VariantKey:
+        """`chrom:pos:ref:alt` as `str()` writes it (a ValueError for anything else). Contig names and symbolic
+        ALTs may hold colons (`HLA-A*01:01:01:01`, `<DUP:TANDEM>`): the position is the first all-digit field
+        followed by a REF (bases)."""
+        m = _KEY.match(text)
+        if m is None:
+            raise ValueError(f"{text!r} is not a variant key (chrom:pos:ref:alt)")
+        return cls(m[1], int(m[2]), m[3], m[4])
+
+    @property
+    def bare(self) -> VariantKey:
+        """The key in the panel's contig naming (genome.bare: `chr1` -> `1`, `chrM` -> `MT`)."""
+        return VariantKey(bare(self.chrom), self.pos, self.ref, self.alt)
+
+
 @dataclass(frozen=True, slots=True)
 class Variant:
     chrom: str
@@ -201,8 +270,8 @@ class Variant:
         return origin, index
 
     @property
-    def key(self) -> str:
-        return f"{self.chrom}:{self.pos}:{self.ref}:{self.alt}"
+    def key(self) -> VariantKey:
+        return VariantKey(self.chrom, self.pos, self.ref, self.alt)
 
     @property
     def passed(self) -> bool:
@@ -284,6 +353,20 @@ class Criterion:
     strength: Strength
     points: int
     explanation: str
+
+    @property
+    def base(self) -> str:
+        """The criterion without its strength modifier: `PM2` of `PM2_Supporting`, `PP5` of `PP5_ClinVar`."""
+        return base_code(self.code)
+
+    @property
+    def met(self) -> bool:
+        return self.outcome == Outcome.MET
+
+
+def base_code(code: str) -> str:
+    """`PVS1` of `PVS1_Strong`: the one place a criterion code is split."""
+    return code.split("_", 1)[0]
 
 
 @dataclass(frozen=True, slots=True)

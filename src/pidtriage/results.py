@@ -17,7 +17,7 @@ never imports this module.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,16 +25,18 @@ from typing import Any
 import pandas as pd
 
 from pidtriage.errors import InputError
-from pidtriage.genome import bare
-from pidtriage.models import AcmgClass, Finding, Sex, Status, Zygosity
+from pidtriage.models import AcmgClass, Finding, Sex, SexCheck, Status, Zygosity
 from pidtriage.report.tables import (
-    CANDIDATE_COLUMNS,
+    COHORT_CANDIDATE_TABLE,
     NO_KNOWN_DEFECT_COLUMNS,
     SUMMARY_COLUMNS,
-    candidate_rows,
+    SUMMARY_TABLE,
+    Column,
+    candidate_lines,
     summary_row,
-    tsv,
+    table,
 )
+from pidtriage.result.case_result import CaseResult, FindingResult, IndividualQc
 
 __all__ = ["FINDING_COLUMNS", "QC_COLUMNS", "Results", "cohort_tables", "frames", "load", "read_cases", "to_records"]
 
@@ -43,16 +45,63 @@ FINDING = pd.CategoricalDtype([f.value for f in Finding])
 ACMG_CLASS = pd.CategoricalDtype([c.value for c in AcmgClass], ordered=True)  # P first: sort_values puts P on top
 ZYGOSITY = pd.CategoricalDtype([z.value for z in Zygosity])
 SEX = pd.CategoricalDtype([s.value for s in Sex])
-SEX_CHECK = pd.CategoricalDtype(["match", "mismatch", "not_inferred", "reported_unknown"])
+SEX_CHECK = pd.CategoricalDtype([c.value for c in SexCheck])
 ROLE = pd.CategoricalDtype(["proband", "father", "mother"])
 
-FINDING_COLUMNS = ("sample_id", "gene", "hgnc_id", "finding", "moi", "level", "meets_inheritance", "variants",
-                   "classes", "diseases", "iuis_tables", "explanation")
-QC_COLUMNS = ("sample_id", "individual", "role", "status", "sex_reported", "sex_inferred", "sex_check",
-              "records_in_vcf", "panel_records", "panel_nonref_calls", "panel_het", "panel_hom_or_hemi",
-              "panel_missing", "het_hom_ratio", "ti_tv", "filtered_fraction", "mendelian_evaluated",
-              "mendelian_informative_sites", "mendelian_errors", "mendelian_error_rate", "panel_genes_assessed", "panel_genes",
-              "qc_warnings")
+
+
+@dataclass(frozen=True, slots=True)
+class _FindingLine:
+    result: CaseResult
+    f: FindingResult
+
+
+def _finding(name: str) -> Column[_FindingLine]:
+    return Column(name, lambda r: getattr(r.f, name))
+
+
+FINDING_TABLE: tuple[Column[_FindingLine], ...] = (
+    Column("sample_id", lambda r: r.result.sample_id),
+    *map(_finding, ("gene", "hgnc_id", "finding", "moi", "level", "meets_inheritance")),
+    Column("variants", lambda r: ",".join(map(str, r.f.variants))), Column("classes", lambda r: ",".join(r.f.classes)),
+    Column("diseases", lambda r: "; ".join(r.f.diseases)), Column("iuis_tables", lambda r: ",".join(r.f.iuis_tables)),
+    _finding("explanation"),
+)
+FINDING_COLUMNS = tuple(c.name for c in FINDING_TABLE)
+
+
+@dataclass(frozen=True, slots=True)
+class _QcLine:
+    """One individual of one case (a case failed before its calls were read: its proband, from the sheet)."""
+
+    result: CaseResult
+    i: IndividualQc
+
+
+def _mendel(read: Callable[[Any], Any]) -> Callable[[_QcLine], Any]:
+    return lambda r: read(r.result.qc.mendelian) if r.result.qc.mendelian is not None else None
+
+
+def _panel(name: str) -> Column[_QcLine]:
+    return Column(f"panel_{name}" if name in ("records", "nonref_calls", "het", "hom_or_hemi", "missing") else name,
+                  lambda r: getattr(r.i.panel, name) if r.result.qc.individuals else None)
+
+
+QC_TABLE: tuple[Column[_QcLine], ...] = (
+    Column("sample_id", lambda r: r.result.sample_id), Column("individual", lambda r: r.i.sample),
+    Column("role", lambda r: r.i.role), Column("status", lambda r: r.result.status),
+    Column("sex_reported", lambda r: r.i.sex_reported), Column("sex_inferred", lambda r: r.i.sex_inferred),
+    Column("sex_check", lambda r: r.i.sex_check), Column("records_in_vcf", lambda r: r.i.records_in_vcf),
+    *map(_panel, ("records", "nonref_calls", "het", "hom_or_hemi", "missing", "het_hom_ratio", "ti_tv",
+                  "filtered_fraction")),
+    Column("mendelian_evaluated", _mendel(lambda m: m.evaluated)),
+    Column("mendelian_informative_sites", _mendel(lambda m: m.informative_sites)),
+    Column("mendelian_errors", _mendel(lambda m: m.errors)), Column("mendelian_error_rate", _mendel(lambda m: m.rate)),
+    Column("panel_genes_assessed", lambda r: r.result.scope.genes_assessed if r.result.scope.analysed else None),
+    Column("panel_genes", lambda r: r.result.scope.genes_total if r.result.scope.analysed else None),
+    Column("qc_warnings", lambda r: " | ".join(r.result.qc.warnings)),
+)
+QC_COLUMNS = tuple(c.name for c in QC_TABLE)
 _TYPES: dict[str, Any] = {  # every other column is `string`
     "status": STATUS, "level": STATUS, "finding": FINDING, "acmg_class": ACMG_CLASS, "zygosity": ZYGOSITY,
     "sex_reported": SEX, "sex_inferred": SEX, "sex_check": SEX_CHECK, "role": ROLE,
@@ -83,74 +132,50 @@ def load(outdir: str | Path) -> Results:
     return frames(read_cases(outdir))
 
 
-def read_cases(outdir: str | Path) -> list[dict[str, Any]]:
-    """Every case's triage.json under `outdir`, by sample_id."""
-    from pidtriage.io.jsonio import read_json
+def read_cases(outdir: str | Path) -> list[CaseResult]:
+    """Every case's result under `outdir`, by sample_id."""
+    from pidtriage.result.case_result import read_result
 
     paths = sorted(Path(outdir).glob("cases/*/triage.json"))
     if not paths:
         raise InputError(f"{outdir}: no cases/*/triage.json here; give the run's outdir (the directory holding "
                          "cases/ and cohort/)")
-    return sorted((read_json(p) for p in paths), key=lambda d: d["case"]["sample_id"])
+    return sorted((read_result(p) for p in paths), key=lambda r: r.sample_id)
 
 
-def frames(docs: Sequence[Mapping[str, Any]]) -> Results:
-    """The four frames from triage.json documents (already read)."""
-    summary = [summary_row(d) for d in docs]
-    candidates = [{"sample_id": d["case"]["sample_id"], **c, "chrom": bare(c["chrom"])}
-                  for d in docs for c in candidate_rows(d)]
-    findings = [_finding_row(d, f) for d in docs for f in d["findings"]]
-    qc = [row for d in docs for row in _qc_rows(d)]
-    return Results(summary=_frame(summary, SUMMARY_COLUMNS), candidates=_frame(candidates, ("sample_id", *CANDIDATE_COLUMNS)),
-                   findings=_frame(findings, FINDING_COLUMNS), qc=_frame(qc, QC_COLUMNS))
+def frames(results: Sequence[CaseResult]) -> Results:
+    """The four frames from case results (already read)."""
+    candidates = [line for r in results for line in candidate_lines(r, panel_naming=True)]
+    findings = [_FindingLine(r, f) for r in results for f in r.findings]
+    qc = [_QcLine(r, i) for r in results for i in _individuals(r)]
+    return Results(summary=_frame(SUMMARY_TABLE, [summary_row(r) for r in results]),
+                   candidates=_frame(COHORT_CANDIDATE_TABLE, candidates), findings=_frame(FINDING_TABLE, findings),
+                   qc=_frame(QC_TABLE, qc))
 
 
-def _finding_row(doc: Mapping[str, Any], f: Mapping[str, Any]) -> dict[str, Any]:
-    return {"sample_id": doc["case"]["sample_id"], **{k: f.get(k) for k in FINDING_COLUMNS[1:]},
-            "variants": ",".join(f["variants"]), "classes": ",".join(f["classes"]), "diseases": "; ".join(f["diseases"]),
-            "iuis_tables": ",".join(map(str, f["iuis_tables"]))}
+def _individuals(result: CaseResult) -> tuple[IndividualQc, ...]:
+    """The case's individuals; a case that failed before its calls were read: its proband, from the sheet."""
+    if result.qc.individuals:
+        return result.qc.individuals
+    return (IndividualQc(sample=result.case.vcf_sample or result.sample_id, sex_reported=result.qc.sex_reported,
+                         sex_inferred=result.qc.sex_inferred, sex_check=result.qc.sex_check),)
 
 
-def _qc_rows(doc: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
-    qc = doc["qc"]
-    mendel = qc.get("mendelian") or {}
-    scope = doc.get("scope") or {}
-    case = {"sample_id": doc["case"]["sample_id"], "status": doc["status"],
-            "mendelian_evaluated": mendel.get("evaluated") if mendel else None,
-            "mendelian_informative_sites": mendel.get("informative_sites"), "mendelian_errors": mendel.get("errors"),
-            "mendelian_error_rate": mendel.get("rate"),
-            "panel_genes_assessed": scope.get("genes_assessed"), "panel_genes": scope.get("genes_total"),
-            "qc_warnings": " | ".join(qc.get("warnings") or [])}
-    individuals = qc.get("individuals") or [{"sample": doc["case"].get("vcf_sample") or doc["case"]["sample_id"],
-                                             "role": "proband", "sex_reported": qc["sex_reported"],
-                                             "sex_inferred": qc["sex_inferred"], "sex_check": qc.get("sex_check")}]
-    for ind in individuals:
-        panel = ind.get("panel") or {}
-        yield {**case, "individual": ind["sample"], "role": ind.get("role"), "sex_reported": ind.get("sex_reported"),
-               "sex_inferred": ind.get("sex_inferred"), "sex_check": ind.get("sex_check"),
-               "records_in_vcf": ind.get("records_in_vcf"), "panel_records": panel.get("records"),
-               "panel_nonref_calls": panel.get("nonref_calls"), "panel_het": panel.get("het"),
-               "panel_hom_or_hemi": panel.get("hom_or_hemi"), "panel_missing": panel.get("missing"),
-               "het_hom_ratio": panel.get("het_hom_ratio"), "ti_tv": panel.get("ti_tv"),
-               "filtered_fraction": panel.get("filtered_fraction")}
-
-
-def _plain(value: Any, column: str) -> Any:
-    """A cell as the frame holds it: lists joined as the TSV joins them, "" and "." missing."""
+def _plain(value: Any) -> Any:
+    """A cell as the frame holds it: lists joined as the TSV joins them, "" missing, enums as their value."""
     if isinstance(value, list | tuple):
         value = ",".join(map(str, value))
-    if isinstance(value, dict):
-        value = ";".join(f"{k}={v}" for k, v in sorted(value.items()))
-    if value is None or (isinstance(value, str) and value in ("", ".")):
+    if value is None or value == "":
         return None
-    if column == "no_known_defect" and isinstance(value, str):
-        return value == "yes"
+    if isinstance(value, str):
+        return str(value)
     return value
 
 
-def _frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
-    data = {c: [_plain(r.get(c), c) for r in rows] for c in columns}
-    return pd.DataFrame({c: pd.array(v, dtype=_TYPES.get(c, "string")) for c, v in data.items()}, columns=list(columns))
+def _frame(columns: Sequence[Column[Any]], rows: Sequence[Any]) -> pd.DataFrame:
+    data = {c.name: [_plain(c.value(r)) for r in rows] for c in columns}
+    return pd.DataFrame({c: pd.array(v, dtype=_TYPES.get(c, "string")) for c, v in data.items()},
+                        columns=[c.name for c in columns])
 
 
 def to_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -170,13 +195,22 @@ def _python(value: Any) -> Any:
     return value
 
 
-def cohort_tables(results: Results, docs: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+def cohort_tables(results: Results, cases: Sequence[CaseResult]) -> dict[str, str]:
     """summary.tsv and no_known_defect.tsv, written from the typed frames (the same cell rules as every TSV)."""
     summary = results.summary.sort_values("sample_id", kind="stable")
-    by_id = {d["case"]["sample_id"]: d for d in docs}
+    by_id = {r.sample_id: r for r in cases}
     flagged = summary[summary.no_known_defect.fillna(False)]
-    rows = [{"sample_id": s, "status": by_id[s]["status"], "reason": by_id[s]["reason"],
-             "suspected_category": by_id[s]["case"]["suspected_category"], "next_steps": " | ".join(by_id[s]["next_steps"])}
-            for s in flagged.sample_id]  # fmt: skip
-    return {"summary.tsv": tsv(SUMMARY_COLUMNS, to_records(summary)),
-            "no_known_defect.tsv": tsv(NO_KNOWN_DEFECT_COLUMNS, rows)}
+    summary_columns = [Column(name, _record(name)) for name in SUMMARY_COLUMNS]
+    return {"summary.tsv": table(summary_columns, to_records(summary)),
+            "no_known_defect.tsv": table(_no_known_defect_table(), [by_id[s] for s in flagged.sample_id])}
+
+
+def _record(name: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: row[name]
+
+
+def _no_known_defect_table() -> tuple[Column[CaseResult], ...]:
+    from pidtriage.report.tables import NO_KNOWN_DEFECT_TABLE
+
+    assert tuple(c.name for c in NO_KNOWN_DEFECT_TABLE) == NO_KNOWN_DEFECT_COLUMNS
+    return NO_KNOWN_DEFECT_TABLE

@@ -69,7 +69,7 @@ class TriageThresholds(TypedDict):
 
 
 class RankingSettings(TypedDict):
-    """The combined ranking score's numbers (pidtriage.ranking)."""
+    """The combined ranking score's numbers (pidtriage.triage.ranking)."""
 
     unjudged_effect_prior: float
     unphased_pair_trans: float
@@ -81,7 +81,7 @@ class RankingSettings(TypedDict):
 
 
 class PhenotypeSettings(TypedDict):
-    """The HPO tables and the likelihood-ratio numbers of pidtriage.phenotype."""
+    """The HPO tables and the likelihood-ratio numbers of pidtriage.triage.phenotype."""
 
     hpo_terms: str
     gene_annotations: str

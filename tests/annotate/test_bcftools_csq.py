@@ -152,7 +152,7 @@ def test_pidtriage_run_computes_consequences_when_the_input_has_none(synthetic, 
 def test_panel_gff3_from_a_gencode_style_file_feeds_bcftools_csq(synthetic, tmp_path):
     """The MANE/GENCODE GFF3 style (`ID=ENSG…`, `Parent=ENST…`, gene_name) restricted to the panel's transcripts
     and rewritten the way bcftools csq reads it."""
-    from pidtriage.resources import panel_gff3
+    from pidtriage.resources.fetch import panel_gff3
 
     d, v, _, _ = synthetic
     gencode = []

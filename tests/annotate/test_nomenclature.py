@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from pidtriage.annotate.clinvar import clinvar_summary
+from pidtriage.annotate.clinvar_record import clinvar_summary
 from pidtriage.annotate.consequence import parse_bcsq, pick_consequence
 from pidtriage.annotate.nomenclature import nomenclature
 from pidtriage.io.vcf import read_header, read_records

@@ -3,7 +3,7 @@
 For every panel gene of the validation set (the PID genes with a ClinVar P/LP record in the derived GRCh38 set,
 ../shared/data/clinvar) that has HPO annotations, a trial is the true gene's candidate and four decoy candidates
 in other panel genes (drawn at random), all of one ACMG class, points and kind of finding: the genetic evidence
-cannot separate them, so the order is the ranking's phenotype step (pidtriage.ranking.finding_key) and, without
+cannot separate them, so the order is the ranking's phenotype step (pidtriage.triage.ranking.finding_key) and, without
 a phenotype, the tie-break by gene symbol. The patient's terms are drawn from the true gene's HPO annotations:
 
   exact        3 of its terms
@@ -30,10 +30,10 @@ sys.path.insert(0, str(REPO / "tests"))
 from builders import genes, gt, variant  # noqa: E402
 from pidtriage.acmg.classify import Classification  # noqa: E402
 from pidtriage.config import validate_config  # noqa: E402
-from pidtriage.findings import Candidate, GeneFinding  # noqa: E402
 from pidtriage.models import AcmgClass, CaseInfo, Finding, Sex, Status  # noqa: E402
-from pidtriage.phenotype import HpoContext, load_gene_hpo, load_ontology, patient_hpo  # noqa: E402
-from pidtriage.ranking import finding_key, phenotype_match  # noqa: E402
+from pidtriage.triage.findings import Candidate, GeneFinding  # noqa: E402
+from pidtriage.triage.phenotype import HpoContext, load_gene_hpo, load_ontology, patient_hpo  # noqa: E402
+from pidtriage.triage.ranking import finding_key, phenotype_match  # noqa: E402
 
 CLINVAR = REPO.parent / "shared/data/clinvar/clinvar_pid398_snvs.GRCh38.derived.vcf.gz"
 TERMS = str(REPO / "src/pidtriage/data/hpo_terms.tsv.gz")

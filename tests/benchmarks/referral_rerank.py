@@ -33,7 +33,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 from build_hpo_tables import FREQUENCY_TERMS, UNKNOWN_FREQUENCY, _frequency, _wheel  # noqa: E402
-from pidtriage.phenotype import (  # noqa: E402
+from pidtriage.triage.phenotype import (  # noqa: E402
     DEFAULT_SETTINGS,
     DiseaseHpo,
     GeneHpo,

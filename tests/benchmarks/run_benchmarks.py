@@ -338,11 +338,11 @@ def bench_realistic(b: Bench, data: Path, work: Path) -> None:
 
 def bench_qc(b: Bench, data: Path, work: Path) -> None:
     """Sample QC on the WGS: the chrX/chrY index query (sex) and the index record count."""
-    code = ("import sys; from pidtriage.io.vcf import read_header; from pidtriage import genotype_table, sex; "
+    code = ("import sys; from pidtriage.io.vcf import read_header; from pidtriage.io import genotype_table; from pidtriage.qc import sex; "
             "from pidtriage.config import load_config; c = load_config(None); h = read_header(sys.argv[1]); "
             "print(sex.infer_sex(sys.argv[1], h.samples[:1], contigs=h.contigs, formats=h.formats, build='GRCh38', "
             "thresholds=c.get('qc'))); print(genotype_table.records_in_index(sys.argv[1]))")
-    b.run("qc", "python start-up + import (baseline)", [sys.executable, "-c", "import pidtriage.sex, pidtriage.config"])
+    b.run("qc", "python start-up + import (baseline)", [sys.executable, "-c", "import pidtriage.qc.sex, pidtriage.config"])
     b.run("qc", "sample QC: sex (chrX/chrY index query) + record count", [sys.executable, "-c", code, str(data / "wgs.vcf.gz")],
           reference="wgs:bcftools view -R panel.bed (reference)")
 
@@ -379,7 +379,7 @@ def bench_coverage(b: Bench, data: Path, work: Path) -> None:
                 fh.write(f"GRCh38\t{c.removeprefix('chr')}\t{s}\t{e}\tHGNC:{gene}\t{gene}\t1\n")
                 bfh.write(f"{c}\t{s}\t{e}\n")
     ref = "pysam count_coverage over the panel exons (pidtriage)"
-    b.run("coverage", ref, [sys.executable, "-c", "import sys; from pidtriage.coverage import *; "
+    b.run("coverage", ref, [sys.executable, "-c", "import sys; from pidtriage.qc.depth import *; "
           "ex = read_exons(sys.argv[1], 'GRCh38'); print(len(coverage_from_bam(sys.argv[2], ex, min_depth=20)))",
           str(panel_exons), str(bam)])
     if shutil.which("mosdepth"):

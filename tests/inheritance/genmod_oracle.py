@@ -29,10 +29,10 @@ from pidtriage.inheritance.dominant import dominant_finding
 from pidtriage.inheritance.family import UNAFFECTED, Family, alt_origin
 from pidtriage.inheritance.recessive import recessive_findings
 from pidtriage.inheritance.xlinked import xlinked_finding
-from pidtriage.io import extract as ex
+from pidtriage.io import bcftools as ex
 from pidtriage.io.samples import read_ped
 from pidtriage.io.vcf import read_records
-from pidtriage.models import AnnotatedVariant, Finding, Sex, Zygosity
+from pidtriage.models import AnnotatedVariant, Finding, Sex, VariantKey, Zygosity
 from pidtriage.panel.model import Moi, PanelGene
 from pidtriage.panel.ops import bed_regions
 from pidtriage.panel.tsv import Panel, read_panel
@@ -81,7 +81,7 @@ def _genmod(vcf: Path, ped: Path, panel: Panel, build: str, work: Path) -> dict[
         found = set()
         for fam in info.get("GeneticModels", "").split(","):
             found |= set(fam.split(":", 1)[1].split("|")) if ":" in fam else set()
-        out[f"{bare(f[0])}:{f[1]}:{f[3]}:{f[4]}"] = found
+        out[str(VariantKey(f[0], int(f[1]), f[3], f[4]).bare)] = found
     return out
 
 
@@ -98,7 +98,7 @@ def _pidtriage(variants: list[AnnotatedVariant], gene: PanelGene, family: Family
                build: str, partners: dict[str, list[AnnotatedVariant]]) -> dict[tuple[str, str], bool]:
     """pidtriage's answer per (record key, model family) for one gene's carried records; `partners` collects
     each record's partners in pairs pidtriage keeps."""
-    from pidtriage.triage import _mois
+    from pidtriage.triage.judge import _mois
 
     out: dict[tuple[str, str], bool] = {}
     for moi in _mois(gene, build):
@@ -160,8 +160,7 @@ def compare(vcf: Path, ped: Path, proband: str, build: str, work: Path) -> list[
 
 
 def _bare_key(av: AnnotatedVariant) -> str:
-    v = av.variant
-    return f"{bare(v.chrom)}:{v.pos}:{v.ref}:{v.alt}"
+    return str(av.variant.key.bare)
 
 
 def explain(av: AnnotatedVariant, gene_variants: list[AnnotatedVariant], model: str, family: Family,

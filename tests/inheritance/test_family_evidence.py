@@ -10,7 +10,7 @@ from builders import case, family_from_ped, genes, gt, variant
 from pidtriage.config import load_config
 from pidtriage.inheritance.family import Phase, alt_origin, is_de_novo, phase_of_pair
 from pidtriage.models import Finding, Sex, Status, Variant
-from pidtriage.triage import triage_case
+from pidtriage.triage.judge import triage_case
 
 TRIO = """
 fam kid dad mum {kid_sex} 2

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from pidtriage.decision import Scope
 from pidtriage.io.diagnose import diagnose
 from pidtriage.io.gff3 import read_gff3
 from pidtriage.io.jsonio import from_jsonable, read_json, to_jsonable, write_json, write_text
 from pidtriage.models import AcmgClass, CaseInfo, Sex
+from pidtriage.triage.decision import Scope
 
 BAD = Path(__file__).resolve().parents[1] / "data/bad_inputs"
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pysam
 import pytest
 
+from builders import result_of
 from pidtriage.report.igv import case_session, cohort_session
 from range_server import RangeServer
 
@@ -41,7 +42,7 @@ def _doc(tmp_path, coverage=""):
 def test_case_session_has_reads_vcf_candidates_and_regions(tmp_path):
     bam = tmp_path / "P9.bam"
     doc = _doc(tmp_path, coverage=str(bam))
-    root = ET.fromstring(case_session(doc, session_dir=tmp_path / "results/cohort/igv",
+    root = ET.fromstring(case_session(result_of(doc), session_dir=tmp_path / "results/cohort/igv",
                                       case_dir=tmp_path / "results/cases/P9"))
     assert root.get("genome") == "hg19"  # GRCh37
     assert root.get("locus") == "11:36593950-36594050 11:36594950-36595050"  # the finding's two variants
@@ -56,14 +57,14 @@ def test_case_session_has_reads_vcf_candidates_and_regions(tmp_path):
 def test_no_reads_track_for_a_mosdepth_file_and_no_locus_without_candidates(tmp_path):
     doc = _doc(tmp_path, coverage=str(tmp_path / "P9.per-base.bed.gz")) | {"candidates": [], "findings": [],
                                                                            "low_quality_calls": []}
-    root = ET.fromstring(case_session(doc, session_dir=tmp_path, case_dir=tmp_path / "cases/P9"))
+    root = ET.fromstring(case_session(result_of(doc), session_dir=tmp_path, case_dir=tmp_path / "cases/P9"))
     assert [r.get("name") for r in root.iter("Resource")] == ["P9 input VCF", "P9 pidtriage candidates"]
     assert root.get("locus") is None and not list(root.iter("Regions"))
 
 
 def test_cohort_session(tmp_path):
     docs = [_doc(tmp_path) | {"case": {"sample_id": s, "vcf": ""}} for s in ("A", "B")]
-    root = ET.fromstring(cohort_session(docs, session_dir=tmp_path / "cohort",
+    root = ET.fromstring(cohort_session([result_of(d) for d in docs], session_dir=tmp_path / "cohort",
                                         case_dirs={s: tmp_path / "cases" / s for s in ("A", "B")}))
     assert [r.get("path") for r in root.iter("Resource")] == ["../cases/A/candidates.vcf.gz", "../cases/B/candidates.vcf.gz"]
     assert [r.get("description").split(":")[0] for r in root.iter("RegionOfInterest")] == ["A"] * 3 + ["B"] * 3

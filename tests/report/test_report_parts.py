@@ -1,25 +1,50 @@
-"""The report's parts on small documents: TSV cells (formula-safe), the cohort rows, plain words, the SVG charts
-(labels escaped) and the PDF writer (no URL fetched). Rendering the whole demo is in test_golden.py."""
+"""The report's parts on small results: TSV cells (formula-safe), the cohort rows, plain words (the result
+sentence of each status), the SVG charts (labels escaped) and the PDF writer (no URL fetched). Rendering the
+whole demo is in test_golden.py (one case) and test_case_report.py (what each case's report says)."""
 
 from __future__ import annotations
 
-import copy
-import json
+import dataclasses
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from pidtriage.models import AcmgClass, Criterion, Finding, Outcome, Status, Strength, VariantKey
 from pidtriage.report.svg import case_bars, stacked_bars
-from pidtriage.report.tables import candidates_tsv, no_known_defect_tsv, summary_row, tsv
+from pidtriage.report.tables import Column, candidates_tsv, no_known_defect_tsv, summary_row, table
 from pidtriage.report.wording import criterion_words, frequency_words, result_sentence
+from pidtriage.result.case_result import (
+    CandidateResult,
+    CaseResult,
+    CaseSection,
+    FindingResult,
+    Provenance,
+    ScopeSection,
+    read_result,
+)
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden/demo/cases"
+KEY = VariantKey("chr11", 36592879, "C", "T")
 
 
-def _doc(case: str) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads((GOLDEN / case / "triage.json").read_text())
-    return doc
+def _doc(case: str) -> CaseResult:
+    return read_result(GOLDEN / case / "triage.json")
+
+
+def _case(sid: str, status: Status, *, reason: str = "a reason", **fields: object) -> CaseResult:
+    flag = None if status == Status.FAILED else status != Status.POSITIVE
+    return CaseResult(case=CaseSection(sample_id=sid, suspected_category=("1",)), status=status, reason=reason,
+                      no_known_defect=flag, provenance=Provenance(panel_genes=505), next_steps=("do this",),
+                      **fields)  # type: ignore[arg-type]
+
+
+def _single_het(cls: AcmgClass = AcmgClass.P, *, clinvar: str = "") -> CaseResult:
+    """An inconclusive case: one heterozygous variant in RAG2 (recessive)."""
+    finding = FindingResult(gene="RAG2", finding=Finding.AR_SINGLE_HET, level=Status.INCONCLUSIVE, variants=(KEY,),
+                            classes=(cls,))
+    cand = CandidateResult(rank=1, gene="RAG2", chrom=KEY.chrom, pos=KEY.pos, ref=KEY.ref, alt=KEY.alt, acmg_class=cls,
+                           reportable=bool(clinvar) or cls.is_pathogenic, clinvar=clinvar)
+    return _case("P05", Status.INCONCLUSIVE, findings=(finding,), candidates=(cand,))
 
 
 @pytest.mark.parametrize(("value", "cell"), [
@@ -28,43 +53,75 @@ def _doc(case: str) -> dict[str, Any]:
     (["PVS1", "PM2"], "PVS1,PM2"),
 ])
 def test_tsv_cells(value: object, cell: str) -> None:
-    assert tsv(["x"], [{"x": value}]).splitlines()[1] == cell
+    assert table((Column("x", lambda v: v),), [value]).splitlines()[1] == cell
 
 
 def test_candidates_tsv_has_one_row_per_candidate() -> None:
     doc = _doc("P03")
     rows = candidates_tsv(doc).splitlines()
-    assert len(rows) == 1 + len(doc["candidates"]) == 3
+    assert len(rows) == 1 + len(doc.candidates) == 3
 
 
 def test_summary_row_of_a_failed_case() -> None:
-    row = summary_row(_doc("P07"))
-    # P07 failed before its calls were read: its sample QC did not run (not "failed": the QC found nothing wrong)
-    assert row["status"] == "failed" and row["qc"] == "not run" and row["no_known_defect"] == "."
-    assert row["top_variant"] == "." and row["reason"]
+    row = summary_row(_case("P07", Status.FAILED, reason="P07.vcf.gz: truncated"))
+    # failed before its calls were read: its sample QC did not run (not "failed": the QC found nothing wrong)
+    assert row.status == "failed" and row.qc == "not run" and row.no_known_defect is None
+    assert row.top_variant is None and row.reason == "P07.vcf.gz: truncated"
+    assert table((Column("no_known_defect", lambda r: r.no_known_defect),), [row]).splitlines()[1] == "."
 
 
 def test_no_known_defect_lists_only_flagged_cases() -> None:
-    text = no_known_defect_tsv([_doc(c) for c in ("P01", "P05", "P06", "P07")])
-    assert [line.split("\t")[0] for line in text.splitlines()[1:]] == ["P05", "P06"]
+    cases = [_case(sid, status) for sid, status in (("P01", Status.POSITIVE), ("P05", Status.INCONCLUSIVE),
+                                                    ("P06", Status.NEGATIVE), ("P07", Status.FAILED))]
+    lines = no_known_defect_tsv(cases).splitlines()
+    assert lines[0].split("\t") == ["sample_id", "status", "reason", "suspected_category", "next_steps"]
+    assert [line.split("\t")[:2] for line in lines[1:]] == [["P05", "inconclusive"], ["P06", "negative"]]
 
 
 def test_criterion_and_frequency_words() -> None:
-    words = criterion_words({"code": "PM2_Supporting", "strength": "supporting", "points": 1})
+    words = criterion_words(Criterion("PM2_Supporting", Outcome.MET, Strength.SUPPORTING, 1, ""))
     assert words == "absent or extremely rare in the general population (PM2_Supporting, supporting evidence for)"
-    assert "evidence against" in criterion_words({"code": "BS2", "strength": "strong", "points": -4})
+    assert "evidence against" in criterion_words(Criterion("BS2", Outcome.MET, Strength.STRONG, -4, ""))
     assert frequency_words(None, True) == "not checked"
     assert frequency_words(0.0, True) == frequency_words(None, False) == "not seen in the population resource"
     assert frequency_words(0.001, True) == "0.001 (about 1 in 1,000 alleles)"
 
 
-def test_result_sentence_per_status() -> None:
-    assert result_sentence(_doc("P07")).startswith("The sample could not be analysed: ")
-    assert result_sentence(_doc("P03")).startswith("A genetic finding in DCLRE1C")
-    assert result_sentence(_doc("P05")).startswith("No confirmed genetic diagnosis. A possible finding needs review")
-    negative = copy.deepcopy(_doc("P06"))
-    assert "does not rule out a genetic cause" in result_sentence(negative)
-    negative["scope"]["limits"] = ["no consequence annotation"]
+def test_the_result_sentence_of_a_failed_case_keeps_paths_and_settings_for_the_appendix() -> None:
+    failed = _case("P07", Status.FAILED, reason="/data/run1/P07.vcf.gz: truncated; set resources.clinvar.vcf")
+    assert result_sentence(failed) == ("The sample could not be analysed: P07.vcf.gz: truncated. The laboratory's "
+                                       "bioinformatician has the fix (technical appendix).")
+
+
+def test_the_result_sentence_of_a_positive_case_names_gene_disease_and_classes() -> None:
+    sentence = result_sentence(_doc("P03"))
+    assert sentence.startswith("A genetic finding in DCLRE1C (DCLRE1C (Artemis) deficiency (OMIM:602450); IUIS "
+                               "table 1: immunodeficiencies affecting cellular and humoral immunity): two different "
+                               "changes, one on each copy of the gene")
+    assert "the variant(s) are likely pathogenic and pathogenic." in sentence
+
+
+def test_the_result_sentence_of_an_inconclusive_case_is_no_diagnosis() -> None:
+    assert result_sentence(_single_het()) == (
+        "No confirmed genetic diagnosis. A possible finding needs review in RAG2: one changed copy of a recessive "
+        "gene: on its own this usually makes a carrier; the variant(s) are pathogenic.")
+
+
+def test_a_vus_reportable_on_clinvars_word_says_so_and_asks_the_lab_to_confirm() -> None:
+    sentence = result_sentence(_single_het(AcmgClass.VUS, clinvar="Pathogenic (2 stars)"))
+    assert sentence.endswith("the variant(s) are reported in ClinVar as Pathogenic (2 stars) (automated evidence: of "
+                             "uncertain significance; the laboratory is to confirm the classification).")
+
+
+def test_the_result_sentence_of_a_negative_case() -> None:
+    scope = ScopeSection(summary="full", genes_total=505, genes_assessed=505)
+    negative = _case("P06", Status.NEGATIVE, scope=scope)
+    assert result_sentence(negative) == ("No causative variant was identified in the 505 panel genes. This does not "
+                                         "rule out a genetic cause: see what this test cannot see and the next steps "
+                                         "below.")
+    part = dataclasses.replace(negative, scope=dataclasses.replace(scope, genes_assessed=62))
+    assert "in the 62 of the 505 panel genes that could be assessed." in result_sentence(part)
+    negative = dataclasses.replace(negative, scope=dataclasses.replace(scope, limits=("no consequence annotation",)))
     assert result_sentence(negative).startswith("Negative within a limited scope (no consequence annotation)")
 
 
@@ -116,9 +173,8 @@ def test_candidates_tsv_has_what_a_bioinformatician_looks_for() -> None:
     for column in ("dp", "gq", "ad", "allele_balance", "clinvar_date", "population_faf", "population_nhomalt",
                    "scores", "phenotype_score", "clinvar_variation_id"):
         assert column in first, column
-    assert first["clinvar_date"] == _doc("P03")["provenance"]["clinvar_date"]
+    assert first["clinvar_date"] == _doc("P03").provenance.clinvar_date
 
 
 def test_cohort_files_use_the_panels_contig_naming() -> None:
-    tops = [summary_row(_doc(c))["top_variant"] for c in ("P01", "P02", "P03")]
-    assert all(not t.startswith("chr") for t in tops), tops
+    assert _doc("P03").candidates[0].chrom == "chr10" and summary_row(_doc("P03")).top_variant == "10:14935462:C:T"

@@ -9,6 +9,7 @@ import subprocess
 import pysam
 import pytest
 
+from builders import result_of
 from pidtriage.report.vcf_out import INFO_FIELDS, info_value, write_candidates_vcf
 
 HEADER = """##fileformat=VCFv4.2
@@ -70,7 +71,7 @@ def _view(path) -> subprocess.CompletedProcess[str]:
 
 
 def test_records_fields_header_and_samples(extract, tmp_path):
-    out = write_candidates_vcf(_doc(), extract, tmp_path / "case/candidates.vcf.gz")
+    out = write_candidates_vcf(result_of(_doc()), extract, tmp_path / "case/candidates.vcf.gz")
     view = _view(out)
     assert view.returncode == 0 and view.stderr == "", view.stderr
     lines = view.stdout.splitlines()
@@ -109,7 +110,7 @@ def test_header_values_from_the_input_stay_plain_lines(extract, tmp_path):
     structured one htslib would refuse."""
     doc = _doc() | {"reason": "<b>x</b>\nnext"}
     doc["provenance"] = doc["provenance"] | {"clinvar_date": "<script>alert(4)</script>"}
-    view = _view(write_candidates_vcf(doc, extract, tmp_path / "c.vcf.gz"))
+    view = _view(write_candidates_vcf(result_of(doc), extract, tmp_path / "c.vcf.gz"))
     assert view.returncode == 0
     assert "##pidtriage_clinvar=%3Cscript%3Ealert(4)%3C/script%3E" in view.stdout.splitlines()
     assert "##pidtriage_reason=%3Cb%3Ex%3C/b%3E next" in view.stdout.splitlines()
@@ -117,7 +118,7 @@ def test_header_values_from_the_input_stay_plain_lines(extract, tmp_path):
 
 def test_a_failed_case_gets_a_header_only_file_that_names_its_status(tmp_path):
     doc = _doc("failed") | {"candidates": [], "low_quality_calls": [], "reason": "x.vcf.gz: truncated; copy it again"}
-    out = write_candidates_vcf(doc, tmp_path / "missing.vcf.gz", tmp_path / "candidates.vcf.gz")
+    out = write_candidates_vcf(result_of(doc), tmp_path / "missing.vcf.gz", tmp_path / "candidates.vcf.gz")
     view = _view(out)
     assert view.returncode == 0
     assert "##pidtriage_status=failed" in view.stdout and "##pidtriage_reason=x.vcf.gz: truncated; copy it again" in view.stdout

@@ -5,6 +5,7 @@ the case boundary (a user error or an unexpected exception becomes the case's fa
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 from pathlib import Path
 
@@ -12,8 +13,10 @@ import pytest
 
 from pidtriage.config import Config, load_config
 from pidtriage.io.samples import cases_from_rows, read_sample_sheet
-from pidtriage.models import CaseInfo, Sex
+from pidtriage.models import CaseInfo, Finding, Role, Sex, SexCheck, Status
 from pidtriage.panel.tsv import Panel
+from pidtriage.result.case_result import CoverageSection
+from pidtriage.result.schema import validate_result
 from pidtriage.stages import (
     StageRecord,
     annotate_stage,
@@ -26,9 +29,8 @@ from pidtriage.stages import (
     validate_stage,
     write_stage,
 )
-from pidtriage.stages.record import input_named, sex_check, unexpected_failure
+from pidtriage.stages.record import input_named, unexpected_failure
 from pidtriage.stages.sample_qc import sample_qc
-from pidtriage.stages.triage_json import validate_triage_json
 from pidtriage.stages.variants import VARIANT_COLUMNS
 
 
@@ -79,17 +81,17 @@ def test_validate_names_the_build_and_the_family(trio: dict[str, StageRecord]) -
 def test_extract_writes_the_panel_vcf_and_infers_each_individuals_sex(trio: dict[str, StageRecord]) -> None:
     r = trio["extracted"]
     assert Path(r.extracted_vcf).exists()
-    assert {s: v["sex"] for s, v in r.whole_vcf.items()} == {"P03": "male", "P03_F": "male", "P03_M": "female"}
+    assert {s: v.sex for s, v in r.whole_vcf.items()} == {"P03": Sex.MALE, "P03_F": Sex.MALE, "P03_M": Sex.FEMALE}
 
 
 def test_annotate_runs_sample_qc_and_records_the_scope(trio: dict[str, StageRecord]) -> None:
     r = trio["annotated"]
     assert r.failure == "" and r.variants and r.n_records_in_panel >= len(r.variants)
-    assert r.sex_inferred == "male"
+    assert r.sex_inferred == Sex.MALE and r.sample_qc is not None and r.sample_qc.mendelian is not None
     # the demo trio's panel regions have too few informative sites for the Mendelian check: said, not guessed
-    assert r.sample_qc["mendelian"]["evaluated"] is False
-    assert "informative sites" in r.sample_qc["mendelian"]["explanation"]
-    assert [i["role"] for i in r.sample_qc["individuals"]] == ["proband", "father", "mother"]
+    assert r.sample_qc.mendelian.evaluated is False
+    assert "informative sites" in r.sample_qc.mendelian.explanation
+    assert [i.role for i in r.sample_qc.individuals] == [Role.PROBAND, Role.FATHER, Role.MOTHER]
     assert r.scope is not None and r.scope.summary
     assert any(v.symbol == "DCLRE1C" for v in r.variants)
 
@@ -100,23 +102,23 @@ def test_the_stage_record_round_trips_through_json(trio: dict[str, StageRecord],
 
 
 def test_sample_qc_on_its_own(trio: dict[str, StageRecord], config: Config) -> None:
-    from pidtriage.genotype_table import genotype_table
+    from pidtriage.io.genotype_table import genotype_table
     from pidtriage.io.vcf import read_header
 
     r = trio["extracted"]
     table = genotype_table(r.extracted_vcf, r.samples_in_vcf, formats=read_header(r.extracted_vcf).formats)
-    doc, sex, evidence, failures = sample_qc(r, table, config)
+    qc, sex, evidence = sample_qc(r, table, config)
     assert sex == Sex.MALE and evidence
-    assert failures == []
-    assert doc["individuals"][0]["sex_check"] == "match"
+    assert qc.hard_failures == ()
+    assert qc.individuals[0].sex_check == SexCheck.MATCH
 
 
 def test_triage_gives_a_valid_triage_json_and_the_variants_table(trio: dict[str, StageRecord], config: Config,
                                                                  panel: Panel) -> None:
-    doc, variants = triage_stage(trio["annotated"], config, panel)
-    validate_triage_json(doc)
-    assert doc["status"] == "positive"
-    assert doc["findings"][0]["gene"] == "DCLRE1C" and doc["findings"][0]["finding"] == "AR_compound_het"
+    result, variants = triage_stage(trio["annotated"], config, panel)
+    validate_result(result)
+    assert result.status == Status.POSITIVE
+    assert (result.findings[0].gene, result.findings[0].finding) == ("DCLRE1C", Finding.AR_COMPOUND_HET)
     lines = variants.splitlines()
     assert lines[0].split("\t") == list(VARIANT_COLUMNS)
     fates = [line.split("\t")[-1] for line in lines[1:]]
@@ -132,7 +134,7 @@ def test_family_of_reads_parents_and_their_status(trio: dict[str, StageRecord], 
 
 
 def test_coverage_without_a_file_is_not_provided(trio: dict[str, StageRecord], config: Config, panel: Panel) -> None:
-    assert coverage_stage(trio["validated"], config, panel) == {"provided": False, "source": ""}
+    assert coverage_stage(trio["validated"], config, panel) == CoverageSection(provided=False, source="")
 
 
 def test_coverage_of_an_unsupported_file_is_a_warning_not_a_failure(trio: dict[str, StageRecord], config: Config,
@@ -141,16 +143,16 @@ def test_coverage_of_an_unsupported_file_is_a_warning_not_a_failure(trio: dict[s
     odd.write_text("x\n")
     record = dataclasses.replace(trio["validated"], case=dataclasses.replace(trio["validated"].case, coverage=str(odd)))
     out = coverage_stage(record, config, panel)
-    assert out["provided"] is True and "mosdepth" in out["error"]
+    assert out.provided is True and out.error is not None and "mosdepth" in out.error
 
 
 def test_a_missing_vcf_fails_the_case_with_its_name(project: Path, config: Config, panel: Panel) -> None:
     case = dataclasses.replace(_case(project, "P06"), vcf=str(project / "demo/data/absent.vcf.gz"))
     record = validate_stage(case, config)
     assert "absent.vcf.gz" in record.failure
-    doc, variants = triage_stage(record, config, panel)
-    validate_triage_json(doc)
-    assert doc["status"] == "failed" and "absent.vcf.gz" in doc["reason"]
+    result, variants = triage_stage(record, config, panel)
+    validate_result(result)
+    assert result.status == Status.FAILED and "absent.vcf.gz" in result.reason
     assert variants == "\t".join(VARIANT_COLUMNS) + "\n"
 
 
@@ -190,8 +192,39 @@ def test_input_named_replaces_a_working_copy_with_the_input(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize(("reported", "inferred", "expected"), [
-    (Sex.MALE, "male", "match"), (Sex.MALE, "female", "mismatch"), (Sex.UNKNOWN, "female", "reported_unknown"),
-    (Sex.FEMALE, "unknown", "not_inferred"),
+    (Sex.MALE, Sex.MALE, "match"), (Sex.MALE, Sex.FEMALE, "mismatch"), (Sex.UNKNOWN, Sex.FEMALE, "reported_unknown"),
+    (Sex.FEMALE, Sex.UNKNOWN, "not_inferred"),
 ])
-def test_sex_check(reported: Sex, inferred: str, expected: str) -> None:
-    assert sex_check(reported, inferred) == expected
+def test_sex_check(reported: Sex, inferred: Sex, expected: str) -> None:
+    assert SexCheck.of(reported, inferred) == expected
+
+
+# --- the steps' records: an opt-in debug dump (issue #32, item 4) ---------------------------------------------------
+
+def test_a_case_writes_no_step_records_unless_asked(project: Path, config: Config, panel: Panel,
+                                                    tmp_path: Path) -> None:
+    from pidtriage.stages.case import CasePaths, run_case
+
+    paths = CasePaths.workflow(tmp_path / "work", "P03", tmp_path / "cases/P03")
+    with open(os.devnull, "w") as log:
+        result = run_case(_case(project, "P03"), config, panel, paths, log=log)
+    assert result.status == Status.POSITIVE and paths.panel_vcf.exists()
+    assert not [p for p in (paths.validate, paths.coverage, paths.extract, paths.annotate) if p.exists()]
+
+
+def test_step_records_rerun_one_step_to_the_same_result(project: Path, config: Config, panel: Panel,
+                                                        tmp_path: Path) -> None:
+    """With the records asked for, the triage step run alone from the annotate record (as `pidtriage triage
+    --record` does) gives the case's result of the whole run."""
+    from pidtriage.io.jsonio import to_jsonable
+    from pidtriage.result.case_result import read_result
+    from pidtriage.stages.case import CasePaths, run_case
+
+    paths = CasePaths.workflow(tmp_path / "work", "P03", tmp_path / "cases/P03")
+    with open(os.devnull, "w") as log:
+        run_case(_case(project, "P03"), config, panel, paths, log=log, step_records=True)
+    assert all(p.exists() for p in (paths.validate, paths.coverage, paths.extract, paths.annotate))
+    annotated = read_stage(paths.annotate)
+    assert annotated.extract is None and annotated.inputs == ()  # in memory only: read again from the files
+    alone, _ = triage_stage(annotated, config, panel)
+    assert to_jsonable(alone) == to_jsonable(read_result(paths.case_dir / "triage.json"))

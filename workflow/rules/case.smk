@@ -1,13 +1,10 @@
 # One job per case: every step (validate, coverage, extract, annotate, triage, report) in one process, each
-# step's record written under work/ so that one step can be rerun alone (`pidtriage triage --record ...`).
-# One Python start, config and panel load per case, not six (issue #17; tests/benchmarks/RESULTS.md).
+# handed its predecessor's record in memory. One Python start, config and panel load per case, not six (issue
+# #17; tests/benchmarks/RESULTS.md). The steps' records are written only with `step_records: true` (a debug dump,
+# to rerun one step alone: `pidtriage triage --record ...`); a failed job reruns the case whole.
 CASE_OUT = {
-    "validate": f"{WORK}/validate/{{sample}}.json",
-    "coverage": f"{WORK}/coverage/{{sample}}.json",
-    "extract": f"{WORK}/extract/{{sample}}.json",
     "panel_vcf": f"{WORK}/extract/{{sample}}.panel.vcf.gz",
     "panel_tbi": f"{WORK}/extract/{{sample}}.panel.vcf.gz.tbi",
-    "annotate": f"{WORK}/annotate/{{sample}}.json",
     "json": f"{OUT}/cases/{{sample}}/triage.json",
     "variants": f"{OUT}/cases/{{sample}}/variants.tsv",
     "tsv": report(
@@ -30,6 +27,10 @@ CASE_OUT = {
     "vcf_tbi": f"{OUT}/cases/{{sample}}/candidates.vcf.gz.tbi",
     "changes": f"{OUT}/cases/{{sample}}/changes.tsv",
 }
+if config["step_records"]:
+    CASE_OUT |= {
+        step: f"{WORK}/{step}/{{sample}}.json" for step in ("validate", "coverage", "extract", "annotate")
+    }
 if config["report"]["xlsx"]:
     CASE_OUT["cxlsx"] = f"{OUT}/cases/{{sample}}/candidates.xlsx"
 if config["report"]["variants_xlsx"]:
@@ -66,7 +67,7 @@ rule case:
         samples=config["samples"],
         # the case's own row: editing or adding other rows of the sheet reruns nothing else
         row=lambda wildcards: CASES[wildcards.sample],
-        work=lambda wildcards, output: os.path.dirname(os.path.dirname(output.validate)),
+        work=lambda wildcards, output: os.path.dirname(os.path.dirname(output.panel_vcf)),
         case_dir=lambda wildcards, output: os.path.dirname(output.json),
         previous=lambda wildcards: (
             f"{config['reanalysis']['previous']}/cases/{wildcards.sample}/triage.json"

@@ -56,17 +56,13 @@ _EXCLUSIONS = (("PVS1", "PP3", "not combined with PVS1 (ClinGen SVI)"),
                ("PS1", "PM5", "not combined with PS1 (the same residue)"))  # fmt: skip
 
 
-def _base(code: str) -> str:
-    return code.split("_")[0]
-
-
 def combine(criteria: Iterable[Criterion], cutoffs: Mapping[str, int], rules_source: str = "") -> Classification:
     crits = list(criteria)
-    met = {_base(c.code) for c in crits if c.outcome == Outcome.MET}
+    met = {c.base for c in crits if c.outcome == Outcome.MET}
     for keep, drop, why in _EXCLUSIONS:
         if keep in met:
-            crits = [crit(_base(c.code), Outcome.NOT_MET, c.strength, 0, f"{c.explanation}; {why}")
-                     if c.outcome == Outcome.MET and _base(c.code) == drop else c for c in crits]
+            crits = [crit(c.base, Outcome.NOT_MET, c.strength, 0, f"{c.explanation}; {why}")
+                     if c.outcome == Outcome.MET and c.base == drop else c for c in crits]
     points = sum(c.points for c in crits if c.outcome == Outcome.MET)
     if any(c.code == "BA1" and c.outcome == Outcome.MET for c in crits):
         return Classification(AcmgClass.B, min(points, -8), tuple(crits), rules_source)
@@ -93,7 +89,7 @@ def with_criteria(cls: Classification, extra: Sequence[Criterion], cutoffs: Mapp
     """The classification with criteria found later (PM3 from the pair a variant is in), recombined."""
     if not extra:
         return cls
-    codes = {_base(c.code) for c in extra}
-    kept = [c for c in cls.criteria if _base(c.code) not in codes]
+    codes = {c.base for c in extra}
+    kept = [c for c in cls.criteria if c.base not in codes]
     return dataclasses.replace(combine([*kept, *extra], cutoffs, cls.rules_source))
 

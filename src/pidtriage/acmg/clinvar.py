@@ -47,7 +47,7 @@ def clinvar_reportable(av: AnnotatedVariant, criteria: Sequence[Criterion], *, m
     stars = cv.stars if cv.stars is not None else 0
     if stars < min_stars:
         return ""
-    against = [c.code for c in criteria if c.outcome == Outcome.MET and c.code.split("_")[0] in CONTRADICTING]
+    against = [c.code for c in criteria if c.outcome == Outcome.MET and c.base in CONTRADICTING]
     if against:
         return ""
     star_text = f"{cv.stars} review star(s)" if cv.stars is not None else "no review status (0 stars)"

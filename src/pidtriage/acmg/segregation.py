@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from pidtriage.acmg.base import POINTS, crit, scaled
 from pidtriage.inheritance.family import Family
-from pidtriage.models import Criterion, Outcome
+from pidtriage.models import Criterion, Outcome, VariantKey
 
 __all__ = ["bs2_family", "pm3", "ps2_pm6"]
 
@@ -36,7 +36,7 @@ def bs2_family(against: Sequence[str]) -> Criterion:
     return crit("BS2", Outcome.MET, "strong", -4, "; ".join(against) + " (healthy relative with the disease genotype)")
 
 
-def pm3(phase: str, other_class: str, other_key: str, *, other_reportable: bool = False) -> Criterion:
+def pm3(phase: str, other_class: str, other_key: VariantKey, *, other_reportable: bool = False) -> Criterion:
     """PM3 from the other variant of a pair: P/LP (automated, or reportable on ClinVar's word)."""
     if other_reportable and other_class not in ("P", "LP"):
         other_class = "ClinVar P/LP"

@@ -21,6 +21,7 @@ import pysam.bcftools
 
 from pidtriage.errors import ResourceError
 from pidtriage.io.gff3 import read_gff3
+from pidtriage.models import VariantKey
 
 __all__ = ["COMPUTED_TAG", "TranscriptModels", "computed_consequences", "hgvs_p_from_bcsq", "run_csq"]
 
@@ -50,14 +51,14 @@ def run_csq(vcf: str, fasta: str, gff3: str, out: str | Path, *, tag: str = "BCS
     return str(out)
 
 
-def computed_consequences(vcf: str, tag: str = COMPUTED_TAG) -> dict[tuple[str, int, str, str], str]:
+def computed_consequences(vcf: str, tag: str = COMPUTED_TAG) -> dict[VariantKey, str]:
     """The `tag` value (bcftools csq's BCSQ format) of each record of a run_csq output, by (chrom as in the VCF, pos,
-    ref, alt): one bcftools query over the small panel extract."""
+    ref, alt) in the panel's contig naming (VariantKey.bare): one bcftools query over the small panel extract."""
     text = str(pysam.bcftools.query("-i", f'INFO/{tag}!="."', "-f", f"%CHROM\t%POS\t%REF\t%ALT\t%INFO/{tag}\n", vcf))
     out = {}
     for line in text.splitlines():
         chrom, pos, ref, alt, value = line.split("\t")
-        out[(chrom, int(pos), ref, alt)] = value
+        out[VariantKey(chrom, int(pos), ref, alt).bare] = value
     return out
 
 

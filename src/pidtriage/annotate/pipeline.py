@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pysam.bcftools
 
-from pidtriage.annotate.clinvar import clinvar_record
+from pidtriage.annotate.clinvar_record import clinvar_record
 from pidtriage.annotate.consequence import (
     SCREEN_WORDS,
     SCREEN_WORDS_UNJUDGED,
@@ -26,14 +26,14 @@ from pidtriage.annotate.consequence import (
     pick_consequence,
     protein_residue,
 )
-from pidtriage.annotate.population import combine_frequencies, population_frequency
+from pidtriage.annotate.frequency import combine_frequencies, population_frequency
 from pidtriage.annotate.scores import ScoreTable, merge_scores, scores_from_csq, scores_from_info
 from pidtriage.config import Config
 from pidtriage.genome import bare, is_haploid_in_male
-from pidtriage.genotype_table import GenotypeTable
+from pidtriage.io.genotype_table import GenotypeTable
 from pidtriage.io.tabix import SitesVcf
 from pidtriage.io.vcf import ANNOTATION_KEYS, RawRecord
-from pidtriage.models import AnnotatedVariant, Consequence, Sex
+from pidtriage.models import AnnotatedVariant, Consequence, Sex, VariantKey
 from pidtriage.panel.model import PanelGene
 from pidtriage.panel.tsv import Panel
 
@@ -87,8 +87,8 @@ class Annotator:
     panel: Panel
     csq_fields: Sequence[str] = ()
     # consequences pidtriage computed on the MANE transcripts (bcftools csq, BCSQ format) beside the input's own,
-    # by (bare chrom, pos, ref, alt): bcftools_csq.computed_consequences
-    computed: Mapping[tuple[str, int, str, str], str] = dataclasses.field(default_factory=dict)
+    # by key in the panel's naming: bcftools_csq.computed_consequences
+    computed: Mapping[VariantKey, str] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.index = GeneIndex(self.panel.genes, build=self.config.build, padding=int(self.config.get("panel_padding")))
@@ -103,7 +103,7 @@ class Annotator:
                              for t in self.config.get("resources", "scores")]
         # PS1/PM5 need ClinVar's protein changes; the official ClinVar VCF has none (only MC), derived sets may
         self.clinvar_has_protein = bool(self.clinvar and self.clinvar.has_info("HGVSp"))
-        self._residue_cache: dict[str, dict[int, list[tuple[str, str, str, int | None]]]] = {}
+        self._residue_cache: dict[str, dict[int, list[tuple[VariantKey, str, str, int | None]]]] = {}
         self._tx_models: Any = None
 
     def tx_models(self) -> Any:
@@ -131,13 +131,13 @@ class Annotator:
             out.append(c)
         return out
 
-    def _clinvar_residues(self, gene: PanelGene) -> dict[int, list[tuple[str, str, str, int | None]]]:
+    def _clinvar_residues(self, gene: PanelGene) -> dict[int, list[tuple[VariantKey, str, str, int | None]]]:
         """ClinVar P/LP-or-not missense records of a gene by residue: (key, HGVS p., significance, stars)."""
-        from pidtriage.annotate.clinvar import stars_of
+        from pidtriage.annotate.clinvar_record import stars_of
 
         if gene.hgnc_id in self._residue_cache:
             return self._residue_cache[gene.hgnc_id]
-        by_residue: dict[int, list[tuple[str, str, str, int | None]]] = defaultdict(list)
+        by_residue: dict[int, list[tuple[VariantKey, str, str, int | None]]] = defaultdict(list)
         loc = gene.location(self.config.build)
         if self.clinvar and loc:
             for key, info in self.clinvar.records_in(loc.chrom, loc.start, loc.end):
@@ -154,7 +154,7 @@ class Annotator:
         res = protein_residue(chosen.hgvs_p) if chosen else None
         if res is None:
             return ()
-        own = f"{bare(rec.variant.chrom)}:{rec.variant.pos}:{rec.variant.ref}:{rec.variant.alt}"
+        own = rec.variant.key.bare
         return tuple((p, sig, stars) for key, p, sig, stars in self._clinvar_residues(gene).get(res[1], [])
                      if key != own)
 
@@ -164,7 +164,7 @@ class Annotator:
         if manifest:
             from pathlib import Path
 
-            from pidtriage.resources import read_manifest
+            from pidtriage.resources.fetch import read_manifest
 
             for name, e in read_manifest(Path(manifest).parent).items():
                 out[f"manifest_{name}"] = (f"{e.release + ': ' if e.release else ''}{e.url} (fetched {e.fetched}; "
@@ -177,8 +177,8 @@ class Annotator:
             out["population_name"] = str(self.config.get("resources", "population", "name"))
         return out
 
-    def screen(self, table: GenotypeTable, vcf: str, *, annotation_keys: Sequence[str]) -> set[tuple[str, int, str, str]]:
-        """Keys (bare chrom, pos, ref, alt) of the records that could become candidates: the proband carries
+    def screen(self, table: GenotypeTable, vcf: str, *, annotation_keys: Sequence[str]) -> set[VariantKey]:
+        """Keys (in the panel's naming) of the records that could become candidates: the proband carries
         the allele AND the variant is in ClinVar or the input annotates a protein-altering or splice
         consequence, a start/stop-retained one, or an HGVS c. within `triage.max_splice_distance` bp of an exon or
         of the coding sequence. Any other record cannot become a candidate (triage._qualifies: P/LP needs ClinVar
@@ -189,10 +189,9 @@ class Annotator:
         if not carried.any():
             return set()
         chroms, pos = table.chrom[carried], table.pos[carried]
-        bare_of = {c: bare(c) for c in set(chroms.tolist())}
-        keys = set(zip((bare_of[c] for c in chroms.tolist()), pos.tolist(), table.ref[carried].tolist(),
-                       table.alt[carried].tolist(), strict=True))
-        keep: set[tuple[str, int, str, str]] = set()
+        keys = {VariantKey(*row).bare for row in zip(chroms.tolist(), pos.tolist(), table.ref[carried].tolist(),
+                                                       table.alt[carried].tolist(), strict=True)}
+        keep: set[VariantKey] = set()
         if self.clinvar:
             keep |= keys & self.clinvar.keys_at(chroms.tolist(), pos.tolist())
         fields = [k for k in annotation_keys if k in ANNOTATION_KEYS]
@@ -203,7 +202,7 @@ class Annotator:
             text = str(pysam.bcftools.query("-i", expr, "-f", "%CHROM\t%POS\t%REF\t%ALT\n", vcf))
             for line in text.splitlines():
                 c, p, r, a = line.split("\t")
-                key = (bare(c), int(p), r, a)
+                key = VariantKey(c, int(p), r, a).bare
                 if key in keys:
                     keep.add(key)
         return keep
@@ -224,10 +223,11 @@ class Annotator:
     def _computed_consequences(self, rec: RawRecord) -> list[Consequence]:
         """The consequences computed on the MANE transcripts for this record (a joint one through its `@POS`)."""
         v = rec.variant
-        value = self.computed.get((bare(v.chrom), v.pos, v.ref, v.alt), "")
+        key = v.key.bare
+        value = self.computed.get(key, "")
         out = [dataclasses.replace(c, source="bcftools_bcsq_computed") for c in parse_bcsq(value)]
         for pos in bcsq_references(value):
-            joint = next((x for k, x in self.computed.items() if k[:2] == (bare(v.chrom), pos)), "")
+            joint = next((x for k, x in self.computed.items() if (k.chrom, k.pos) == (key.chrom, pos)), "")
             out += [dataclasses.replace(c, source="bcftools_bcsq_computed_joint") for c in parse_bcsq(joint)]
         return out
 
@@ -238,7 +238,7 @@ class Annotator:
             if key == "BCSQ" and bcsq_at is not None:
                 for pos in bcsq_references(value):
                     out += [dataclasses.replace(c, source="bcftools_bcsq_joint")
-                            for c in bcsq_at.get((bare(rec.variant.chrom), pos), [])]
+                            for c in bcsq_at.get((rec.variant.key.bare.chrom, pos), [])]
             if key == "CSQ":
                 out += parse_csq(value, self.csq_fields, rec.variant.alt)
             elif key == "ANN":
@@ -255,7 +255,7 @@ class Annotator:
         records = list(records)
         # bcftools csq writes a joint consequence (two variants in one codon, or frame-restoring indels) on one
         # record and `@POS` on the others: those get the joint consequence of the record at POS
-        bcsq_at = {(bare(r.variant.chrom), r.variant.pos): parse_bcsq(v) for r in records for k, v in r.annotations
+        bcsq_at = {(r.variant.key.bare.chrom, r.variant.pos): parse_bcsq(v) for r in records for k, v in r.annotations
                    if k == "BCSQ"}  # fmt: skip
         for resource in (self.clinvar, self.population, self.population2):
             if resource and len(records) > PREFETCH_FROM:

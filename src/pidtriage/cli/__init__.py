@@ -16,16 +16,16 @@ __all__ = ["main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from pidtriage.cli import diff, init, panel, resources, stages
+    from pidtriage.cli import case_commands, diff, init, panel_commands, resource_commands
 
     parser = argparse.ArgumentParser(prog="pidtriage", description="Triage of PID patients' germline variants.")
     parser.add_argument("--version", action="version", version=f"pidtriage {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     diff.add_parser(sub)
     init.add_parser(sub)
-    panel.add_parser(sub)
-    stages.add_parsers(sub)
-    resources.add_parser(sub)
+    panel_commands.add_parser(sub)
+    case_commands.add_parsers(sub)
+    resource_commands.add_parser(sub)
     return parser
 
 

@@ -1,5 +1,5 @@
 """`pidtriage diff OLD NEW`: what changed between two kept runs (two triage.json files, or two result
-directories), with the same rules and columns as a run's reanalysis (pidtriage.reanalysis)."""
+directories), with the same rules and columns as a run's reanalysis (pidtriage.result.changes)."""
 
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ def add_parser(sub: Any) -> None:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from pidtriage.errors import ConfigError
-    from pidtriage.io.jsonio import read_json
-    from pidtriage.reanalysis import CHANGE_COLUMNS, cohort_changes, compare, previous_cases
-    from pidtriage.report.tables import tsv
+    from pidtriage.report.tables import CHANGE_TABLE, table
+    from pidtriage.result.case_result import read_result
+    from pidtriage.result.changes import ChangeRow, cohort_changes, compare, previous_cases
     from pidtriage.stages.triage import reanalysed
 
     old, new = Path(args.old), Path(args.new)
@@ -36,22 +36,22 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if old.is_dir() != new.is_dir():
         raise ConfigError(f"{old} and {new}: give two triage.json files or two result directories, not one of each")
     if old.is_file():
-        before, now = read_json(old), read_json(new)
-        changes = compare(before, now, previous_path=str(old))
-        rows = [{"sample_id": now["case"]["sample_id"], **item} for item in changes.as_json()["items"]]
-        summary = f"{now['case']['sample_id']}: {changes.summary()}"
+        now = read_result(new)
+        changes = compare(read_result(old), now, previous_path=str(old))
+        rows = [ChangeRow.of(now.sample_id, item) for item in changes.items]
+        summary = f"{now.sample_id}: {changes.summary}"
     else:
         # each case as a run's reanalysis compares it (a case absent before is a new case)
-        docs = [reanalysed(read_json(p), str(old / "cases" / p.parent.name / "triage.json"), validate=False)
-                for p in sorted(new.glob("cases/*/triage.json"))]
-        if not docs:
+        results = [reanalysed(read_result(p), str(old / "cases" / p.parent.name / "triage.json"))
+                   for p in sorted(new.glob("cases/*/triage.json"))]
+        if not results:
             raise ConfigError(f"{new}: no cases/*/triage.json; give a result directory of pidtriage")
-        result = cohort_changes(docs, previous_cases(old))
-        rows = result["rows"]
-        summary = (f"{len(docs)} case(s): {len(result['recontact'])} to recontact, {len(result['downgraded'])} "
-                   f"downgraded, {len(result['added'])} added, {len(result['removed'])} removed, "
-                   f"{result['unchanged']} unchanged; yield {result['yield_before']}% → {result['yield_now']}%")
-    text = tsv(CHANGE_COLUMNS, rows)
+        cohort = cohort_changes(results, previous_cases(old))
+        rows = list(cohort.rows)
+        summary = (f"{len(results)} case(s): {len(cohort.recontact)} to recontact, {len(cohort.downgraded)} "
+                   f"downgraded, {len(cohort.added)} added, {len(cohort.removed)} removed, "
+                   f"{cohort.unchanged} unchanged; yield {cohort.yield_before}% → {cohort.yield_now}%")
+    text = table(CHANGE_TABLE, rows)
     if args.out:
         Path(args.out).write_text(text)
     else:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from itertools import combinations
 
 from pidtriage.inheritance.family import UNAFFECTED, Family, ModelResult, Phase, phase_of_pair
-from pidtriage.models import AnnotatedVariant, Finding, Zygosity
+from pidtriage.models import AnnotatedVariant, Finding, VariantKey, Zygosity
 
 __all__ = ["recessive_findings"]
 
@@ -68,7 +68,7 @@ def recessive_findings(variants: list[AnnotatedVariant], family: Family) -> list
     hets = []
     deletions = [av for av in variants if av.structural is not None and av.structural.svtype in ("DEL", "CNV")
                  and (g := av.genotype_of(family.proband)) is not None and g.zygosity() == Zygosity.HET]
-    over: set[str] = set()
+    over: set[VariantKey] = set()
     for av in variants:
         gt = av.genotype_of(family.proband)
         if gt is None:
@@ -90,7 +90,7 @@ def recessive_findings(variants: list[AnnotatedVariant], family: Family) -> list
         elif zyg == Zygosity.HET:
             hets.append(av)
     hets = [av for av in hets if av.variant.key not in over]
-    used: set[str] = set()
+    used: set[VariantKey] = set()
     for a, b in combinations(hets, 2):
         phase = phase_of_pair(a, b, family)
         if phase == Phase.CIS:

@@ -19,6 +19,7 @@ import re
 import struct
 import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -37,16 +38,19 @@ _RAW_INNER = ((b"BAI\x01", "a BAM index (.bai), not a VCF", "give the VCF itself
                "give the caller's VCF; a CRAM belongs in the sheet's coverage column"))  # fmt: skip
 
 
-def inner_kind(path: str | Path, head: bytes) -> tuple[str, str]:
+def inner_kind(file: str | Path | BinaryIO, head: bytes) -> tuple[str, str]:
     """(what the file is, how to fix it) when it is not a VCF/BCF but one of the files above; ("", "") otherwise.
-    `head`: the file's first bytes (already read by the caller). Reads at most the first block."""
+    `file`: its path, or the caller's open file; `head`: its first bytes (already read by the caller). Reads at
+    most the first block."""
     for magic, what, fix in _RAW_INNER:
         if head.startswith(magic):
             return what, fix
     if not head.startswith(_GZIP):
         return "", ""
     try:
-        with gzip.open(path, "rb") as fh:
+        if not isinstance(file, str | Path):
+            file.seek(0)
+        with gzip.open(file, "rb") as fh:
             inner = fh.read(4)
     except (OSError, EOFError, zlib.error):
         return "", ""  # a damaged stream: the compression checks name it
@@ -56,14 +60,15 @@ def inner_kind(path: str | Path, head: bytes) -> tuple[str, str]:
     return "", ""
 
 
-def index_mismatch(path: str | Path, index: str | Path) -> str:
+def index_mismatch(path: str | Path | BinaryIO, index: str | Path) -> str:
     """"" when the block offsets of `index` (.tbi or .csi) land on BGZF blocks of `path` and inside their data;
     otherwise a sentence saying how many do not, and the first of them.
 
     First each reference's first and last offsets (its pseudo-bin, found by pattern in the index: no walk
     through its ~200,000 bins for a genome): a block lost anywhere before a reference's last record shifts
     that last offset past a block start, or past the end of the file. Only when one of them is off (or the
-    index has no pseudo-bins, as from tabix before 1.0) is every offset of the index read and checked."""
+    index has no pseudo-bins, as from tabix before 1.0) is every offset of the index read and checked. `path`: the
+    file, or the caller's open file (mapped as it is: no second open)."""
     raw = _index_bytes(Path(index))
     if raw is None:
         return ""

@@ -18,7 +18,7 @@ from pathlib import Path
 from pidtriage.errors import ConfigError, PedigreeError
 from pidtriage.models import CaseInfo, Sex
 from pidtriage.panel.features import parse_features
-from pidtriage.phenotype import HPO_ID
+from pidtriage.triage.phenotype import HPO_ID
 
 __all__ = ["JointVcf", "SampleRow", "apply_pedigree", "cases_from_rows", "check_case_fields", "check_sample_id",
            "joint_vcfs", "read_ped", "read_sample_sheet"]

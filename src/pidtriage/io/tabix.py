@@ -13,9 +13,9 @@ import pysam
 import pysam.bcftools
 
 from pidtriage.errors import ResourceError
-from pidtriage.genome import bare, naming_of, to_naming
+from pidtriage.genome import naming_of, to_naming
 from pidtriage.io.vcf import index_of, regions_file
-from pidtriage.models import Variant
+from pidtriage.models import Variant, VariantKey
 
 __all__ = ["SitesVcf", "open_tabix"]
 
@@ -94,8 +94,8 @@ class SitesVcf:
     def has_info(self, key: str) -> bool:
         return any(h.startswith(f"##INFO=<ID={key},") for h in self.header_lines)
 
-    def records_in(self, chrom: str, start: int, end: int) -> list[tuple[str, dict[str, str]]]:
-        """(chrom:pos:ref:alt, INFO) of every allele in a region (1-based, inclusive)."""
+    def records_in(self, chrom: str, start: int, end: int) -> list[tuple[VariantKey, dict[str, str]]]:
+        """(key in the panel's naming, INFO) of every allele in a region (1-based, inclusive)."""
         c = to_naming(chrom, self.naming)
         if c not in self.contigs:
             return []
@@ -104,11 +104,11 @@ class SitesVcf:
             f = row.split("\t", 8)
             alts = f[4].split(",")
             for i, alt in enumerate(alts):
-                out.append((f"{bare(f[0])}:{f[1]}:{f[3]}:{alt}", _info(f[7], i, len(alts))))
+                out.append((VariantKey(f[0], int(f[1]), f[3], alt).bare, _info(f[7], i, len(alts))))
         return out
 
-    def keys_at(self, chroms: Sequence[str], positions: Sequence[int]) -> set[tuple[str, int, str, str]]:
-        """(bare chrom, pos, ref, alt) of every resource allele at the given positions, in one bcftools pass
+    def keys_at(self, chroms: Sequence[str], positions: Sequence[int]) -> set[VariantKey]:
+        """The keys (in the panel's naming) of every resource allele at the given positions, in one bcftools pass
         over the index (C speed), for screening many records without a lookup each. The positions are merged
         into blocks (positions closer than `BLOCK_GAP` share one region): one index seek per block, not per
         position (a genome carries ~40,000 panel positions; one region each cost ~1 s), then the rows read
@@ -128,15 +128,13 @@ class SitesVcf:
         with regions_file(blocks) as regions:
             text = str(pysam.bcftools.query("-R", regions, "-f", "%CHROM\t%POS\t%REF\t%ALT\n", self.path))
         out = set()
-        bare_of: dict[str, str] = {}
         for line in text.splitlines():
             c, p_text, r, alts = line.split("\t")
             pos = int(p_text)
             if (c, pos) not in asked:
                 continue
-            b = bare_of.get(c) or bare_of.setdefault(c, bare(c))
             for a in alts.split(","):
-                out.add((b, pos, r, a))
+                out.add(VariantKey(c, pos, r, a).bare)
         return out
 
 

@@ -15,17 +15,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from cyvcf2 import VCF
 
 from pidtriage.errors import VcfFormatError
-from pidtriage.genome import bare, naming_of, to_naming
-from pidtriage.io.bgzf import corrupt_block, inner_kind
-from pidtriage.models import Genotype, Variant
+from pidtriage.genome import naming_of, to_naming
+from pidtriage.io.bgzf import corrupt_block, index_mismatch, inner_kind
+from pidtriage.models import Genotype, Variant, VariantKey
 
-# the INFO key bcftools norm --old-rec-tag writes on records split from a multiallelic one (io/extract.py)
+# the INFO key bcftools norm --old-rec-tag writes on records split from a multiallelic one (io/bcftools.py)
 OLD_REC_TAG = "OLD_REC"
 
 __all__ = ["OLD_REC_TAG", "RawRecord", "VcfHeader", "check_file", "index_of", "is_bgzf", "quiet_htslib", "read_header",
@@ -65,6 +65,10 @@ class VcfHeader:
     # of the first records (up to GT_SAMPLE): how many were read, how many carry no GT, and the first of those
     # (`chrom:pos`): a header may declare GT while its records carry none
     records_without_gt: tuple[int, int, str] = (0, 0, "")
+    bgzf: bool = False  # BGZF-compressed (bgzip, BCF): a region query needs only an index
+    # read_header(check_index=True): "ok" (an index beside it that region queries can trust), "none" (no usable
+    # index: the extract step indexes a link to the file); "" not checked
+    index: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,44 +94,55 @@ _FOREIGN_MAGIC = ((b"\xfd7zXZ\x00", "xz", "xz -d FILE"), (b"\x28\xb5\x2f\xfd", "
 def check_file(path: str | Path, *, what: str = "VCF", column: str = "its path in the sample sheet or config") -> None:
     """Before any library opens it: the file exists (a dangling link says so), is a regular readable file, is
     not empty, and is not compressed in a way htslib cannot read (xz, zstd, bzip2, zip, whatever its name)."""
-    p = Path(path)
+    with _opened(Path(path), what=what, column=column) as (fh, head):
+        _check_kind(Path(path), fh, head)
+
+
+@contextmanager
+def _opened(p: Path, *, what: str = "VCF", column: str = "its path in the sample sheet or config"
+            ) -> Iterator[tuple[BinaryIO, bytes]]:
+    """The file open for reading, with its first bytes: one open for every byte-level check of an input."""
     if not p.exists():
         dangling = " (a symbolic link to a missing file)" if p.is_symlink() else ""
         raise VcfFormatError(f"{p}: no such file{dangling}; check {column}")
     if not p.is_file():
         raise VcfFormatError(f"{p}: not a regular file (a directory?); give the {what} file itself in {column}")
     try:
-        with p.open("rb") as fh:
-            head = fh.read(8)
+        fh = p.open("rb")
     except OSError as exc:
         raise VcfFormatError(f"{p}: cannot be read ({exc.strerror}); check its permissions") from None
-    if not head:
-        raise VcfFormatError(f"{p}: the file is empty; it needs at least a VCF header")
+    with fh:
+        head = fh.read(18)
+        if not head:
+            raise VcfFormatError(f"{p}: the file is empty; it needs at least a VCF header")
+        yield fh, head
+
+
+def _check_kind(p: Path, fh: BinaryIO, head: bytes) -> None:
     for magic, name, fix in _FOREIGN_MAGIC:
         if head.startswith(magic):
             raise VcfFormatError(f"{p}: the file is {name}-compressed, which htslib cannot read; decompress it "
                                  f"({fix.replace('FILE', p.name)}) and compress it with bgzip")
-    kind, fix = inner_kind(p, head)  # a VCF gzipped twice, an index or a BAM where the VCF belongs
+    kind, fix = inner_kind(fh, head)  # a VCF gzipped twice, an index or a BAM where the VCF belongs
     if kind:
         raise VcfFormatError(f"{p}: the file is {kind}; {fix.replace('FILE', p.name)}")
 
 
-def _check_gzip(path: Path) -> None:
+def _check_gzip(path: Path, fh: BinaryIO, head: bytes) -> None:
     """Reading a truncated gzip through htslib may just stop early; check the stream ends properly.
 
     A BGZF file ends with a fixed 28-byte EOF block: reading it costs nothing. A plain gzip has no such
     marker and is decompressed once (it is rewritten as BGZF before extraction anyway)."""
-    with path.open("rb") as fh:
-        head = fh.read(18)
-        if head[:2] != b"\x1f\x8b":
+    if head[:2] != b"\x1f\x8b":
+        return
+    if is_bgzf(head):
+        fh.seek(-28, 2)
+        if fh.read(28) == BGZF_EOF:
             return
-        if is_bgzf(head):
-            fh.seek(-28, 2)
-            if fh.read(28) == BGZF_EOF:
-                return
-            raise VcfFormatError(f"{path}: the bgzip file is truncated (no end-of-file block); copy or export it again")
+        raise VcfFormatError(f"{path}: the bgzip file is truncated (no end-of-file block); copy or export it again")
+    fh.seek(0)
     try:
-        with gzip.open(path, "rb") as gz:
+        with gzip.open(fh, "rb") as gz:
             while gz.read(1 << 20):
                 pass
     except (EOFError, OSError, zlib.error) as exc:
@@ -136,9 +151,11 @@ def _check_gzip(path: Path) -> None:
         ) from None
 
 
-def _open(path: str | Path) -> VCF:
+def _open(path: str | Path, *, checked: bool = False) -> VCF:
+    """cyvcf2's reader of the file (`checked`: its bytes were checked already, through the caller's open)."""
     p = Path(path)
-    check_file(p)
+    if not checked:
+        check_file(p)
     try:
         return VCF(str(path), gts012=False, lazy=True, threads=1)
     except (OSError, ValueError, Exception) as exc:  # cyvcf2 raises bare Exception for unparsable headers
@@ -165,31 +182,43 @@ def _open(path: str | Path) -> VCF:
         raise VcfFormatError(f"{p}: not a readable VCF/BCF ({exc}); check the file is a VCF with a #CHROM line") from None
 
 
-_HEADERS: dict[tuple[str, int, int], VcfHeader] = {}
-
-
-def read_header(path: str | Path, *, check_compression: bool = True) -> VcfHeader:
-    """The header of a VCF/BCF; parsed once per process for an unchanged file (htslib loads a bgzipped VCF's
-    index to open it, ~20 ms for a genome's)."""
+def read_header(path: str | Path, *, check_compression: bool = True, check_index: bool = False) -> VcfHeader:
+    """The header of a VCF/BCF and what its first records say, from two opens: one of the file's bytes (what it
+    is: every check of `check_file`, and with `check_compression` that the compressed stream ends properly), and
+    htslib's. With `check_index`, its index too (VcfHeader.index): whether an index beside the file finds its
+    first record, and that its block offsets land on the file's blocks (io/bgzf.index_mismatch; a VcfFormatError
+    when they do not). No cache: the caller passes the header on to the steps that need it."""
     p = Path(path)
-    if check_compression:  # otherwise _open checks the file, on a cache miss
-        check_file(p)
-        if p.stat().st_size < 2_000_000_000:
-            _check_gzip(p)
-    try:
-        st = p.stat()
-        key = (str(p.resolve()), st.st_mtime_ns, st.st_size)
-    except OSError:
-        return _read_header(p)  # _open names the problem
-    if key not in _HEADERS:
-        if len(_HEADERS) > 16:
-            _HEADERS.clear()
-        _HEADERS[key] = _read_header(p)
-    return dataclasses.replace(_HEADERS[key], path=str(p))
+    with _opened(p) as (fh, head):
+        _check_kind(p, fh, head)
+        if check_compression and p.stat().st_size < 2_000_000_000:
+            _check_gzip(p, fh, head)
+        header = dataclasses.replace(_read_header(p, check_index=check_index), bgzf=is_bgzf(head))
+        if check_index:
+            header = dataclasses.replace(header, index=_index_state(p, fh, header))
+    return header
 
 
-def _read_header(p: Path) -> VcfHeader:
-    vcf = _open(p)
+def _index_state(p: Path, fh: BinaryIO, header: VcfHeader) -> str:
+    """"ok": an index at least as new as the file, which finds its first record, on a BGZF file, and whose block
+    offsets land on the file's blocks (else a VcfFormatError: a block lost after indexing would make region
+    queries come back empty, a silent negative); "none" otherwise (the extract step indexes a link to the file,
+    io/bcftools.ensure_indexed)."""
+    idx = index_of(p)
+    fresh = idx is not None and idx.stat().st_mtime >= p.stat().st_mtime - 1
+    if not (fresh and header.bgzf and header.index == "ok"):
+        return "none"
+    assert idx is not None
+    lost = index_mismatch(fh, idx)
+    if lost:
+        raise VcfFormatError(f"{p}: {lost}: blocks lost or changed since it was indexed (or an index of an "
+                             "earlier version); copy or export the file with its index again (if you trust the "
+                             f"file: tabix -f -p vcf {p.name})")
+    return "ok"
+
+
+def _read_header(p: Path, *, check_index: bool = False) -> VcfHeader:
+    vcf = _open(p, checked=True)
     try:
         contigs: dict[str, int | None] = {}
         reference, info, formats = "", {}, []
@@ -209,6 +238,8 @@ def _read_header(p: Path) -> VcfHeader:
                 reference = str(fields["reference"])
         if not contigs:
             contigs = {name: None for name in vcf.seqnames} if index_of(p) else {}
+        without, first = _records_without_gt(vcf) if vcf.samples else ((0, 0, ""), None)
+        found = _index_finds(vcf, first) if check_index and index_of(p) else False
         return VcfHeader(
             path=str(p),
             samples=tuple(vcf.samples),
@@ -216,28 +247,43 @@ def _read_header(p: Path) -> VcfHeader:
             reference=reference or _raw_reference(vcf.raw_header),
             info_descriptions=info,
             formats=tuple(formats),
-            records_without_gt=_records_without_gt(vcf) if vcf.samples else (0, 0, ""),
+            records_without_gt=without,
+            index="ok" if found else ("none" if check_index else ""),
         )
     finally:
         vcf.close()
 
 
+def _index_finds(vcf: VCF, first: tuple[str, int] | None) -> bool:
+    """The index beside the file finds its first record: an index made for another file (or from an older version
+    of it) would make every region query come back empty, a silent negative. One query, on the open reader."""
+    if first is None:
+        return True
+    chrom, pos = first
+    try:
+        return any(int(rec.POS) == pos for rec in vcf(f"{chrom}:{pos}-{pos}"))
+    except Exception:  # cyvcf2 raises bare Exception when the index cannot be loaded or lacks the contig
+        return False
+
+
 GT_SAMPLE = 100  # records read after the header (0.3 ms): enough to tell a file whose records carry no GT
 
 
-def _records_without_gt(vcf: VCF) -> tuple[int, int, str]:
-    read, without, first = 0, 0, ""
+def _records_without_gt(vcf: VCF) -> tuple[tuple[int, int, str], tuple[str, int] | None]:
+    """(records read, how many carry no GT, the first of those), and where the first record is."""
+    read, without, first, start = 0, 0, "", None
     try:
         for rec in vcf:
             read += 1
+            start = start or (rec.CHROM, int(rec.POS))
             if rec.format("GT") is None:  # FORMAT has no GT (rec.FORMAT of a lazy record crashes cyvcf2 0.35)
                 without += 1
                 first = first or f"{rec.CHROM}:{rec.POS}"
             if read >= GT_SAMPLE:
                 break
     except Exception:  # cyvcf2 raises bare Exception for a record it cannot parse: the extraction names it
-        return 0, 0, ""
-    return read, without, first
+        return (0, 0, ""), None
+    return (read, without, first), start
 
 
 def record_contigs(path: str | Path, *, records: int = 1000) -> list[str]:
@@ -331,9 +377,9 @@ def _format_text(arr: np.ndarray | None, idx: int) -> str:
 
 
 def read_records(path: str | Path, samples: Sequence[str], *, region: str | None = None,
-                 keys: set[tuple[str, int, str, str]] | None = None) -> Iterator[RawRecord]:
+                 keys: set[VariantKey] | None = None) -> Iterator[RawRecord]:
     """Biallelic records (split first) for the named samples; reference blocks and symbolic-only ALTs skipped.
-    With `keys` ((bare chrom, pos, ref, alt)), only those records, checked before anything is built: a few
+    With `keys` (in the panel's naming: VariantKey.bare), only those records, checked before anything is built: a few
     through the index one by one, many from a copy of just their positions (one bcftools pass)."""
     subset = None
     if keys is not None and region is None and len(keys) > KEYED_QUERY_LIMIT and index_of(path) is not None:
@@ -358,7 +404,7 @@ def read_records(path: str | Path, samples: Sequence[str], *, region: str | None
             if alt in SYMBOLIC_REF_BLOCK or alt.startswith("<") or alt == "*":
                 continue
             ref, alt = rec.REF.upper(), alt.upper()  # lower-case bases are valid VCF
-            if keys is not None and (bare(rec.CHROM), rec.POS, ref, alt) not in keys:
+            if keys is not None and VariantKey(rec.CHROM, rec.POS, ref, alt).bare not in keys:
                 continue
             filt = rec.FILTER
             variant = Variant(
@@ -390,14 +436,14 @@ def read_records(path: str | Path, samples: Sequence[str], *, region: str | None
 KEYED_QUERY_LIMIT = 100
 
 
-def _records_at_positions(path: str | Path, keys: set[tuple[str, int, str, str]]) -> str:
+def _records_at_positions(path: str | Path, keys: set[VariantKey]) -> str:
     """An uncompressed BCF in the temporary directory with the records of `path` at the keys' positions."""
     import pysam.bcftools
 
     contigs = read_header(path, check_compression=False).contigs or dict.fromkeys(record_contigs(path))
     order = {name: i for i, name in enumerate(contigs)}  # the file's order: the copy keeps it
     naming = naming_of(order)
-    at = sorted({(to_naming(c, naming), p) for c, p, _, _ in keys}, key=lambda cp: (order.get(cp[0], len(order)), cp[1]))
+    at = sorted({(to_naming(k.chrom, naming), k.pos) for k in keys}, key=lambda cp: (order.get(cp[0], len(order)), cp[1]))
     fd, out = tempfile.mkstemp(prefix="pidtriage-keys-", suffix=".bcf")
     os.close(fd)
     with regions_file((c, p, p) for c, p in at) as regions:
@@ -418,12 +464,12 @@ def regions_file(regions: Iterable[tuple[str, int, int]]) -> Iterator[str]:
         os.unlink(path)
 
 
-def _records_at(vcf: VCF, keys: set[tuple[str, int, str, str]]) -> Iterator[Any]:
+def _records_at(vcf: VCF, keys: set[VariantKey]) -> Iterator[Any]:
     """Each record at the keys' positions once, in position order, through the index."""
 
     naming = naming_of(vcf.seqnames)
     seen: set[tuple[Any, ...]] = set()
-    for chrom, pos in sorted({(c, p) for c, p, _, _ in keys}):
+    for chrom, pos in sorted({(k.chrom, k.pos) for k in keys}):
         name = to_naming(chrom, naming)
         for rec in vcf(f"{name}:{pos}-{pos}"):
             key = (name, rec.POS, rec.REF, tuple(rec.ALT))

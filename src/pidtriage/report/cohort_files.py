@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+
+from pidtriage.result.case_result import CaseResult
 
 __all__ = ["write_cohort_files"]
 
 
-def write_cohort_files(docs: Sequence[Mapping[str, Any]], outdir: str | Path, *,
+def write_cohort_files(results: Sequence[CaseResult], outdir: str | Path, *,
                        case_dirs: Mapping[str, Path] | None = None) -> None:
     """Write them into `outdir` (the cohort directory). `case_dirs`: each case's results directory by sample_id
     (default: `cases/<id>` beside `outdir`, the workflow's layout)."""
@@ -21,14 +22,13 @@ def write_cohort_files(docs: Sequence[Mapping[str, Any]], outdir: str | Path, *,
     from pidtriage.results import cohort_tables, frames
 
     out = Path(outdir)
-    dirs = {d["case"]["sample_id"]: Path((case_dirs or {}).get(d["case"]["sample_id"])
-                                         or out.parent / "cases" / d["case"]["sample_id"]) for d in docs}
-    results = frames(docs)
-    for name, text in cohort_tables(results, docs).items():
+    dirs = {r.sample_id: Path((case_dirs or {}).get(r.sample_id) or out.parent / "cases" / r.sample_id)
+            for r in results}
+    frames_ = frames(results)
+    for name, text in cohort_tables(frames_, results).items():
         write_text(out / name, text)
-    for name, text in multiqc_files(results).items():
+    for name, text in multiqc_files(frames_).items():
         write_text(out / "multiqc" / name, text)
-    write_text(out / "igv_session.xml", cohort_session(docs, session_dir=out, case_dirs=dirs))
-    for doc in docs:
-        sid = doc["case"]["sample_id"]
-        write_text(out / "igv" / f"{sid}.xml", case_session(doc, session_dir=out / "igv", case_dir=dirs[sid]))
+    write_text(out / "igv_session.xml", cohort_session(results, session_dir=out, case_dirs=dirs))
+    for r in results:
+        write_text(out / "igv" / f"{r.sample_id}.xml", case_session(r, session_dir=out / "igv", case_dir=dirs[r.sample_id]))

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, select_autoescape
 
 from pidtriage.clock import today
-from pidtriage.genome import bare
+from pidtriage.models import SexCheck, Status, VariantKey
+from pidtriage.report.tables import SummaryRow
 from pidtriage.report.wording import (
     CLASS_NAMES,
     IUIS_TABLES,
@@ -31,14 +32,16 @@ from pidtriage.report.wording import (
     sv_words,
     variant_words,
 )
+from pidtriage.result.case_result import CandidateResult, CaseResult
+from pidtriage.result.changes import CohortChanges
 
 __all__ = ["render_case", "render_cohort"]
 
 HEADLINE = {
-    "positive": "A causative genetic finding was identified",
-    "inconclusive": "A possible finding needs review",
-    "negative": "No known genetic defect found",  # never "no genetic cause"
-    "failed": "Could not be analysed",
+    Status.POSITIVE: "A causative genetic finding was identified",
+    Status.INCONCLUSIVE: "A possible finding needs review",
+    Status.NEGATIVE: "No known genetic defect found",  # never "no genetic cause"
+    Status.FAILED: "Could not be analysed",
 }
 
 
@@ -76,82 +79,78 @@ def _env() -> Environment:
     return env
 
 
-def _key(c: Mapping[str, Any]) -> str:
-    return f"{c['chrom']}:{c['pos']}:{c['ref']}:{c['alt']}"
-
-
-def links(c: Mapping[str, Any], build: str) -> list[tuple[str, str]]:
+def links(c: CandidateResult, build: str) -> list[tuple[str, str]]:
     """Link-outs for one candidate, built from identifiers only (quoted): ClinVar, gnomAD, Ensembl."""
     out = []
-    if c.get("clinvar_variation_id"):
-        out.append(("ClinVar", f"https://www.ncbi.nlm.nih.gov/clinvar/variation/{quote(str(c['clinvar_variation_id']))}/"))
-    chrom = bare(str(c["chrom"]))
+    if c.clinvar_variation_id:
+        out.append(("ClinVar", f"https://www.ncbi.nlm.nih.gov/clinvar/variation/{quote(c.clinvar_variation_id)}/"))
     dataset = "gnomad_r4" if build == "GRCh38" else "gnomad_r2_1"
-    variant = quote(f"{chrom}-{c['pos']}-{c['ref']}-{c['alt']}")
+    variant = quote("-".join(map(str, c.key.bare)))
     out.append(("gnomAD", f"https://gnomad.broadinstitute.org/variant/{variant}?dataset={dataset}"))
-    if c.get("transcript"):
+    if c.transcript:
         host = "www.ensembl.org" if build == "GRCh38" else "grch37.ensembl.org"
-        out.append(("Ensembl", f"https://{host}/Homo_sapiens/Transcript/Summary?t={quote(str(c['transcript']).split('.')[0])}"))
+        out.append(("Ensembl", f"https://{host}/Homo_sapiens/Transcript/Summary?t={quote(c.transcript.split('.')[0])}"))
     return out
 
 
-def render_case(doc: Mapping[str, Any]) -> str:
+def render_case(result: CaseResult) -> str:
     """The counsellor's report: each candidate in the section of its finding's level (positive: the finding;
     inconclusive: to review; the rest: other variants of note), codes only in the technical appendix."""
-    level = {(f["gene"], k): f["level"] for f in doc["findings"] for k in f["variants"]}
-    sections: dict[str, list[Mapping[str, Any]]] = {"positive": [], "inconclusive": [], "other": []}
-    for c in doc["candidates"]:
-        found = level.get((c["gene"], _key(c)), "other")
-        sections[found if found in sections and (found != "positive" or doc["status"] == "positive") else "other"].append(c)
-    build = doc["provenance"]["genome_build"]
+    level = {(f.gene, k): f.level for f in result.findings for k in f.variants}
+    sections: dict[str, list[CandidateResult]] = {"positive": [], "inconclusive": [], "other": []}
+    for c in result.candidates:
+        found = level.get((c.gene, c.key))
+        shown = found == Status.INCONCLUSIVE or (found == Status.POSITIVE and result.status == Status.POSITIVE)
+        sections[str(found) if shown else "other"].append(c)
+    build = result.provenance.genome_build
+    links_of: dict[VariantKey, list[tuple[str, str]]] = {c.key: links(c, build) for c in result.candidates}
     return _env().get_template("case.html").render(
-        doc=doc, headline=HEADLINE[doc["status"]], findings=sections["positive"], review=sections["inconclusive"],
-        others=sections["other"], sentence=result_sentence(doc), report_date=today(),
-        links={_key(c): links(c, build) for c in doc["candidates"]})
+        doc=result, headline=HEADLINE[result.status], findings=sections["positive"], review=sections["inconclusive"],
+        others=sections["other"], sentence=result_sentence(result), report_date=today(), links=links_of)
 
 
-def render_cohort(docs: Sequence[Mapping[str, Any]], summary: Sequence[Mapping[str, Any]],
-                  changes: Mapping[str, Any] | None = None) -> str:
+def render_cohort(results: Sequence[CaseResult], summary: Sequence[SummaryRow],
+                  changes: CohortChanges | None = None) -> str:
     from pidtriage.report.svg import case_bars, stacked_bars
 
-    statuses = ["positive", "inconclusive", "negative", "failed"]
-    counts = Counter(d["status"] for d in docs)
-    analysed = sum(v for k, v in counts.items() if k != "failed")
-    categories, gene_rows = _cohort_counts(docs)
-    qc_rows = [_qc_row(d) for d in docs]
+    statuses = [str(s) for s in Status]
+    counts = Counter(str(r.status) for r in results)
+    analysed = sum(v for k, v in counts.items() if k != Status.FAILED)
+    categories, gene_rows = _cohort_counts(results)
+    qc_rows = [_qc_row(r) for r in results]
     charts = {
         "category": stacked_bars([(f"{c} {IUIS_TABLES.get(c, '')}".strip(), n) for c, n in categories], statuses,
                                  title="Status by suspected IUIS category"),
         "genes": stacked_bars(gene_rows[:25], ["positive", "inconclusive"], title="Findings by gene"),
-        "records": case_bars([(r["sample_id"], r["records"] if r["status"] != "failed" else None, r["status"])
+        "records": case_bars([(r.sample_id, r.records if r.status != Status.FAILED else None, r.status)
                               for r in qc_rows], title="Records in the panel regions per case (failed cases in red)",
                              y_label="records in the panel"),
-        "titv": case_bars([(r["sample_id"], r["ti_tv"], r["status"]) for r in qc_rows if r["status"] != "failed"],
+        "titv": case_bars([(r.sample_id, r.ti_tv, r.status) for r in qc_rows if r.status != Status.FAILED],
                           title="Ti/Tv of the panel calls per case", y_label="Ti/Tv"),
     }
-    action = [d for d in docs if d["status"] == "failed" or d["no_known_defect"] or d["qc"].get("warnings")]
-    action.sort(key=lambda d: ({"failed": 0, "inconclusive": 1, "negative": 2, "positive": 3}[d["status"]],
-                               d["case"]["sample_id"]))
+    order = {Status.FAILED: 0, Status.INCONCLUSIVE: 1, Status.NEGATIVE: 2, Status.POSITIVE: 3}
+    action = sorted((r for r in results if r.status == Status.FAILED or r.no_known_defect or r.qc.warnings),
+                    key=lambda r: (order[r.status], r.sample_id))
     return _env().get_template("cohort.html").render(
-        docs=docs, summary=summary, counts=counts, total=len(docs), analysed=analysed,
+        docs=results, summary=summary, counts=counts, total=len(results), analysed=analysed,
         yield_pct=_pct(counts["positive"], analysed), by_category=categories, genes=gene_rows,
         statuses=statuses, qc_rows=qc_rows, charts=charts, pct=_pct, iuis_tables=IUIS_TABLES, action=action,
-        changes=changes or {"previous": False},
+        changes=changes or CohortChanges(),
     )
 
 
-def _cohort_counts(docs: Sequence[Mapping[str, Any]]) -> tuple[list[tuple[str, Counter[str]]],
-                                                                 list[tuple[str, Counter[str]]]]:
+def _cohort_counts(results: Sequence[CaseResult]) -> tuple[list[tuple[str, Counter[str]]],
+                                                             list[tuple[str, Counter[str]]]]:
     """Statuses by suspected IUIS category (a case counts in each of its categories; "not given" without one),
     in table order; and by gene, over the findings that set each positive or inconclusive case's status (once
     per case), most cases first. Plain counters: pandas' crosstab did the same and cost 0.3 s of import in
     every cohort job (issue #17)."""
     by_category: dict[str, Counter[str]] = {}
-    for d in docs:
-        for cat in d["case"]["suspected_category"] or ["not given"]:
-            by_category.setdefault(str(cat), Counter())[d["status"]] += 1
-    case_genes = {(d["case"]["sample_id"], g, d["status"]) for d in docs if d["status"] in ("positive", "inconclusive")
-                  for g in {f["gene"] for f in d["findings"] if f["level"] == d["status"]}}  # fmt: skip
+    for r in results:
+        for cat in r.case.suspected_category or ("not given",):
+            by_category.setdefault(str(cat), Counter())[str(r.status)] += 1
+    case_genes = {(r.sample_id, g, str(r.status)) for r in results if r.status in (Status.POSITIVE, Status.INCONCLUSIVE)
+                  for g in {f.gene for f in r.findings if f.level == r.status}}  # fmt: skip
     by_gene: dict[str, Counter[str]] = {}
     for _, gene, status in case_genes:
         by_gene.setdefault(str(gene), Counter())[status] += 1
@@ -167,15 +166,26 @@ def _pct(n: int, total: int) -> str:
     return f"{100 * n / total:.0f}%" if total else "n/a"
 
 
-def _qc_row(d: Mapping[str, Any]) -> dict[str, Any]:
-    qc = d["qc"]
-    proband = (qc.get("individuals") or [{}])[0]
-    mendel = qc.get("mendelian") or {}
-    return {
-        "sample_id": d["case"]["sample_id"], "status": d["status"], "sex_reported": qc["sex_reported"],
-        "sex_inferred": qc["sex_inferred"], "sex_check": qc["sex_check"],
-        "records": qc.get("records_in_panel_regions"),
-        "ti_tv": (proband.get("panel") or {}).get("ti_tv"),
-        "mendelian": f"{mendel['errors']}/{mendel['informative_sites']}" if mendel.get("evaluated") else ".",
-        "warnings": qc.get("warnings", []), "failure": d["reason"] if d["status"] == "failed" else "",
-    }  # fmt: skip
+@dataclass(frozen=True, slots=True)
+class QcRow:
+    """A row of the dashboard's quality table: one case."""
+
+    sample_id: str
+    status: Status
+    sex_reported: str
+    sex_inferred: str
+    sex_check: SexCheck
+    records: int
+    ti_tv: float | None
+    mendelian: str  # errors/informative sites, "." when not evaluated
+    warnings: tuple[str, ...]
+    failure: str
+
+
+def _qc_row(r: CaseResult) -> QcRow:
+    qc, mendel = r.qc, r.qc.mendelian
+    return QcRow(sample_id=r.sample_id, status=r.status, sex_reported=qc.sex_reported, sex_inferred=qc.sex_inferred,
+                 sex_check=qc.sex_check, records=qc.records_in_panel_regions,
+                 ti_tv=qc.individuals[0].panel.ti_tv if qc.individuals else None,
+                 mendelian=f"{mendel.errors}/{mendel.informative_sites}" if mendel and mendel.evaluated else ".",
+                 warnings=qc.warnings, failure=r.reason if r.status == Status.FAILED else "")

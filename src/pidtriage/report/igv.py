@@ -14,8 +14,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import quoteattr
+
+from pidtriage.result.case_result import CandidateResult, CaseResult
 
 __all__ = ["IGV_GENOMES", "case_session", "cohort_session"]
 
@@ -32,33 +33,27 @@ def _abs(path: str) -> str:
     return str(Path(path).resolve()) if path else ""
 
 
-def _region(doc: Mapping[str, Any], c: Mapping[str, Any], *, low: bool, with_case: bool) -> str:
-    what = ("low-quality call" if low else f"rank {c['rank']}") + f" {c['gene']} {c.get('finding', '')} " \
-           f"{c.get('acmg_class', '')} {c.get('hgvs_c', '')} {c.get('hgvs_p', '')}"
+def _region(result: CaseResult, c: CandidateResult, *, low: bool, with_case: bool) -> str:
+    what = (("low-quality call" if low else f"rank {c.rank}") + f" {c.gene} {c.finding} {c.acmg_class} {c.hgvs_c} "
+            f"{c.hgvs_p}")
     if with_case:
-        what = f"{doc['case']['sample_id']}: {what}"
-    return (f'        <RegionOfInterest chromosome={quoteattr(str(c["chrom"]))} start="{int(c["pos"]) - 1}" '
-            f'end="{int(c["pos"]) - 1 + max(1, len(str(c["ref"])))}" description={quoteattr(" ".join(what.split()))}/>')
+        what = f"{result.sample_id}: {what}"
+    return (f'        <RegionOfInterest chromosome={quoteattr(c.chrom)} start="{c.pos - 1}" '
+            f'end="{c.pos - 1 + max(1, len(c.ref))}" description={quoteattr(" ".join(what.split()))}/>')
 
 
-def _regions(doc: Mapping[str, Any], *, with_case: bool = False) -> list[str]:
-    rows = [(c, False) for c in doc["candidates"]] + [(c, True) for c in doc["low_quality_calls"]]
-    return [_region(doc, c, low=low, with_case=with_case) for c, low in rows]
+def _regions(result: CaseResult, *, with_case: bool = False) -> list[str]:
+    rows = [(c, False) for c in result.candidates] + [(c, True) for c in result.low_quality_calls]
+    return [_region(result, c, low=low, with_case=with_case) for c, low in rows]
 
 
-def _loci(doc: Mapping[str, Any]) -> str:
+def _loci(result: CaseResult) -> str:
     """Where the case's session opens: the variants of its qualifying findings (IGV shows several loci side by
     side), else its rank-1 candidate; "" (the whole genome) when it has none."""
-    keys = [k for f in doc["findings"] if f["level"] in ("positive", "inconclusive") for k in f["variants"]]
-    if not keys and doc["candidates"]:
-        c = doc["candidates"][0]
-        keys = [f"{c['chrom']}:{c['pos']}:{c['ref']}:{c['alt']}"]
-    loci = []
-    for key in dict.fromkeys(keys):
-        chrom, pos, *_ = key.split(":")
-        if pos.isdigit():
-            loci.append(f"{chrom}:{max(1, int(pos) - _FLANK)}-{int(pos) + _FLANK}")
-    return " ".join(loci)
+    keys = [k for f in result.qualifying_findings for k in f.variants]
+    if not keys and result.candidates:
+        keys = [result.candidates[0].key]
+    return " ".join(f"{k.chrom}:{max(1, k.pos - _FLANK)}-{k.pos + _FLANK}" for k in dict.fromkeys(keys))
 
 
 def _session(genome: str, locus: str, resources: Sequence[tuple[str, str, str]], regions: Sequence[str]) -> str:
@@ -82,31 +77,32 @@ def _input_index(vcf: str) -> str:
     return ""
 
 
-def case_session(doc: Mapping[str, Any], *, session_dir: Path, case_dir: Path) -> str:
+def case_session(result: CaseResult, *, session_dir: Path, case_dir: Path) -> str:
     """The case's session (written to `session_dir`; the case's results in `case_dir`)."""
-    sid = doc["case"]["sample_id"]
+    sid = result.sample_id
     resources: list[tuple[str, str, str]] = []
-    alignments = _abs(str((doc.get("coverage") or {}).get("source") or ""))
+    alignments = _abs(result.coverage.source)
     if alignments.endswith(_ALIGNMENTS):
         resources.append((f"{sid} reads", alignments, ""))
-    vcf = _abs(str(doc["case"].get("vcf") or ""))
+    vcf = _abs(result.case.vcf)
     if vcf and os.path.exists(vcf):
         resources.append((f"{sid} input VCF", vcf, _input_index(vcf)))
     cands = case_dir / "candidates.vcf.gz"
     resources.append((f"{sid} pidtriage candidates", _rel(cands, session_dir), _rel(Path(f"{cands}.tbi"), session_dir)))
-    return _session(IGV_GENOMES.get(doc["provenance"]["genome_build"], "hg38"), _loci(doc), resources, _regions(doc))
+    return _session(IGV_GENOMES.get(result.provenance.genome_build, "hg38"), _loci(result), resources,
+                    _regions(result))
 
 
-def cohort_session(docs: Sequence[Mapping[str, Any]], *, session_dir: Path, case_dirs: Mapping[str, Path]) -> str:
+def cohort_session(results: Sequence[CaseResult], *, session_dir: Path, case_dirs: Mapping[str, Path]) -> str:
     """The cohort's session: every case's candidates.vcf.gz and every candidate as a region of interest."""
     resources, regions = [], []
-    for doc in docs:
-        sid = doc["case"]["sample_id"]
+    for result in results:
+        sid = result.sample_id
         cands = case_dirs[sid] / "candidates.vcf.gz"
         resources.append((f"{sid} pidtriage candidates", _rel(cands, session_dir),
                           _rel(Path(f"{cands}.tbi"), session_dir)))
-        regions += _regions(doc, with_case=True)
-    builds = sorted({d["provenance"]["genome_build"] for d in docs})
-    first = next((d for d in docs if d["candidates"]), None)
+        regions += _regions(result, with_case=True)
+    builds = sorted({r.provenance.genome_build for r in results})
+    first = next((r for r in results if r.candidates), None)
     return _session(IGV_GENOMES.get(builds[0], "hg38") if builds else "hg38", _loci(first) if first else "",
                     resources, regions)

@@ -12,11 +12,15 @@ not records of the small-variant extract: they are listed in structural.tsv.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["INFO_FIELDS", "candidate_entries", "info_value", "write_candidates_vcf"]
+from pidtriage.models import VariantKey
+from pidtriage.result.case_result import CandidateResult, CaseResult
+
+__all__ = ["INFO_FIELDS", "Entry", "candidate_entries", "info_value", "write_candidates_vcf"]
 
 # (ID, Number, Type, Description): one value per candidate entry of the variant (Number=.), a flag for a call
 # that failed hard genotype QC
@@ -36,7 +40,7 @@ INFO_FIELDS: tuple[tuple[str, str, str, str], ...] = (
     ("PIDTRIAGE_CLINVAR", ".", "String", "ClinVar significance (spaces as '_'; '.' when not in ClinVar)"),
     ("PIDTRIAGE_CLINVAR_STARS", ".", "Integer", "ClinVar review stars"),
     ("PIDTRIAGE_PHENOTYPE_SCORE", ".", "Float", "Phenotype score of the entry's gene for this patient (HPO terms, "
-     "immunophenotype, suspected IUIS category; pidtriage.ranking)"),
+     "immunophenotype, suspected IUIS category; pidtriage.triage.ranking)"),
     ("PIDTRIAGE_CONSEQUENCE", ".", "String", "Consequence on the transcript pidtriage used (SO terms, '&'-joined)"),
     ("PIDTRIAGE_HGVS_C", ".", "String", "HGVS c. on that transcript"),
     ("PIDTRIAGE_HGVS_P", ".", "String", "HGVS p. on that transcript"),
@@ -61,57 +65,66 @@ def info_value(value: Any) -> Any:
     return "_".join(text.split()).replace(",", "|") or None
 
 
-def candidate_entries(doc: Mapping[str, Any]) -> dict[tuple[str, int, str, str], list[dict[str, Any]]]:
-    """The entries of triage.json to write, by (chrom, pos, ref, alt) as in the input: every small-variant
-    candidate (rank order), then every low-quality call."""
-    out: dict[tuple[str, int, str, str], list[dict[str, Any]]] = {}
-    rows = [(c, False) for c in doc["candidates"]] + [(c, True) for c in doc["low_quality_calls"]]
-    for c, low in rows:
-        if c.get("structural"):
-            continue
-        out.setdefault((c["chrom"], int(c["pos"]), c["ref"], c["alt"]), []).append({**c, "_low": low})
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A candidate (or a low-quality call, `low`) to write into its variant's record."""
+
+    c: CandidateResult
+    low: bool
+
+
+def candidate_entries(result: CaseResult) -> dict[VariantKey, list[Entry]]:
+    """The entries of the result to write, by key as in the input: every small-variant candidate (rank order),
+    then every low-quality call."""
+    out: dict[VariantKey, list[Entry]] = {}
+    rows = [Entry(c, False) for c in result.candidates] + [Entry(c, True) for c in result.low_quality_calls]
+    for e in rows:
+        if e.c.structural is None:
+            out.setdefault(e.c.key, []).append(e)
     return out
 
 
-def _info(entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    def each(key: str, fn: Any = info_value) -> tuple[Any, ...] | None:
-        values = tuple(fn(e.get(key)) for e in entries)
+def _info(entries: Sequence[Entry]) -> dict[str, Any]:
+    def each(value: Callable[[CandidateResult], Any], fn: Callable[[Any], Any] = info_value) -> tuple[Any, ...] | None:
+        values = tuple(fn(value(e.c)) for e in entries)
         return values if any(v is not None for v in values) else None
 
+    low = entries[0].low
     return {
-        "PIDTRIAGE_RANK": tuple(None if e["_low"] else int(e["rank"]) for e in entries),
-        "PIDTRIAGE_GENE": each("gene"), "PIDTRIAGE_HGNC_ID": each("hgnc_id"), "PIDTRIAGE_MOI": each("moi"),
-        "PIDTRIAGE_FINDING": each("finding"), "PIDTRIAGE_ACMG_CLASS": each("acmg_class"),
-        "PIDTRIAGE_ACMG_POINTS": each("acmg_points"),
-        "PIDTRIAGE_ACMG_CRITERIA": each("acmg_criteria", lambda v: info_value(str(v or "").split(",") if v else None)),
-        "PIDTRIAGE_REPORTABLE": each("reportable_basis"), "PIDTRIAGE_CLINVAR": each("clinvar_significance"),
-        "PIDTRIAGE_CLINVAR_STARS": each("clinvar_stars"),
-        "PIDTRIAGE_PHENOTYPE_SCORE": tuple(round(float(e["phenotype_match"]["score"]), 4)
-                                           if e.get("phenotype_match") else None for e in entries),
-        "PIDTRIAGE_CONSEQUENCE": each("consequence"), "PIDTRIAGE_HGVS_C": each("hgvs_c"),
-        "PIDTRIAGE_HGVS_P": each("hgvs_p"),
-        "PIDTRIAGE_QC_FLAGS": each("qc_hard_flags" if entries[0]["_low"] else "qc_flags"),
-        "PIDTRIAGE_LOW_QUALITY": any(e["_low"] for e in entries),
+        "PIDTRIAGE_RANK": tuple(None if e.low else e.c.rank for e in entries),
+        "PIDTRIAGE_GENE": each(lambda c: c.gene), "PIDTRIAGE_HGNC_ID": each(lambda c: c.hgnc_id),
+        "PIDTRIAGE_MOI": each(lambda c: c.moi), "PIDTRIAGE_FINDING": each(lambda c: c.finding),
+        "PIDTRIAGE_ACMG_CLASS": each(lambda c: c.acmg_class), "PIDTRIAGE_ACMG_POINTS": each(lambda c: c.acmg_points),
+        "PIDTRIAGE_ACMG_CRITERIA": each(lambda c: c.acmg_criteria,
+                                        lambda v: info_value(str(v or "").split(",") if v else None)),
+        "PIDTRIAGE_REPORTABLE": each(lambda c: c.reportable_basis),
+        "PIDTRIAGE_CLINVAR": each(lambda c: c.clinvar_significance),
+        "PIDTRIAGE_CLINVAR_STARS": each(lambda c: c.clinvar_stars),
+        "PIDTRIAGE_PHENOTYPE_SCORE": tuple(round(float(e.c.phenotype_match.score), 4) for e in entries),
+        "PIDTRIAGE_CONSEQUENCE": each(lambda c: c.consequence), "PIDTRIAGE_HGVS_C": each(lambda c: c.hgvs_c),
+        "PIDTRIAGE_HGVS_P": each(lambda c: c.hgvs_p),
+        "PIDTRIAGE_QC_FLAGS": each(lambda c: list(c.qc_hard_flags if low else c.qc_flags)),
+        "PIDTRIAGE_LOW_QUALITY": any(e.low for e in entries),
     }  # fmt: skip
 
 
-def _header_lines(doc: Mapping[str, Any]) -> list[str]:
+def _header_lines(result: CaseResult) -> list[str]:
     """The case's result in the header: who, what status, from which pidtriage, panel and build."""
-    prov = doc.get("provenance", {})
+    prov = result.provenance
     text = {
-        "pidtriage_version": prov.get("pidtriage_version", ""),
-        "pidtriage_case": doc["case"]["sample_id"],
-        "pidtriage_status": doc["status"],
-        "pidtriage_reason": doc.get("reason", ""),
-        "pidtriage_genome_build": prov.get("genome_build", ""),
-        "pidtriage_panel": f"{prov.get('panel_name', '')} {prov.get('panel_version', '')}".strip(),
-        "pidtriage_clinvar": prov.get("clinvar_date", ""),
+        "pidtriage_version": prov.pidtriage_version,
+        "pidtriage_case": result.sample_id,
+        "pidtriage_status": result.status,
+        "pidtriage_reason": result.reason,
+        "pidtriage_genome_build": prov.genome_build,
+        "pidtriage_panel": f"{prov.panel_name} {prov.panel_version}".strip(),
+        "pidtriage_clinvar": prov.clinvar_date or "",
     }
     # one line each, and never read as a structured line (htslib parses a value starting with "<" as one)
     return [f"##{k}=" + " ".join(str(v).split()).replace("<", "%3C").replace(">", "%3E") for k, v in text.items() if v]
 
 
-def write_candidates_vcf(doc: Mapping[str, Any], source_vcf: str | Path, out: str | Path) -> Path:
+def write_candidates_vcf(result: CaseResult, source_vcf: str | Path, out: str | Path) -> Path:
     """Write `out` (bgzipped, with its .tbi) from the records of `source_vcf` (the case's panel extract) that
     triage.json lists as candidates or low-quality calls. A failed case (or an extract without them) gives a
     header-only file: the file exists for every case. Written to temporary names, then renamed."""
@@ -119,7 +132,7 @@ def write_candidates_vcf(doc: Mapping[str, Any], source_vcf: str | Path, out: st
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    wanted = candidate_entries(doc)
+    wanted = candidate_entries(result)
     tmp = out.with_name(f"{out.name}.{os.getpid()}.tmp.vcf.gz")
     source = Path(source_vcf)
     empty = None if source.exists() and source.stat().st_size else _minimal(tmp)
@@ -127,13 +140,13 @@ def write_candidates_vcf(doc: Mapping[str, Any], source_vcf: str | Path, out: st
         with pysam.VariantFile(str(empty or source)) as src:
             records = list(_records(src, wanted))
             header = src.header.copy()  # after reading: contigs htslib added for records without ##contig are in it
-            for line in _header_lines(doc):
+            for line in _header_lines(result):
                 header.add_line(line)
             for key, number, kind, text in INFO_FIELDS:
                 if key not in header.info:
                     header.info.add(key, number, kind, text)
             if not list(header.samples):  # a failed case's empty extract: the case's individuals still named
-                for name in doc["qc"].get("samples_used") or [doc["case"].get("vcf_sample") or doc["case"]["sample_id"]]:
+                for name in result.qc.samples_used or [result.case.vcf_sample or result.sample_id]:
                     header.add_sample(name)
             order = {name: i for i, name in enumerate(header.contigs)}
             with pysam.VariantFile(str(tmp), "wz", header=header) as dst:
@@ -155,11 +168,11 @@ def write_candidates_vcf(doc: Mapping[str, Any], source_vcf: str | Path, out: st
     return out
 
 
-def _key(rec: Any) -> tuple[str, int, str, str]:
-    return (rec.chrom, rec.pos, rec.ref or "", (rec.alts or ("",))[0])
+def _key(rec: Any) -> VariantKey:
+    return VariantKey(rec.chrom, rec.pos, rec.ref or "", (rec.alts or ("",))[0])
 
 
-def _records(src: Any, wanted: Mapping[tuple[str, int, str, str], Any]) -> Iterable[Any]:
+def _records(src: Any, wanted: Mapping[VariantKey, Any]) -> Iterable[Any]:
     """The records of `src` at the wanted keys, each once (through its index; read through without one)."""
     if not wanted:
         return

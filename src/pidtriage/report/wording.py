@@ -1,12 +1,22 @@
-"""Plain words for the counsellor's report, from triage.json fields: the result sentence, how a genotype meets
+"""Plain words for the counsellor's report, from the case's result: the result sentence, how a genotype meets
 the inheritance, what each criterion means, frequencies people can read. Formatting only: every decision is
-already in triage.json."""
+already in the result."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+
+from pidtriage.models import Criterion, Status
+from pidtriage.result.case_result import (
+    CandidateResult,
+    CaseResult,
+    Change,
+    ChangeKind,
+    DiseaseResult,
+    PhenotypeMatchResult,
+    PhenotypeSection,
+    ScopeSection,
+)
 
 __all__ = [
     "CLASS_NAMES",
@@ -93,22 +103,23 @@ _MOI_WORDS = {"AD": "autosomal dominant", "AR": "autosomal recessive", "XL": "X-
               "AD_AR": "dominant or recessive", "unknown": "inheritance not stated"}
 
 
-def sv_words(candidate: Mapping[str, Any]) -> str:
+def sv_words(candidate: CandidateResult) -> str:
     """'deletion of exons 3-5 of 12 (2.2 kb)' for an SV candidate; "" for an SNV."""
-    s = candidate.get("structural")
-    if not s:
+    s = candidate.structural
+    if s is None:
         return ""
-    kind = {"DEL": "deletion", "DUP": "duplication", "CNV": "copy-number change"}.get(s["svtype"], s["svtype"])
-    size = f"{s['size'] / 1000:.1f} kb" if s["size"] >= 1000 else f"{s['size']} bp"
-    exons = s["exons"]
-    if s["whole_gene"]:
+    kind = {"DEL": "deletion", "DUP": "duplication", "CNV": "copy-number change"}.get(s.svtype, s.svtype)
+    size = f"{s.size / 1000:.1f} kb" if s.size >= 1000 else f"{s.size} bp"
+    exons = s.exons
+    if s.whole_gene:
         what = "of the whole gene"
     elif exons:
         what = (f"of exon{'s' if len(exons) > 1 else ''} {exons[0]}{'-' + str(exons[-1]) if len(exons) > 1 else ''} "
-                f"of {s['n_exons']}")
+                f"of {s.n_exons}")
     else:
         what = "within the gene (no exon)"
-    maybe = f"; exon(s) {', '.join(map(str, s['exons_uncertain']))} uncertain (breakpoint imprecision)" if s["exons_uncertain"] else ""
+    maybe = (f"; exon(s) {', '.join(map(str, s.exons_uncertain))} uncertain (breakpoint imprecision)"
+             if s.exons_uncertain else "")
     return f"{kind} {what} ({size}{maybe})"
 
 
@@ -119,51 +130,50 @@ def _finding_part(text: str) -> str:
     return f"{words} ({level}" if level else words
 
 
-def change_words(item: Mapping[str, Any]) -> str:
-    """One change since the previous analysis (pidtriage.reanalysis), in plain words with its cause."""
-    kind, gene, cause = item["kind"], item["gene"], item["cause"]
-    variant = f" {item['variant']}" if item["variant"] and "," not in item["variant"] else ""
+def change_words(item: Change) -> str:
+    """One change since the previous analysis (pidtriage.result.changes), in plain words with its cause."""
+    kind, gene = item.kind, item.gene
+    variant = f" {item.variant}" if item.variant and "," not in item.variant else ""
     classes = {k: v.lower() for k, v in CLASS_NAMES.items()}
-    if kind == "status":
-        text = f"The result changed from {item['old']} to {item['new']}"
-    elif kind == "finding_new":
-        text = f"New finding in {gene}: {_finding_part(item['new'])}"
-    elif kind == "finding_gone":
-        text = f"The finding in {gene} is withdrawn (it was: {_finding_part(item['old'])})"
-    elif kind == "second_hit":
+    if kind == ChangeKind.STATUS:
+        text = f"The result changed from {item.old} to {item.new}"
+    elif kind == ChangeKind.FINDING_NEW:
+        text = f"New finding in {gene}: {_finding_part(item.new)}"
+    elif kind == ChangeKind.FINDING_GONE:
+        text = f"The finding in {gene} is withdrawn (it was: {_finding_part(item.old)})"
+    elif kind == ChangeKind.SECOND_HIT:
         text = f"{gene}: a second variant now completes the recessive pair"
-    elif kind == "phase":
-        text = f"{gene}: {finding_words(item['old'])}, now {finding_words(item['new'])}"
-    elif kind == "clinvar":
-        text = f"{gene}{variant}: ClinVar now {item['new']} (was {item['old']})"
-    elif kind == "acmg_class":
-        old, new = (classes.get(x.split(" ")[0], x) for x in (item["old"], item["new"]))
+    elif kind == ChangeKind.PHASE:
+        text = f"{gene}: {finding_words(item.old)}, now {finding_words(item.new)}"
+    elif kind == ChangeKind.CLINVAR:
+        text = f"{gene}{variant}: ClinVar now {item.new} (was {item.old})"
+    elif kind == ChangeKind.ACMG_CLASS:
+        old, new = (classes.get(x.split(" ")[0], x) for x in (item.old, item.new))
         text = f"{gene}{variant}: classification changed from {old} to {new}"
-    elif kind == "panel_gene":
-        old, new = (_MOI_WORDS.get(x, x) for x in (item["old"], item["new"]))
+    elif kind == ChangeKind.PANEL_GENE:
+        old, new = (_MOI_WORDS.get(x, x) for x in (item.old, item.new))
         text = f"{gene} in the gene panel: {old}, now {new}"
     else:
         text = f"{gene}: {kind}"
-    return f"{text} (why: {cause})."
+    return f"{text} (why: {item.cause})."
 
 
 
 
-def plain_criterion(criterion: Mapping[str, Any]) -> str:
+def plain_criterion(criterion: Criterion) -> str:
     """'absent or extremely rare in the general population: supporting evidence for' (no code: the counsellor's
     view; the codes are in the report's technical appendix)."""
-    base = criterion["code"].split("_")[0]
-    plain = _PLAIN.get(base, "another criterion (see the technical appendix)")
-    direction = "against" if criterion["points"] < 0 else "for"
-    return f"{plain}: {_STRENGTH.get(criterion['strength'], criterion['strength'])} evidence {direction}"
+    plain = _PLAIN.get(criterion.base, "another criterion (see the technical appendix)")
+    direction = "against" if criterion.points < 0 else "for"
+    return f"{plain}: {_STRENGTH.get(criterion.strength, criterion.strength)} evidence {direction}"
 
 
-def criterion_words(criterion: Mapping[str, Any]) -> str:
+def criterion_words(criterion: Criterion) -> str:
     """'absent or extremely rare in the general population (PM2_Supporting, supporting)'."""
-    base = criterion["code"].split("_")[0]
-    plain = _PLAIN.get(base, criterion["code"])
-    direction = "against" if criterion["points"] < 0 else "for"
-    return f"{plain} ({criterion['code']}, {_STRENGTH.get(criterion['strength'], criterion['strength'])} evidence {direction})"
+    plain = _PLAIN.get(criterion.base, criterion.code)
+    direction = "against" if criterion.points < 0 else "for"
+    return (f"{plain} ({criterion.code}, {_STRENGTH.get(criterion.strength, criterion.strength)} evidence "
+            f"{direction})")
 
 
 def frequency_words(af: float | None, found: bool | None) -> str:
@@ -179,69 +189,67 @@ def _times(lr: float) -> str:
     return f"x{lr:.2g}" if lr < 10 else f"x{lr:.0f}"
 
 
-def phenotype_words(match: Mapping[str, Any], phenotype: Mapping[str, Any]) -> str:
+def phenotype_words(match: PhenotypeMatchResult, phenotype: PhenotypeSection) -> str:
     """How the patient's features fit the gene, in words that agree with its likelihood ratio: the HPO terms that
     argue for the gene's best-fitting disease and against it, each with its factor, the immunophenotype features
     agreeing and contradicting, the suspected category, and the resulting likelihood ratio."""
     parts = []
-    hpo = match.get("hpo")
+    hpo = match.hpo
     if hpo:
-        if not hpo["gene_annotated"]:
-            parts.append(f"phenotype unknown: no HPO annotation for this gene in HPO {phenotype.get('hpo_release', '')} "
+        if not hpo.gene_annotated:
+            parts.append(f"phenotype unknown: no HPO annotation for this gene in HPO {phenotype.hpo_release} "
                          "(neutral in the ranking)")
         else:
-            terms = hpo.get("terms") or []
-            disease = hpo.get("disease_name") or "this gene"
-            fits = [f"{t['label']} ({_times(t['lr'])})" for t in terms if t["lr"] > 1]
-            against = [f"{t['label']}{'' if t['observed'] else ' absent'} ({_times(t['lr'])})"
-                       for t in terms if t["lr"] < 1]
+            disease = hpo.disease_name or "this gene"
+            fits = [f"{t.label} ({_times(t.lr)})" for t in hpo.terms if t.lr > 1]
+            against = [f"{t.label}{'' if t.observed else ' absent'} ({_times(t.lr)})" for t in hpo.terms if t.lr < 1]
             parts.append(f"fits {disease}: {', '.join(fits)}" if fits
                          else f"none of the patient's HPO terms argues for {disease}")
             if against:
                 parts.append("against: " + ", ".join(against))
-    if match.get("agree"):
-        parts.append("immunophenotype agrees: " + ", ".join(match["agree"]))
-    if match.get("contradict"):
-        parts.append("immunophenotype differs: " + ", ".join(match["contradict"]))
-    if match.get("suspected_category"):
+    if match.agree:
+        parts.append("immunophenotype agrees: " + ", ".join(match.agree))
+    if match.contradict:
+        parts.append("immunophenotype differs: " + ", ".join(match.contradict))
+    if match.suspected_category:
         parts.append("in the suspected IUIS category")
     if not parts:
         return "no phenotype given to compare"
-    return "; ".join(parts) + f" (phenotype likelihood ratio {_times(10 ** match['score'])})"
+    return "; ".join(parts) + f" (phenotype likelihood ratio {_times(10 ** match.score)})"
 
 
-def disease_words(disease: Mapping[str, Any]) -> str:
+def disease_words(disease: DiseaseResult) -> str:
     """An IUIS entry with its OMIM phenotype number(s): 'RAG2 deficiency (OMIM:601457)'; the name alone when no
     phenotype entry is known (never the gene's MIM number)."""
-    ids = ", ".join(o["id"] for o in disease.get("omim") or [])
-    return f"{disease['name']} ({ids})" if ids else str(disease["name"])
+    ids = ", ".join(o.id for o in disease.omim)
+    return f"{disease.name} ({ids})" if ids else disease.name
 
 
-def variant_words(c: Mapping[str, Any]) -> str:
+def variant_words(c: CandidateResult) -> str:
     """'c.409G>A p.(Gly137Ser) on NM_000081.4 (MANE Select, ENST00000389793.7)': the HGVS and the transcript it is
-    on (triage.json's transcript_label, which names a MANE RefSeq ID only beside its own transcript)."""
-    hgvs = " ".join(x for x in (c.get("hgvs_c"), c.get("hgvs_p")) if x) or "no HGVS available"
-    label = c.get("transcript_label") or ""
+    on (the result's transcript_label, which names a MANE RefSeq ID only beside its own transcript)."""
+    hgvs = " ".join(x for x in (c.hgvs_c, c.hgvs_p) if x) or "no HGVS available"
+    label = c.transcript_label
     if not label or label == "no HGVS available":
         return hgvs
-    return f"{hgvs} on {label}" if c.get("transcript") else f"{hgvs} ({label})"
+    return f"{hgvs} on {label}" if c.transcript else f"{hgvs} ({label})"
 
 
-def _disease(candidate: Mapping[str, Any]) -> str:
-    diseases = candidate.get("diseases") or []
+def _disease(candidate: CandidateResult | None) -> str:
+    diseases = candidate.diseases if candidate is not None else ()
     if not diseases:
         return ""
     names = "; ".join(disease_words(d) for d in diseases[:2]) + ("; and others" if len(diseases) > 2 else "")
-    tables = sorted({d["iuis_table"] for d in diseases if d["iuis_table"]})
+    tables = sorted({d.iuis_table for d in diseases if d.iuis_table})
     cats = ", ".join(f"IUIS table {t}: {IUIS_TABLES.get(t, '')}" for t in tables)
     return f" ({names}{'; ' + cats if cats else ''})"
 
 
-def genes_words(scope: Mapping[str, Any], n_panel: int) -> str:
+def genes_words(scope: ScopeSection, n_panel: int) -> str:
     """"the 505 panel genes" when the input let us assess them all, else "the 62 of the 505 panel genes that could be
     assessed" (gene_scope: records on their chromosome, calls or coverage)."""
-    total, assessed = scope.get("genes_total") or n_panel, scope.get("genes_assessed")
-    if assessed is None or assessed == total:
+    total, assessed = scope.genes_total or n_panel, scope.genes_assessed
+    if not scope.analysed or assessed == total:
         return f"the {total} panel genes"
     return f"the {assessed} of the {total} panel genes that could be assessed"
 
@@ -260,56 +268,55 @@ def for_counsellor(text: str) -> str:
     return "; ".join(clauses) if clauses else _CONFIG_KEY.sub("a setting", text.split("; ")[0])
 
 
-def not_assessed_rows(scope: Mapping[str, Any], *, max_genes: int = 30) -> list[tuple[str, int, str]]:
+def not_assessed_rows(scope: ScopeSection, *, max_genes: int = 30) -> list[tuple[str, int, str]]:
     """The genes the input did not let us assess, as (why, how many, which) rows for the counsellor: genes on
     chromosomes without records by chromosome, the others by name (at most `max_genes`, then how many more;
     triage.json's scope lists every one)."""
-    groups: dict[str, list[Mapping[str, Any]]] = {}
-    for g in scope.get("genes_not_assessed") or []:
-        groups.setdefault(g["kind"], []).append(g)
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for g in scope.genes_not_assessed:
+        groups.setdefault(g.kind, []).append((g.gene, g.reason))
     rows = []
     for kind, genes in sorted(groups.items(), key=lambda kv: -len(kv[1])):
         if kind.startswith("no records on its chromosome"):
-            chroms = sorted({g["reason"].split("(")[1].split(")")[0] for g in genes},
+            chroms = sorted({reason.split("(")[1].split(")")[0] for _, reason in genes},
                             key=lambda c: (len(c.removeprefix("chr")), c))
             rows.append(("no records on their chromosome in the VCF", len(genes), "genes on " + ", ".join(chroms)))
             continue
-        names = [g["gene"] for g in genes]
+        names = [gene for gene, _ in genes]
         more = f" and {len(names) - max_genes} more" if len(names) > max_genes else ""
         rows.append((kind, len(genes), ", ".join(names[:max_genes]) + more))
     return rows
 
 
-def result_sentence(doc: Mapping[str, Any]) -> str:
+def result_sentence(result: CaseResult) -> str:
     """The result in one sentence, in the words of DESIGN's status vocabulary."""
-    status = doc["status"]
-    if status == "failed":
-        return (f"The sample could not be analysed: {for_counsellor(doc['reason'])}. The laboratory's "
+    status = result.status
+    if status == Status.FAILED:
+        return (f"The sample could not be analysed: {for_counsellor(result.reason)}. The laboratory's "
                 "bioinformatician has the fix (technical appendix).")
-    if status == "negative":
-        scope = doc.get("scope") or {}
-        limits = scope.get("limits") or []
-        genes = genes_words(scope, doc["provenance"]["panel_genes"])
+    if status == Status.NEGATIVE:
+        limits = result.scope.limits
+        genes = genes_words(result.scope, result.provenance.panel_genes)
         if limits:
             return (f"Negative within a limited scope ({'; '.join(limits)}). No causative variant was identified in "
                     f"{genes}. This does not rule out a genetic cause: see what this test cannot see and the next "
                     "steps below.")
         return (f"No causative variant was identified in {genes}. This does not rule out a genetic cause: see what "
                 "this test cannot see and the next steps below.")
-    top = doc["findings"][0] if doc["findings"] else None
+    top = result.findings[0] if result.findings else None
     if top is None:
-        return str(doc["reason"])
-    cand: Mapping[str, Any] = next((c for c in doc["candidates"] if c["gene"] == top["gene"]), {})
+        return result.reason
+    cand = next((c for c in result.candidates if c.gene == top.gene), None)
     classes = {"P": "pathogenic", "LP": "likely pathogenic", "VUS": "of uncertain significance"}
-    cls = " and ".join(dict.fromkeys(classes.get(c, c) for c in top["classes"]))
-    if cand.get("reportable") and cand.get("acmg_class") not in ("P", "LP"):
-        cls = (f"reported in ClinVar as {cand.get('clinvar', '')} "
-               f"(automated evidence: {classes.get(cand['acmg_class'], cand['acmg_class'])}; the laboratory is to "
+    cls = " and ".join(dict.fromkeys(classes.get(c, c) for c in top.classes))
+    if cand is not None and cand.reportable and not cand.acmg_class.is_pathogenic:
+        cls = (f"reported in ClinVar as {cand.clinvar} "
+               f"(automated evidence: {classes.get(cand.acmg_class, cand.acmg_class)}; the laboratory is to "
                "confirm the classification)")
-    what = finding_words(top["finding"])
-    if status == "positive":
-        return (f"A genetic finding in {top['gene']}{_disease(cand)}: {what}; the variant(s) are {cls}. This can "
+    what = finding_words(top.finding)
+    if status == Status.POSITIVE:
+        return (f"A genetic finding in {top.gene}{_disease(cand)}: {what}; the variant(s) are {cls}. This can "
                 "explain an inborn error of immunity of this type: confirm it by an independent method and relate "
                 "it to the clinical picture.")
-    return (f"No confirmed genetic diagnosis. A possible finding needs review in {top['gene']}{_disease(cand)}: "
+    return (f"No confirmed genetic diagnosis. A possible finding needs review in {top.gene}{_disease(cand)}: "
             f"{what}; the variant(s) are {cls}.")

@@ -11,15 +11,15 @@ import numpy as np
 import pysam.bcftools
 
 from pidtriage.config import Config
-from pidtriage.decision import Scope
 from pidtriage.errors import ConfigError, PidTriageError
-from pidtriage.genome import bare
-from pidtriage.genotype_table import genotype_table
+from pidtriage.io.genotype_table import genotype_table
 from pidtriage.io.vcf import ANNOTATION_KEYS, VcfHeader, csq_format, read_header, read_records
-from pidtriage.models import Sex
+from pidtriage.models import AnnotatedVariant, Sex, VariantKey
 from pidtriage.panel.tsv import Panel
-from pidtriage.stages.record import StageRecord, input_named, unexpected_failure
+from pidtriage.result.case_result import StructuralInput
+from pidtriage.stages.record import Screening, StageRecord, input_named, unexpected_failure
 from pidtriage.stages.sample_qc import sample_qc as run_sample_qc
+from pidtriage.triage.decision import Scope
 
 __all__ = ["annotate_stage", "annotated_records"]
 
@@ -34,7 +34,8 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
     notes = list(record.notes)
     try:
         vcf = record.extracted_vcf
-        header = read_header(vcf, check_compression=False)
+        extract = record.panel_extract()
+        header, table = extract.header, extract.table
         ran_csq = _wants_csq(header, config)
         if ran_csq:
             from pidtriage.annotate.bcftools_csq import run_csq
@@ -42,11 +43,11 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
             vcf = run_csq(vcf, config.path("annotation", "reference_fasta"), config.path("annotation", "gff3"),
                           str(vcf).replace(".vcf.gz", "") + ".csq.vcf.gz")
             header = read_header(vcf, check_compression=False)
+            table = genotype_table(vcf, record.samples_in_vcf, formats=header.formats)
             notes.append("consequences computed with bcftools csq (haplotype-aware; unphased heterozygous variants "
                          "in one codon are read as on one haplotype)")
         computed = _mane_consequences(vcf, header, config, notes) if not ran_csq else {}
-        table = genotype_table(vcf, record.samples_in_vcf, formats=header.formats)
-        sample_qc, inferred, evidence, failures = run_sample_qc(record, table, config)
+        sample_qc, inferred, evidence = run_sample_qc(record, table, config)
         reported = record.case.sex
         sex = reported if reported != Sex.UNKNOWN else inferred
         annotator = Annotator(config, panel, csq_fields=csq_format(header, "CSQ"), computed=computed)
@@ -65,11 +66,10 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
     if blocks:  # judged from the records: joint-called VCFs often keep gVCF header lines
         notes.append(f"gVCF: {blocks} reference-block or <NON_REF> record(s) in the panel regions skipped, "
                      "variant calls kept")
-    sample_qc["screening"] = {
-        "records_in_panel_regions": len(table), "records_annotated": len(raw),
-        "explanation": "records annotated one by one: the proband carries the allele and it is in ClinVar or the "
-                       "input annotates a protein-altering or splice consequence; no other record can qualify",
-    }  # fmt: skip
+    sample_qc = dataclasses.replace(sample_qc, screening=Screening(
+        records_in_panel_regions=len(table), records_annotated=len(raw),
+        explanation="records annotated one by one: the proband carries the allele and it is in ClinVar or the "
+                    "input annotates a protein-altering or splice consequence; no other record can qualify"))
     provenance = annotator.provenance()
     if build_failure:
         return dataclasses.replace(record, failure=build_failure)
@@ -83,27 +83,28 @@ def _annotate_stage(record: StageRecord, config: Config, panel: Panel) -> StageR
         records_with_consequence=annotated_records(vcf, header, config), clinvar=provenance.get("clinvar", ""),
         clinvar_date=provenance.get("clinvar_date", ""), population=provenance.get("population", ""),
         scores=tuple(sorted(scores)), vcf=record.case.vcf, build_check=build_check,
-        structural=sv_source if structural and not structural.get("error") else "",
+        structural=sv_source if structural and not structural.error else "",
     )
     return dataclasses.replace(
-        record, variants=tuple(variants), sex_inferred=inferred.value, sex_evidence=evidence,
+        record, variants=tuple(variants), sex_inferred=inferred, sex_evidence=evidence,
         provenance=tuple(sorted(provenance.items())), n_records_in_panel=len(table), notes=tuple(notes),
-        sample_qc=sample_qc, failure="; ".join(failures), scope=scope, structural=structural,
+        sample_qc=sample_qc, failure="; ".join(sample_qc.hard_failures), scope=scope, structural=structural,
+        extract=extract,
     )
 
 
 def _structural(record: StageRecord, config: Config, panel: Panel, sex: Sex, header: VcfHeader, notes: list[str]
-                ) -> tuple[str, list[Any], dict[str, Any]]:
+                ) -> tuple[str, list[AnnotatedVariant], StructuralInput | None]:
     """(the SV source, its annotated variants, what triage.json records of it): the sheet's sv_vcf, or SV records
     (INFO/SVTYPE) in the case's VCF; nothing without either. A file that cannot be read adds a QC warning."""
     source = record.case.sv_vcf or (record.case.vcf if "SVTYPE" in header.info_descriptions else "")
     if not source:
-        return "", [], {}
+        return "", [], None
     from pidtriage.stages.structural import structural_calls  # here: only cases with SV calls load it
 
     variants, summary = structural_calls(record, config, panel, sex, path=source)
-    if summary.get("error"):
-        notes.append(f"QC warning: {summary['error']}")
+    if summary.error:
+        notes.append(f"QC warning: {summary.error}")
     return source, variants, summary
 
 
@@ -119,10 +120,11 @@ def _build_from_clinvar(annotator: Any, table: Any, record: StageRecord, config:
     n = _BUILD_CHECK_RECORDS
     known = annotator.clinvar.keys_at(table.chrom[:n].tolist(), table.pos[:n].tolist())
     refs: dict[tuple[str, int], set[str]] = {}
-    for c, p, r, _ in known:
-        refs.setdefault((c, p), set()).add(r)
-    shared = [(r in refs[(bare(c), p)]) for c, p, r in zip(table.chrom[:n].tolist(), table.pos[:n].tolist(),
-                                                            table.ref[:n].tolist(), strict=True) if (bare(c), p) in refs]
+    for k in known:
+        refs.setdefault((k.chrom, k.pos), set()).add(k.ref)
+    ours = [VariantKey(c, p, r, "").bare for c, p, r in zip(table.chrom[:n].tolist(), table.pos[:n].tolist(),
+                                                              table.ref[:n].tolist(), strict=True)]
+    shared = [k.ref in refs[(k.chrom, k.pos)] for k in ours if (k.chrom, k.pos) in refs]
     agree = sum(shared)
     if len(shared) >= 10 and agree < 0.5 * len(shared):
         return (f"{record.case.vcf}: the header does not state the genome build, and the REF alleles disagree "
@@ -154,7 +156,7 @@ def annotated_records(vcf: str, header: VcfHeader, config: Config) -> int:
 
 
 def _mane_consequences(vcf: str, header: VcfHeader, config: Config, notes: list[str]
-                       ) -> dict[tuple[str, int, str, str], str]:
+                       ) -> dict[VariantKey, str]:
     """Under consequence_source `auto`, with a reference and a GFF3 configured, beside an input that carries its
     own consequences: bcftools csq's on the GFF3's (MANE) transcripts, by (bare chrom, pos, ref, alt), so that a
     variant the input annotates on another transcript still gets its c./p. on MANE. {} otherwise."""
@@ -167,7 +169,7 @@ def _mane_consequences(vcf: str, header: VcfHeader, config: Config, notes: list[
                   str(vcf).replace(".vcf.gz", "") + ".mane_csq.vcf.gz", tag=COMPUTED_TAG)
     notes.append("c./p. on the MANE transcripts computed with bcftools csq where the input's annotation names "
                  "another transcript")
-    return {(bare(c), p, r, a): v for (c, p, r, a), v in computed_consequences(out).items()}
+    return computed_consequences(out)
 
 
 def _wants_csq(header: VcfHeader, config: Config) -> bool:

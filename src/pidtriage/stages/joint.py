@@ -13,40 +13,40 @@ its own one-line reason naming the file.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 from pidtriage.config import Config
 from pidtriage.errors import PidTriageError
 from pidtriage.genome import naming_of
-from pidtriage.io import extract as ex
-from pidtriage.io.jsonio import read_json
+from pidtriage.io import bcftools as ex
+from pidtriage.io.jsonio import from_jsonable, read_json
 from pidtriage.io.vcf import read_header, record_contigs
 from pidtriage.panel.tsv import Panel
-from pidtriage.parallel import fork_call
 from pidtriage.stages.extract import panel_regions, sex_chromosome_regions, whole_vcf_qc
+from pidtriage.stages.parallel import fork_call
+from pidtriage.stages.record import JointExtract
 
 __all__ = ["joint_extract", "read_joint"]
 
 
 def joint_extract(vcf: str, samples: Sequence[str], config: Config, panel: Panel, *, out_bcf: str | Path,
-                  workdir: str | Path, jobs: int = 1) -> dict[str, Any]:
+                  workdir: str | Path, jobs: int = 1) -> JointExtract:
     """The shared extraction of `vcf` for `samples` (those of them the VCF has): the record each case's
     extract stage reads. With `jobs` > 1 the panel extraction runs beside the sex inference."""
     work = Path(workdir)
-    entry: dict[str, Any] = {"vcf": vcf, "realpath": os.path.realpath(vcf), "panel_vcf": str(out_bcf), "how": "",
-                             "samples": [], "whole_vcf": {}, "error": ""}
+    entry = JointExtract(vcf=vcf, realpath=os.path.realpath(vcf), panel_vcf=str(out_bcf))
     try:
-        header = read_header(vcf)
+        header = read_header(vcf, check_index=True)
         present = [s for s in dict.fromkeys(samples) if s in header.samples]
         if not present:
             raise PidTriageError(f"{vcf}: none of the sheet's samples for it are in the VCF")
         naming = naming_of(header.contigs or record_contigs(vcf))
         regions = panel_regions(panel, config, naming)
         targets = ex.write_bed([*regions, *sex_chromosome_regions(config.build, naming)], work / "targets.bed")
-        query, how = ex.ensure_indexed(vcf, work, targets_bed=targets)
+        query, how = ex.ensure_indexed(vcf, work, header=header, targets_bed=targets)
         bed = ex.write_bed(regions, work / "panel.regions.bed")
         child = fork_call(ex.view_regions, query, bed, str(out_bcf), fork=jobs > 1, samples=present)
         try:
@@ -57,14 +57,14 @@ def joint_extract(vcf: str, samples: Sequence[str], config: Config, panel: Panel
         child.result()
     except PidTriageError as exc:
         ex.write_empty_bcf(out_bcf)
-        return {**entry, "error": str(exc)}
-    return {**entry, "how": how, "samples": present, "whole_vcf": whole}
+        return dataclasses.replace(entry, error=str(exc))
+    return dataclasses.replace(entry, how=how, samples=tuple(present), whole_vcf=whole)
 
 
-def read_joint(paths: Iterable[str | Path]) -> dict[str, dict[str, Any]]:
+def read_joint(paths: Iterable[str | Path]) -> dict[str, JointExtract]:
     """The joint records at `paths`, by the real path of the VCF each was made from."""
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, JointExtract] = {}
     for path in paths:
-        entry = read_json(path)
-        out[entry["realpath"]] = entry
+        entry: JointExtract = from_jsonable(JointExtract, read_json(path))
+        out[entry.realpath] = entry
     return out

@@ -17,15 +17,15 @@ import re
 import signal
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from pidtriage.config import Config
 from pidtriage.models import CaseInfo
 from pidtriage.panel.tsv import Panel
+from pidtriage.result.case_result import CaseResult
 from pidtriage.stages.record import StageRecord
 from pidtriage.stages.triage import triage_stage
 
-__all__ = ["lost_case_doc", "lost_reason"]
+__all__ = ["lost_case_result", "lost_reason"]
 
 _STEP = re.compile(r"^pidtriage (validate|extract|annotate|triage) ")
 
@@ -70,8 +70,8 @@ def _how(sample_id: str, snakemake_logs: Sequence[Path]) -> str:
     return f" (SLURM job state {cluster[-1]})" if cluster else ""
 
 
-def lost_case_doc(case: CaseInfo, config: Config, panel: Panel, reason: str, previous: str = "") -> dict[str, Any]:
-    """The case's failed triage document with `reason` (compared with its triage.json of a previous run at
-    `previous`, as any case's)."""
-    doc, _ = triage_stage(StageRecord(case=case, failure=reason), config, panel, None, previous)
-    return doc
+def lost_case_result(case: CaseInfo, config: Config, panel: Panel, reason: str, previous: str = "") -> CaseResult:
+    """The case's failed result with `reason` (compared with its triage.json of a previous run at `previous`, as
+    any case's)."""
+    result, _ = triage_stage(StageRecord(case=case, failure=reason), config, panel, None, previous)
+    return result

@@ -1,6 +1,6 @@
-"""What one stage knows of a case (`StageRecord`, passed from stage to stage as JSON), and what every stage
-needs of it: the case's family, the panel, the reported-against-inferred sex check, and the case boundary that
-turns any unexpected error into the case's `failed` record."""
+"""What one stage knows of a case (`StageRecord`, passed from stage to stage), and what every stage needs of it:
+the case's family, the panel, and the case boundary that turns any unexpected error into the case's `failed`
+record."""
 
 from __future__ import annotations
 
@@ -10,22 +10,90 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pidtriage.config import Config
-from pidtriage.decision import Scope
 from pidtriage.inheritance.family import Family
-from pidtriage.io.jsonio import from_jsonable, read_json, write_json
+from pidtriage.io.genotype_table import GenotypeTable, genotype_table
+from pidtriage.io.jsonio import from_jsonable, memory_only, read_json, write_json
+from pidtriage.io.vcf import VcfHeader, read_header
 from pidtriage.models import AnnotatedVariant, CaseInfo, Sex
 from pidtriage.panel.tsv import Panel, read_panel
+from pidtriage.result.case_result import IndividualQc, MendelianResult, StructuralInput
+from pidtriage.triage.decision import Scope
 
-__all__ = ["StageRecord", "family_of", "input_named", "load_panel", "read_stage", "sex_check", "summary_line",
-           "unexpected_failure", "write_stage"]
+__all__ = ["JointExtract", "PanelExtract", "SampleQc", "Screening", "StageRecord", "WholeVcfSample", "family_of", "input_named", "load_panel",
+           "read_stage", "summary_line", "unexpected_failure", "write_stage"]
+
+
+@dataclass(frozen=True, slots=True)
+class WholeVcfSample:
+    """What the whole input VCF says of one sample, read through its index in the extract stage (or the joint job):
+    its sex with the evidence, the VCF's record count and the contigs with records (None: not known, a streamed
+    input)."""
+
+    sex: Sex = Sex.UNKNOWN
+    sex_evidence: str = ""
+    records_in_vcf: int | None = None
+    contigs_with_records: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PanelExtract:
+    """The case's panel extract as the extract step read it: its header and its genotype table (one `bcftools
+    query`), for sample QC, screening, gene scope and variants.tsv, so that no later step queries it again."""
+
+    header: VcfHeader
+    table: GenotypeTable
+
+    @classmethod
+    def read(cls, vcf: str, samples: tuple[str, ...]) -> PanelExtract:
+        """From the file (a stage run alone from a written record)."""
+        header = read_header(vcf, check_compression=False)
+        return cls(header, genotype_table(vcf, samples, formats=header.formats))
+
+
+@dataclass(frozen=True, slots=True)
+class JointExtract:
+    """A joint-called VCF's shared extraction (stages/joint.py): the record the joint job writes and each case's
+    extract stage reads (`pidtriage case --joint`). `error` set: not made; each case reads the VCF itself."""
+
+    vcf: str = ""
+    realpath: str = ""
+    panel_vcf: str = ""  # the panel regions of `samples`, an indexed BCF
+    how: str = ""  # how the VCF was made queryable (io.bcftools.ensure_indexed)
+    samples: tuple[str, ...] = ()
+    whole_vcf: dict[str, WholeVcfSample] = field(default_factory=dict)
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """How many panel records were annotated one by one (annotate.pipeline.Annotator.screen), and why."""
+
+    records_in_panel_regions: int
+    records_annotated: int
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class SampleQc:
+    """The sample QC of the case's extract (stages/sample_qc.py): per individual, the trio's Mendelian check, the
+    warnings and the hard failures that fail the case."""
+
+    individuals: tuple[IndividualQc, ...] = ()
+    warnings: tuple[str, ...] = ()
+    mendelian: MendelianResult | None = None
+    hard_failures: tuple[str, ...] = ()
+    screening: Screening | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class StageRecord:
-    """What one stage knows of a case; `failure` set means the case has failed (with a one-line reason)."""
+    """What one stage knows of a case; `failure` set means the case has failed (with a one-line reason).
+
+    `inputs` and `extract` pass from step to step in one process and are never written: the input VCFs' headers
+    as the validate step checked them (the extract step queries the files through them), and the panel extract
+    as the extract step read it. A step run alone from a written record reads its files again."""
 
     case: CaseInfo
     failure: str = ""
@@ -35,19 +103,28 @@ class StageRecord:
     naming: str = ""
     samples_in_vcf: tuple[str, ...] = ()  # proband first, then parents (after extraction: all in the family VCF)
     parent_vcfs: tuple[tuple[str, str], ...] = ()  # (sample, VCF) of parents in VCFs of their own
-    # per sample, what the whole input VCF says (read through its index in the extract stage): inferred sex,
-    # its evidence, and the VCF's record count
-    whole_vcf: dict[str, dict[str, Any]] = field(default_factory=dict)
+    whole_vcf: dict[str, WholeVcfSample] = field(default_factory=dict)  # by sample, from the extract stage
     notes: tuple[str, ...] = ()
     extracted_vcf: str = ""
-    sex_inferred: str = "unknown"
+    sex_inferred: Sex = Sex.UNKNOWN
     sex_evidence: str = ""
     variants: tuple[AnnotatedVariant, ...] = ()
     provenance: tuple[tuple[str, str], ...] = ()
     n_records_in_panel: int = 0
-    sample_qc: dict[str, Any] = field(default_factory=dict)
+    sample_qc: SampleQc | None = None  # from the annotate stage
     scope: Scope | None = None  # what could be assessed, from the annotate stage
-    structural: dict[str, Any] = field(default_factory=dict)  # the SV input and its calls (stages/structural.py)
+    structural: StructuralInput | None = None  # the SV input and its calls (stages/structural.py)
+    inputs: tuple[VcfHeader, ...] = memory_only(())  # the case's VCF and the parents' own VCFs, checked
+    extract: PanelExtract | None = memory_only()
+
+    def input_header(self, vcf: str) -> VcfHeader:
+        """The header of one of the case's input VCFs as validate checked it (read again when not passed on)."""
+        found = next((h for h in self.inputs if h.path == vcf), None)
+        return found or read_header(vcf, check_compression=False, check_index=True)
+
+    def panel_extract(self) -> PanelExtract:
+        """The panel extract as the extract step read it (read again from `extracted_vcf` when not passed on)."""
+        return self.extract or PanelExtract.read(self.extracted_vcf, self.samples_in_vcf)
 
 
 def read_stage(path: str | Path) -> StageRecord:
@@ -62,7 +139,7 @@ def write_stage(path: str | Path, record: StageRecord) -> None:
 def family_of(record: StageRecord, config: Config) -> Family:
     names = record.samples_in_vcf
     case = record.case
-    mendel = record.sample_qc.get("mendelian") or {}
+    qc = record.sample_qc
     return Family(
         proband=case.vcf_sample,
         father=case.father_vcf_sample if case.father_vcf_sample in names else "",
@@ -71,21 +148,13 @@ def family_of(record: StageRecord, config: Config) -> Family:
         min_parent_dp=int(config.get("qc", "min_dp")),
         father_status=case.father_status,
         mother_status=case.mother_status,
-        parentage_checked=bool(mendel.get("evaluated")) and not record.sample_qc.get("hard_failures"),
+        parentage_checked=bool(qc and qc.mendelian and qc.mendelian.evaluated) and not (qc and qc.hard_failures),
         require_parent_gq=bool(record.parent_vcfs),
     )
 
 
 def load_panel(config: Config) -> Panel:
     return read_panel(config.path("panel"))
-
-
-def sex_check(reported: Sex, inferred: str) -> str:
-    if inferred == Sex.UNKNOWN.value:
-        return "not_inferred"
-    if reported == Sex.UNKNOWN:
-        return "reported_unknown"
-    return "match" if reported.value == inferred else "mismatch"
 
 
 def input_named(exc: Exception, record: StageRecord, *work: Path) -> str:
@@ -128,7 +197,7 @@ def summary_line(step: str, record: StageRecord) -> str:
         return (f"{head} {case.vcf}: {build}, {record.naming or 'unknown'} contig names; individuals used: "
                 f"{', '.join(record.samples_in_vcf)}{own}")
     if step == "extract":
-        sexes = ", ".join(f"{s} {v.get('sex', 'unknown')}" for s, v in record.whole_vcf.items())
+        sexes = ", ".join(f"{s} {v.sex}" for s, v in record.whole_vcf.items())
         return f"{head} panel regions written to {record.extracted_vcf}; sex from the whole VCF: {sexes or 'not read'}"
     scope = record.scope
     used = (f"consequence: {scope.consequence_source}; ClinVar: {scope.clinvar or 'none'}; population: "

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any
 
 import pysam
 
@@ -16,6 +15,7 @@ from pidtriage.errors import PidTriageError
 from pidtriage.models import AnnotatedVariant, Sex
 from pidtriage.panel.ops import bed_regions
 from pidtriage.panel.tsv import Panel
+from pidtriage.result.case_result import StructuralInput
 from pidtriage.stages.record import StageRecord
 from pidtriage.sv.calls import SvCall, SvGenotype, read_sv_calls
 from pidtriage.sv.evidence import (
@@ -54,15 +54,15 @@ def _with_parents(calls: list[SvCall], record: StageRecord, regions: list[tuple[
 
 
 def structural_calls(record: StageRecord, config: Config, panel: Panel, sex: Sex, *, path: str = ""
-                     ) -> tuple[list[AnnotatedVariant], dict[str, Any]]:
+                     ) -> tuple[list[AnnotatedVariant], StructuralInput]:
     """The SV annotated variants of the case and what triage.json records of the SV input (`structural`):
     from `path` (default: the sheet's sv_vcf; the case's own VCF when it holds SV records)."""
     case = record.case
     path = path or case.sv_vcf
-    summary: dict[str, Any] = {"provided": True, "vcf": path}
     if not Path(path).exists():
-        summary["error"] = f"{path}: SV VCF not found; fix the sv_vcf column (deletions and duplications not assessed)"
-        return [], summary
+        return [], StructuralInput(vcf=path, error=f"{path}: SV VCF not found; fix the sv_vcf column (deletions and "
+                                                    "duplications not assessed)")
+    sample = None
     try:
         with pysam.VariantFile(path) as vf:  # the header once: contig naming and samples
             prefix = any(str(c).startswith("chr") for c in vf.header.contigs)
@@ -78,7 +78,7 @@ def structural_calls(record: StageRecord, config: Config, panel: Panel, sex: Sex
         names = list(samples)
         if len(in_file) == 1 and case.vcf_sample not in in_file and not same:
             names = in_file  # a single-sample SV VCF is the proband's, whatever its sample is called
-            summary["sample"] = f"{in_file[0]} (the SV VCF's only sample) taken as {case.vcf_sample}"
+            sample = f"{in_file[0]} (the SV VCF's only sample) taken as {case.vcf_sample}"
         calls = read_sv_calls(path, names, regions)
         if names != samples:
             calls = [dataclasses.replace(c, genotypes=tuple(dataclasses.replace(g, sample=case.vcf_sample)
@@ -95,14 +95,12 @@ def structural_calls(record: StageRecord, config: Config, panel: Panel, sex: Sex
             regions=clingen, population=population, thresholds=thresholds, haploid=sex == Sex.MALE, source=path,
             population_checked=bool(config.get("resources", "sv_population", "vcf")))
     except (PidTriageError, OSError, ValueError) as exc:
-        summary["error"] = f"SV calls not assessed: {exc}"
-        return [], summary
+        return [], StructuralInput(vcf=path, sample=sample, error=f"SV calls not assessed: {exc}")
     callers = sorted({c.caller for c in calls})
-    summary.update(caller=", ".join(callers) or "unknown", calls_in_panel_regions=len(calls),
-                   calls_scored=sum(1 for s in seen if s["fate"] == "scored"),
-                   population=config.get("resources", "sv_population", "vcf") or "",
-                   calls=seen[:200])
-    return variants, summary
+    return variants, StructuralInput(
+        vcf=path, sample=sample, caller=", ".join(callers) or "unknown", calls_in_panel_regions=len(calls),
+        calls_scored=sum(1 for s in seen if s.fate == "scored"),
+        population=config.get("resources", "sv_population", "vcf") or "", calls=tuple(seen[:200]))
 
 
 def _population(calls: list[SvCall], config: Config) -> dict[tuple[str, int, str], float | None]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from pidtriage.annotate.pipeline import GeneIndex
 from pidtriage.config import Config
-from pidtriage.findings import TriageResult
-from pidtriage.genotype_table import genotype_table
+from pidtriage.io.genotype_table import GenotypeTable
+from pidtriage.models import VariantKey
 from pidtriage.panel.tsv import Panel
+from pidtriage.triage.findings import TriageResult
 
 __all__ = ["VARIANT_COLUMNS", "variants_tsv"]
 
@@ -20,11 +21,10 @@ NOT_ANNOTATED = ("dropped before annotation: not in ClinVar and no protein-alter
                  "input's annotation, so it cannot qualify")
 
 
-def variants_tsv(extracted_vcf: str, samples: list[str], formats: list[str], result: TriageResult | None,
-                 config: Config, panel: Panel) -> str:
-    """The table as TSV text. Built line by line from the query's columns (a genome has ~50,000 panel records:
-    no per-cell formatting); values come from VCF columns, gene symbols and fixed texts, none with tabs."""
-    table = genotype_table(extracted_vcf, samples, formats=formats)
+def variants_tsv(table: GenotypeTable, result: TriageResult | None, config: Config, panel: Panel) -> str:
+    """The table as TSV text, from the panel extract's genotype table. Built line by line from its columns (a
+    genome has ~50,000 panel records: no per-cell formatting); values come from VCF columns, gene symbols and fixed
+    texts, none with tabs."""
     index = GeneIndex(panel.genes, build=config.build, padding=int(config.get("panel_padding")))
     assessed = result.assessed if result else {}
     lines = ["\t".join(VARIANT_COLUMNS)]
@@ -38,14 +38,14 @@ def variants_tsv(extracted_vcf: str, samples: list[str], formats: list[str], res
         head = f"{chrom}\t{pos}\t{ref}\t{alt}"
         gt, filt = _DOSAGE.get(dosage, "missing"), "PASS" if ok else "fail"
         for gene in genes:
-            hit = assessed.get((f"{chrom}:{pos}:{ref}:{alt}", gene))
+            hit = assessed.get((VariantKey(chrom, pos, ref, alt), gene))
             if alt in _BLOCKS:
                 tail = ".\t.\t.\t.\tskipped: gVCF reference block"
             elif dosage <= 0:
                 tail = ".\t.\t.\t.\tdropped: not carried by the proband"
             elif hit:
-                tail = (f"{hit['consequence'] or '.'}\t{hit['acmg_class']}\t{hit['acmg_points']}\t"
-                        f"{hit['criteria'] or '.'}\t{hit['reason']}")
+                tail = (f"{hit.consequence or '.'}\t{hit.acmg_class}\t{hit.acmg_points}\t"
+                        f"{hit.criteria or '.'}\t{hit.reason}")
             elif gene == ".":
                 tail = ".\t.\t.\t.\tdropped: in the padded region but outside every panel gene span"
             else:

@@ -5,6 +5,6 @@
                  call quality, and the call as an annotated variant of each gene it hits
 
 The calls then go through the same inheritance models, status rules, ranking and reports as SNVs
-(pidtriage.triage): a deletion is a null allele of a loss-of-function gene, so a deletion and an SNV in the same
+(pidtriage.triage.judge): a deletion is a null allele of a loss-of-function gene, so a deletion and an SNV in the same
 recessive gene can be a compound heterozygote.
 """

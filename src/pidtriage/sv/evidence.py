@@ -38,10 +38,10 @@ the call below `sv.min_alt_reads` (when the caller reports them) is hard; GQ bel
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pidtriage.genome import bare
 from pidtriage.models import (
@@ -58,6 +58,8 @@ from pidtriage.models import (
     Variant,
 )
 from pidtriage.panel.model import Mechanism, PanelGene
+from pidtriage.result.case_result import SvCallRow, SvEffect
+from pidtriage.settings import SvThresholds
 from pidtriage.sv.calls import SvCall
 
 __all__ = ["ANTIGEN_RECEPTOR_LOCI", "Dosage", "Exon", "Region", "copy_gain", "copy_loss", "read_dosage", "read_exons",
@@ -200,7 +202,7 @@ def _effect(call: SvCall, gene: PanelGene, exons: Sequence[Exon], build: str) ->
 
 
 def _points(call: SvCall, gene: PanelGene, dosage: Dosage | None, whole: bool, hit: Sequence[int], n_exons: int,
-            regions: Sequence[Region], population: float | None, thresholds: Mapping[str, Any], fraction: float = 0.0
+            regions: Sequence[Region], population: float | None, thresholds: SvThresholds, fraction: float = 0.0
             ) -> tuple[float, list[Criterion]]:
     """The rules of the module docstring."""
     crit: list[Criterion] = []
@@ -255,7 +257,7 @@ def _exons(hit: Sequence[int]) -> str:
     return f"{hit[0]}-{hit[-1]}" if len(hit) > 1 and list(hit) == list(range(hit[0], hit[-1] + 1)) else ",".join(map(str, hit))
 
 
-def sv_checks(call: StructuralCall, gt: Genotype, thresholds: Mapping[str, Any]) -> tuple[QcCheck, ...]:
+def sv_checks(call: StructuralCall, gt: Genotype, thresholds: SvThresholds) -> tuple[QcCheck, ...]:
     """The quality rules of the module docstring."""
     checks = [QcCheck("FILTER", Outcome.MET if call.passed else Outcome.NOT_MET, ",".join(call.filters) or "PASS",
                       "PASS", "FILTER is PASS" if call.passed else f"the caller filtered the call ({','.join(call.filters)})",
@@ -294,7 +296,7 @@ def _consequence(call: SvCall, gene: PanelGene, whole: bool, hit: Sequence[int],
 
 
 def _fate(call: SvCall, g0: object, touches: bool, build: str, regions: Sequence[Region],
-          thresholds: Mapping[str, Any]) -> str:
+          thresholds: SvThresholds) -> str:
     """"scored", or why a call is listed and not scored (module docstring)."""
     chrom = bare(call.chrom)
     alt_count = getattr(g0, "alt_count", None)
@@ -318,27 +320,27 @@ def _fate(call: SvCall, g0: object, touches: bool, build: str, regions: Sequence
 
 def structural_variants(calls: Sequence[SvCall], samples: Sequence[str], genes: Sequence[PanelGene], *, build: str,
                         exons: Mapping[str, list[Exon]], dosage: Mapping[str, Dosage], regions: Sequence[Region],
-                        population: Mapping[tuple[str, int, str], float | None], thresholds: Mapping[str, Any],
-                        haploid: bool, source: str, population_checked: bool = False) -> tuple[list[AnnotatedVariant], list[dict[str, object]]]:
+                        population: Mapping[tuple[str, int, str], float | None], thresholds: SvThresholds,
+                        haploid: bool, source: str, population_checked: bool = False
+                        ) -> tuple[list[AnnotatedVariant], list[SvCallRow]]:
     """One annotated variant per (call, panel gene it touches) with the call's evidence, and what was done with
     every call (scored, or why not: somatic locus, type not scored, no panel gene)."""
     out: list[AnnotatedVariant] = []
-    seen: list[dict[str, object]] = []
+    seen: list[SvCallRow] = []
     proband = samples[0]
     for call in calls:
         chrom = bare(call.chrom)
         touched = [g for g in genes if (loc := g.location(build)) is not None and loc.chrom == chrom
                    and call.start <= loc.end and call.end >= loc.start]
         g0 = call.genotype_of(proband)
-        row: dict[str, object] = {"chrom": call.chrom, "start": call.start, "end": call.end, "svtype": call.svtype,
-                                  "genes": [g.symbol for g in touched], "genotype": g0.gt if g0 else "",
-                                  "fate": _fate(call, g0, bool(touched), build, regions, thresholds)}
-        seen.append(row)
-        if row["fate"] != "scored":
+        row = SvCallRow(chrom=call.chrom, start=call.start, end=call.end, svtype=call.svtype,
+                        genes=tuple(g.symbol for g in touched), genotype=g0.gt if g0 else "",
+                        fate=_fate(call, g0, bool(touched), build, regions, thresholds))
+        if row.fate != "scored":
+            seen.append(row)
             continue
         pop = population.get((call.chrom, call.start, call.svtype))
-        effects: list[dict[str, object]] = []
-        row["effects"] = effects
+        effects: list[SvEffect] = []
         for gene in touched:
             whole, hit, uncertain, n = _effect(call, gene, exons.get(gene.hgnc_id, []), build)
             gene_exons = exons.get(gene.hgnc_id, [])
@@ -355,9 +357,9 @@ def structural_variants(calls: Sequence[SvCall], samples: Sequence[str], genes: 
                 exons_uncertain=uncertain, n_exons=n, points=round(points, 2), acmg_class=sv_class(points),
                 criteria=tuple(criteria), population_af=pop, population_checked=population_checked,
                 regions=tuple(r.isca_id for r in regions if reciprocal_overlap((call.start, call.end), (r.start, r.end)) > 0))
-            effects.append({"gene": gene.symbol, "effect": "whole gene" if whole else (
-                f"exons {_exons(hit)}/{n}" if hit else "no exon"), "cnv_points": round(points, 2),
-                "acmg_class": sv_class(points).value, "criteria": ",".join(c.code for c in criteria if c.outcome == Outcome.MET)})
+            effects.append(SvEffect(gene=gene.symbol, effect="whole gene" if whole else (
+                f"exons {_exons(hit)}/{n}" if hit else "no exon"), cnv_points=round(points, 2),
+                acmg_class=sv_class(points), criteria=",".join(c.code for c in criteria if c.met)))
             variant = Variant(call.chrom, call.start, call.ref[:1] or "N", f"<{call.svtype}>", filters=call.filters,
                               vid=f"{call.svtype}:{call.chrom}:{call.start}-{call.end}")
             gts = tuple(_genotype(s, call, haploid and in_x) for s in samples)
@@ -366,4 +368,5 @@ def structural_variants(calls: Sequence[SvCall], samples: Sequence[str], genes: 
                 consequence=_consequence(call, gene, whole, hit, n),
                 population=PopulationFrequency(af=pop, an=None, found=pop is not None) if pop is not None else None,
                 haploid_region=haploid and in_x, structural=structural))
+        seen.append(dataclasses.replace(row, effects=tuple(effects)))
     return out, seen

@@ -1,0 +1,1 @@
+"""The annotation resources: `pidtriage resources fetch|check` and the panel's transcripts."""
