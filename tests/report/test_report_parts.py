@@ -12,14 +12,18 @@ import pytest
 from pidtriage.models import AcmgClass, Criterion, Finding, Outcome, Status, Strength, VariantKey
 from pidtriage.report.svg import case_bars, stacked_bars
 from pidtriage.report.tables import Column, candidates_tsv, no_known_defect_tsv, summary_row, table
-from pidtriage.report.wording import criterion_words, frequency_words, result_sentence
+from pidtriage.report.wording import criterion_words, frequency_words, phenotype_words, result_sentence
 from pidtriage.result.case_result import (
     CandidateResult,
     CaseResult,
     CaseSection,
     FindingResult,
+    HpoFitResult,
+    PhenotypeMatchResult,
+    PhenotypeSection,
     Provenance,
     ScopeSection,
+    TermResult,
     read_result,
 )
 
@@ -80,7 +84,8 @@ def test_no_known_defect_lists_only_flagged_cases() -> None:
 
 def test_criterion_and_frequency_words() -> None:
     words = criterion_words(Criterion("PM2_Supporting", Outcome.MET, Strength.SUPPORTING, 1, ""))
-    assert words == "absent or extremely rare in the general population (PM2_Supporting, supporting evidence for)"
+    assert words == ("absent or extremely rare in the general population (PM2_Supporting, supporting evidence for "
+                     "pathogenicity)")
     assert "evidence against" in criterion_words(Criterion("BS2", Outcome.MET, Strength.STRONG, -4, ""))
     assert frequency_words(None, True) == "not checked"
     assert frequency_words(0.0, True) == frequency_words(None, False) == "not seen in the population resource"
@@ -178,3 +183,20 @@ def test_candidates_tsv_has_what_a_bioinformatician_looks_for() -> None:
 
 def test_cohort_files_use_the_panels_contig_naming() -> None:
     assert _doc("P03").candidates[0].chrom == "chr10" and summary_row(_doc("P03")).top_variant == "10:14935462:C:T"
+
+
+def test_phenotype_words_never_count_an_absent_feature_as_a_fit() -> None:
+    """An excluded term the disease rarely shows has a factor a little above 1: it is neither listed among the
+    features that fit (the patient does not have it) nor left out silently; a factor far from 1 is said with the
+    word "absent" on the side it argues for."""
+    terms = (TermResult(label="Polyarticular arthritis", lr=23.7), TermResult(label="Oral ulcer", lr=0.6),
+             TermResult(label="Diarrhea", observed=False, lr=0.82), TermResult(label="Myalgia", observed=False, lr=1.02),
+             TermResult(label="Biliary tract abnormality", observed=False, lr=1.01),
+             TermResult(label="Eczema", observed=False, lr=1.3))
+    match = PhenotypeMatchResult(hpo=HpoFitResult(score=1.3, gene_annotated=True, disease_name="D", terms=terms),
+                                 score=1.3)
+    words = phenotype_words(match, PhenotypeSection(hpo_release="2025-11-24"))
+    assert words.startswith("fits D: Polyarticular arthritis (x24), Eczema absent (x1.3); ")
+    assert "against: Oral ulcer (x0.6), Diarrhea absent (x0.82); " in words
+    assert "2 other term(s) neither for nor against (x0.95 to x1.05)" in words
+    assert "Myalgia" not in words and words.endswith("(phenotype likelihood ratio x20)")

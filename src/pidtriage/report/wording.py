@@ -16,6 +16,7 @@ from pidtriage.result.case_result import (
     PhenotypeMatchResult,
     PhenotypeSection,
     ScopeSection,
+    TermResult,
 )
 
 __all__ = [
@@ -161,19 +162,20 @@ def change_words(item: Change) -> str:
 
 
 def plain_criterion(criterion: Criterion) -> str:
-    """'absent or extremely rare in the general population: supporting evidence for' (no code: the counsellor's
-    view; the codes are in the report's technical appendix)."""
+    """'absent or extremely rare in the general population: supporting evidence for pathogenicity' (no code: the
+    counsellor's view; the codes are in the report's technical appendix)."""
     plain = _PLAIN.get(criterion.base, "another criterion (see the technical appendix)")
     direction = "against" if criterion.points < 0 else "for"
-    return f"{plain}: {_STRENGTH.get(criterion.strength, criterion.strength)} evidence {direction}"
+    return f"{plain}: {_STRENGTH.get(criterion.strength, criterion.strength)} evidence {direction} pathogenicity"
 
 
 def criterion_words(criterion: Criterion) -> str:
-    """'absent or extremely rare in the general population (PM2_Supporting, supporting)'."""
+    """'absent or extremely rare in the general population (PM2_Supporting, supporting evidence for
+    pathogenicity)'."""
     plain = _PLAIN.get(criterion.base, criterion.code)
     direction = "against" if criterion.points < 0 else "for"
     return (f"{plain} ({criterion.code}, {_STRENGTH.get(criterion.strength, criterion.strength)} evidence "
-            f"{direction})")
+            f"{direction} pathogenicity)")
 
 
 def frequency_words(af: float | None, found: bool | None) -> str:
@@ -189,6 +191,15 @@ def _times(lr: float) -> str:
     return f"x{lr:.2g}" if lr < 10 else f"x{lr:.0f}"
 
 
+# a term whose factor lies between these is shown as a count, not as an argument for or against the disease
+_NEUTRAL_LOW, _NEUTRAL_HIGH = 0.95, 1.05
+
+
+def _term_words(term: TermResult) -> str:
+    """'Polyarticular arthritis (x24)'; an excluded term is said to be absent: 'Diarrhea absent (x0.82)'."""
+    return f"{term.label}{'' if term.observed else ' absent'} ({_times(term.lr)})"
+
+
 def phenotype_words(match: PhenotypeMatchResult, phenotype: PhenotypeSection) -> str:
     """How the patient's features fit the gene, in words that agree with its likelihood ratio: the HPO terms that
     argue for the gene's best-fitting disease and against it, each with its factor, the immunophenotype features
@@ -201,12 +212,15 @@ def phenotype_words(match: PhenotypeMatchResult, phenotype: PhenotypeSection) ->
                          "(neutral in the ranking)")
         else:
             disease = hpo.disease_name or "this gene"
-            fits = [f"{t.label} ({_times(t.lr)})" for t in hpo.terms if t.lr > 1]
-            against = [f"{t.label}{'' if t.observed else ' absent'} ({_times(t.lr)})" for t in hpo.terms if t.lr < 1]
+            fits = [_term_words(t) for t in hpo.terms if t.lr >= _NEUTRAL_HIGH]
+            against = [_term_words(t) for t in hpo.terms if t.lr <= _NEUTRAL_LOW]
+            neutral = len(hpo.terms) - len(fits) - len(against)
             parts.append(f"fits {disease}: {', '.join(fits)}" if fits
                          else f"none of the patient's HPO terms argues for {disease}")
             if against:
                 parts.append("against: " + ", ".join(against))
+            if neutral:
+                parts.append(f"{neutral} other term(s) neither for nor against (x0.95 to x1.05)")
     if match.agree:
         parts.append("immunophenotype agrees: " + ", ".join(match.agree))
     if match.contradict:
