@@ -179,14 +179,14 @@ def _cpu_seconds(results: Path) -> float:
     return total
 
 
-def _leave_publication_out(work: Path) -> tuple[int, int]:
+def _leave_publication_out(work: Path, suffix: str) -> tuple[int, int]:
     """Cause at rank 1 with HPO when each patient's own publication is left out of the HPO annotations (the
     run re-ranked by referral_rerank.py with the default settings): the figure a new patient can expect."""
     from referral_rerank import rerank
 
     from pidtriage.config import validate_config
 
-    r = rerank(work, dict(validate_config({}).values["phenotype"]), lopo=True, normalise=False)
+    r = rerank(work, dict(validate_config({}).values["phenotype"]), lopo=True, normalise=False, suffix=suffix)
     return int(r["top1"]), int(r["cases"])
 
 
@@ -222,7 +222,7 @@ def main() -> int:
     tsv = work / f"real_referrals_cases{suffix}.tsv"
     write_tsv(tsv, scored)
     facts.update(n_cases=2 * len(cases), wall=wall, load=load, cpu=_cpu_seconds(results),
-                 code_note="" if args.repo == REPO else f", code of {args.repo}", lopo=_leave_publication_out(work))
+                 code_note="" if args.repo == REPO else f", code of {args.repo}", lopo=_leave_publication_out(work, suffix))
     text = section([s for s in scored if s.case.kind == "cause"], [s for s in scored if s.case.kind != "cause"],
                    facts)
     if not args.limit:

@@ -102,20 +102,23 @@ def _union(genes: GeneHpo) -> GeneHpo:
     return GeneHpo(genes.release, by_hgnc, genes.background, genes.n_diseases)
 
 
-def rerank(run: Path, settings: dict[str, Any], *, lopo: bool, normalise: bool, union: bool = False) -> dict[str, Any]:
+def rerank(run: Path, settings: dict[str, Any], *, lopo: bool, normalise: bool, union: bool = False,
+           suffix: str = "") -> dict[str, Any]:
+    """Re-rank the kept run under `run` (real_referrals.py's work dir; `suffix` ".limitN" for a --limit run)."""
     onto, genes = load_ontology(TERMS), load_gene_hpo(GENES)
     if union:
         genes = _union(genes)
     tables = lopo_tables(genes, _wheel(None)) if lopo else {}
-    results = run / "run" / "results" / "cases"
-    kinds = {r["case_id"]: r for r in csv.DictReader((run / "real_referrals_cases.tsv").open(), delimiter="\t")}
+    results = run / f"run{suffix}" / "results" / "cases"
+    kinds = {r["case_id"]: r for r in csv.DictReader((run / f"real_referrals_cases{suffix}.tsv").open(),
+                                                     delimiter="\t")}
     top1 = same = n = 0
     misses = []
     for case_id, row in sorted(kinds.items()):
         if row["kind"] != "cause":
             continue
         doc = json.loads((results / case_id / "triage.json").read_text())
-        packet = json.loads((run / "run" / "phenopackets" / f"{case_id}.json").read_text())
+        packet = json.loads((run / f"run{suffix}" / "phenopackets" / f"{case_id}.json").read_text())
         observed = [f["type"]["id"] for f in packet.get("phenotypicFeatures", []) if not f.get("excluded")]
         excluded = [f["type"]["id"] for f in packet.get("phenotypicFeatures", []) if f.get("excluded")]
         patient = patient_hpo(observed, excluded, onto)
