@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -48,6 +49,15 @@ def _case_seconds(results: Path, sid: str) -> str:
         return next(csv.DictReader(fh, delimiter="\t"))["s"]
 
 
+def _top(doc: dict[str, Any]) -> str:
+    """The first candidate: gene, HGVS, zygosity, class, and why its effect could not be judged when so."""
+    if not doc["candidates"]:
+        return "none"
+    c = doc["candidates"][0]
+    why = f"; {c['unjudged_effect']}" if c.get("unjudged_effect") else ""
+    return f"{c['gene']} {c['hgvs_c'] or c['consequence']} {c['zygosity']} ({c['acmg_class']}{why})"
+
+
 def main() -> None:
     shared = REPO.parent / "shared" / "data"
     env = {**os.environ, "SLURM_CONF": "/dev/null"}
@@ -64,6 +74,7 @@ def main() -> None:
             fates = _fates(results / f"cases/{sid}/variants.tsv")
             rows.append(f"| {what} | {s['records_in_panel_regions']} | {s['records_with_consequence']} "
                         f"({s['consequence_source']}) | {s['summary']} | {doc['status']} | {doc['n_candidates']} | "
+                        f"{_top(doc)} | "
                         f"{len(doc['low_quality_calls'])} | {fates.get('dropped before annotation', 0)} | "
                         f"{_case_seconds(results, sid)} |")
     lifted = run["lifted"]
@@ -91,9 +102,9 @@ def main() -> None:
         + ", ".join(f"{e['name']} ({e['release'] or e['version']})" for e in manifest) + "). "
         f"Workflow (3 cases, cohort; `--cores 2`): {times['workflow']:.1f} s.",
         "",
-        "| dataset | panel records | with a consequence (source) | scope | status | candidates | low-quality calls "
-        "| dropped before annotation (no ClinVar entry, no consequence) | case job (s) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| dataset | panel records | with a consequence (source) | scope | status | candidates | first candidate "
+        "| low-quality calls | dropped before annotation (no ClinVar entry, no consequence) | case job (s) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
         *rows,
         "",
         "What limits each:",
@@ -101,7 +112,9 @@ def main() -> None:
         "- Scout trio: the resources are complete (VEP CSQ on every panel record, ClinVar, population), but the VCF "
         "is a clinical selection of 680 records, so only the 13 panel genes with calls count as assessed, and "
         "without coverage data even those may be partly unread; one call the data do not support (UNC93B1) is "
-        "listed to confirm, not used.",
+        "listed to confirm, not used. Its status rests on the first candidate: a homozygous intronic variant near a "
+        "splice site with no splice prediction, counted as rare (PM2) because it is absent from the stand-in "
+        "population file, which holds only ClinVar sites; real gnomAD v2.1.1 would say how common it is.",
         "- GIAB trio: resources complete (bcftools BCSQ in the input on all but one panel record, ClinVar, "
         "population), but the VCF holds chr1 and part of chr2 only: 56 of the 505 panel genes are assessed. "
         "Sex is not inferred.",
