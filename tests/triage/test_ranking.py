@@ -99,6 +99,19 @@ def test_an_unphased_pathogenic_pair_outranks_a_single_vus_in_a_dominant_gene() 
     assert _order(decoy, pair) == ["DCLRE1C", "STAT3"]
 
 
+def test_an_lp_truncation_in_a_heterozygous_girl_with_the_genes_picture_outranks_an_unrelated_vus() -> None:
+    """Issue #28: a WAS nonsense (LP) in a girl ranked below a CFHR3 VUS. Heterozygous in an X-linked gene
+    (a manifesting carrier is possible, not expected), with Wiskott-Aldrich features: first, on its tier and its
+    score alike."""
+    was = _hpo(("HP:0001873", "HP:0000964", "HP:0002718"))  # thrombocytopenia, eczema, recurrent bacterial infections
+    girl = _finding(_candidate("WAS", 1, AcmgClass.LP, 7, hpo=was, genotype="0/1"), finding=Finding.XL_HET_FEMALE,
+                    meets=False)
+    decoy = _finding(_candidate("CFHR3", 5, AcmgClass.VUS, 1, hpo=was, genotype="0/1"), finding=Finding.AD_HET)
+    assert phenotype_log10_lr(girl.variants[0].phenotype, SETTINGS) > 1
+    assert finding_score(girl, SETTINGS) > finding_score(decoy, SETTINGS)
+    assert _order(decoy, girl) == ["WAS", "CFHR3"]
+
+
 def test_the_phenotype_decides_between_equal_vus_findings() -> None:
     """Two VUS of equal points and equal genotype fit: a periodic-fever picture puts MEFV first, a SCID picture
     RAG1; without terms the order is not the gene symbol's but the position's (a tie)."""
