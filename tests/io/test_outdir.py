@@ -63,3 +63,21 @@ def test_a_held_case_lock_refuses_a_second_process(tmp_path):
                                     f"now (lock {lock}); wait for it to finish, or give this run another output folder")
     again = subprocess.run([sys.executable, "-c", code, str(lock), str(case_dir)], capture_output=True, text=True)
     assert again.returncode == 0  # released with the block
+
+
+def test_a_run_arriving_before_the_holder_wrote_its_pid_waits_for_it(tmp_path):
+    """The holder writes its pid just after taking the lock; a second run that reads the file in between waits for
+    the pid (up to 0.5 s) instead of naming no one (a race seen once in the two-runs test)."""
+    import threading
+
+    from pidtriage.io.outdir import _holder
+
+    lock = tmp_path / "case.lock"
+    holder_fd, reader_fd = (os.open(lock, os.O_RDWR | os.O_CREAT, 0o644) for _ in range(2))
+    try:
+        threading.Timer(0.1, lambda: os.pwrite(holder_fd, b"4242\n", 0)).start()
+        assert _holder(reader_fd) == "4242"
+        assert _holder(os.open(tmp_path / "empty.lock", os.O_RDWR | os.O_CREAT, 0o644)) == ""  # never written
+    finally:
+        os.close(holder_fd)
+        os.close(reader_fd)

@@ -15,6 +15,7 @@ import errno
 import fcntl
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -109,11 +110,22 @@ def case_lock(lock_file: str | Path, *, case_dir: str | Path) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
+def _holder(fd: int) -> str:
+    """The lock holder's pid as it wrote it; the holder writes it just after taking the lock, so a run that
+    arrives in between waits up to 0.5 s for it ("" if it never comes)."""
+    for _ in range(25):
+        holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
+        if holder.isdigit():
+            return holder
+        time.sleep(0.02)
+    return ""
+
+
 def _acquire(fd: int, lock: Path, case_dir: str | Path) -> bool:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
+        holder = _holder(fd)
         who = f"another pidtriage process (pid {holder})" if holder.isdigit() else "another pidtriage process"
         raise OutputError(f"{case_dir}: {who} is writing this case now (lock {lock}); wait for it to finish, or "
                           "give this run another output folder") from None
