@@ -74,6 +74,7 @@ class RankingSettings(TypedDict):
     unjudged_effect_prior: float
     unphased_pair_trans: float
     missed_second_hit: float
+    monoallelic_reported: float
     manifesting_heterozygote: float
     inheritance_not_met: float
     immunophenotype_error: float

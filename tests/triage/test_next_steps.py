@@ -137,3 +137,14 @@ def test_a_step_is_said_once():
     twice = finding("RAG1", Finding.AR_HOM, Status.POSITIVE)
     out = steps(Status.POSITIVE, twice, twice)
     assert len(out) == len(set(out)) == 2
+
+
+def test_a_single_het_in_a_gene_panelapp_calls_monoallelic_too_is_not_dismissed_as_a_carrier():
+    """ITPR3 is AR in IUIS 2024 and 'BOTH monoallelic and biallelic' in PanelApp 398 (de novo dominant patients
+    published since): one heterozygous variant may be the cause. RAG1 (AR in both) keeps the carrier wording."""
+    itpr3 = steps(Status.INCONCLUSIVE, finding("ITPR3", Finding.AR_SINGLE_HET, Status.INCONCLUSIVE, meets=False))
+    assert itpr3[0] == ("ITPR3: PanelApp also reports disease from a single changed copy of ITPR3: compare the "
+                        "patient with that form, test the parents (a de novo variant would support it), and look for "
+                        "a second variant as for a recessive disease.")
+    rag1 = steps(Status.INCONCLUSIVE, finding("RAG1", Finding.AR_SINGLE_HET, Status.INCONCLUSIVE, meets=False))
+    assert "most likely a carrier" in rag1[0]

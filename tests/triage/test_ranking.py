@@ -167,3 +167,17 @@ def test_rank_candidates_keeps_one_row_per_variant_with_its_best_finding_and_sco
     weaker = _finding(c, finding=Finding.AR_SINGLE_HET, meets=False, level=Status.NEGATIVE)
     ranked = rank_candidates([best, weaker], SETTINGS)
     assert [(r.rank, r.finding, r.score) for r in ranked] == [(1, Finding.AR_HOM, finding_score(best, SETTINGS))]
+
+
+def test_a_single_het_weighs_more_where_panelapp_reports_monoallelic_disease_too() -> None:
+    """The genotype factor of a single heterozygous variant in a recessive gene is ranking.missed_second_hit, or
+    ranking.monoallelic_reported where PanelApp gives the gene a monoallelic mode too (ITPR3, not RAG1)."""
+    assert genes()["ITPR3"].monoallelic_also_reported and not genes()["RAG1"].monoallelic_also_reported
+    scores = {}
+    for symbol in ("ITPR3", "RAG1"):
+        c = _candidate(symbol, 1, AcmgClass.VUS, 1, genotype="0/1")
+        scores[symbol] = finding_score(_finding(c, finding=Finding.AR_SINGLE_HET, meets=False), SETTINGS)
+        p = variant_probability(c, SETTINGS) * SETTINGS["monoallelic_reported" if symbol == "ITPR3"
+                                                        else "missed_second_hit"]
+        assert scores[symbol] == pytest.approx(math.log10(p / (1 - p)), abs=1e-3)
+    assert scores["ITPR3"] > scores["RAG1"]

@@ -23,9 +23,11 @@ from pidtriage.panel.iuis import (
 from pidtriage.panel.model import (
     Disease,
     GeneLocation,
+    Moi,
     PanelGene,
     combine_mechanisms,
     combine_mois,
+    map_mode_of_inheritance,
 )
 from pidtriage.panel.sources import HgncRecord, IuisRow, ManeRecord
 from pidtriage.panel.symbols import Resolution, SymbolResolver
@@ -226,14 +228,21 @@ class _Sources:
     panelapp: Mapping[str, Mapping[str, str]]  # hgnc_id -> confidence, penetrance, symbol
 
 
+def _panelapp_moi(text: str | None) -> str:
+    moi = map_mode_of_inheritance(text)
+    return "" if moi == Moi.UNKNOWN else moi.value
+
+
 def _panelapp_fields(panelapp: Mapping[str, Any] | None) -> dict[str, dict[str, str]]:
-    """PanelApp's confidence level, penetrance (Complete / Incomplete only) and symbol per HGNC ID."""
+    """PanelApp's confidence level, penetrance (Complete / Incomplete only), mode of inheritance (in our vocabulary,
+    "" when PanelApp's text maps to none) and symbol per HGNC ID."""
     out: dict[str, dict[str, str]] = {}
     for g in (panelapp or {}).get("genes", []):
         hgnc_id = (g.get("gene_data") or {}).get("hgnc_id")
         if hgnc_id:
             out[hgnc_id] = {"confidence": str(g.get("confidence_level", "")), "symbol": g["gene_data"]["hgnc_symbol"],
-                            "penetrance": g["penetrance"] if g.get("penetrance") in ("Complete", "Incomplete") else ""}
+                            "penetrance": g["penetrance"] if g.get("penetrance") in ("Complete", "Incomplete") else "",
+                            "moi": _panelapp_moi(g.get("mode_of_inheritance"))}
     return out
 
 
@@ -258,6 +267,7 @@ def _gene(hgnc_id: str, dz: list[Disease], src: _Sources, *, iuis_symbol: str, m
         mane_ensembl=mane_rec.ensembl_nuc if mane_rec else "", mane_refseq=mane_rec.refseq_nuc if mane_rec else "",
         grch38=g38, grch37=g37, iuis_symbol=iuis_symbol, symbol_resolution=method,
         panelapp_confidence=pa.get("confidence", ""), penetrance=pa.get("penetrance", ""),
+        panelapp_moi=Moi(pa["moi"]) if pa.get("moi") else None,
     )
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "PanelGene",
     "combine_mechanisms",
     "combine_mois",
+    "map_mode_of_inheritance",
 ]
 
 
@@ -35,6 +36,20 @@ class Moi(enum.StrEnum):
     @property
     def is_x_linked(self) -> bool:
         return self in (Moi.XL, Moi.XLR, Moi.XLD)
+
+
+def map_mode_of_inheritance(text: str | None) -> Moi:
+    """PanelApp's controlled free text → our vocabulary."""
+    t = (text or "").upper()
+    if t.startswith("X-LINKED"):
+        return Moi.XLD if "MONOALLELIC MUTATIONS IN FEMALES MAY CAUSE" in t else Moi.XLR
+    if t.startswith("BOTH MONOALLELIC AND BIALLELIC"):
+        return Moi.AD_AR
+    if t.startswith("BIALLELIC"):
+        return Moi.AR
+    if t.startswith("MONOALLELIC"):
+        return Moi.AD
+    return Moi.UNKNOWN
 
 
 class Mechanism(enum.StrEnum):
@@ -118,6 +133,16 @@ class PanelGene:
     # PanelApp's penetrance ("Complete", "Incomplete"), "" when not stated: with "Complete", an unaffected
     # heterozygous parent argues against a variant in a dominant gene (inheritance/dominant.py)
     penetrance: str = ""
+    # the mode of inheritance PanelApp gives the gene (panel 398 for the IUIS panels), None when not known: where it
+    # is wider than the panel's (AR here, monoallelic or both there), a single heterozygous variant is not simply a
+    # carrier's (`monoallelic_also_reported`)
+    panelapp_moi: Moi | None = None
+
+    @property
+    def monoallelic_also_reported(self) -> bool:
+        """The panel says recessive, PanelApp says a single changed copy can cause disease too (MONOALLELIC or BOTH):
+        e.g. ITPR3, AR in IUIS 2024, with de novo dominant patients published since."""
+        return self.moi == Moi.AR and self.panelapp_moi in (Moi.AD, Moi.AD_AR)
 
     @property
     def iuis_tables(self) -> tuple[str, ...]:

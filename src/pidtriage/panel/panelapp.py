@@ -16,7 +16,7 @@ import requests
 
 from pidtriage.errors import ResourceError
 from pidtriage.panel.build import panelapp_locations
-from pidtriage.panel.model import Disease, Mechanism, Moi, PanelGene
+from pidtriage.panel.model import Disease, Mechanism, Moi, PanelGene, map_mode_of_inheritance
 from pidtriage.panel.tsv import Panel
 
 __all__ = [
@@ -32,20 +32,6 @@ BASE_URLS = {
     "australia": "https://panelapp-aus.org/api/v1",
 }
 CONFIDENCE = {"green": 3, "amber": 2, "red": 1}
-
-
-def map_mode_of_inheritance(text: str | None) -> Moi:
-    """PanelApp's controlled free text → our vocabulary."""
-    t = (text or "").upper()
-    if t.startswith("X-LINKED"):
-        return Moi.XLD if "MONOALLELIC MUTATIONS IN FEMALES MAY CAUSE" in t else Moi.XLR
-    if t.startswith("BOTH MONOALLELIC AND BIALLELIC"):
-        return Moi.AD_AR
-    if t.startswith("BIALLELIC"):
-        return Moi.AR
-    if t.startswith("MONOALLELIC"):
-        return Moi.AD
-    return Moi.UNKNOWN
 
 
 def _mechanism(mode_of_pathogenicity: str | None) -> Mechanism:
@@ -151,6 +137,7 @@ def panel_from_panelapp(data: Mapping[str, Any], *, min_confidence: int = 3, sou
                 grch37=loc.get("GRCh37"),
                 panelapp_confidence=str(confidence),
                 penetrance=entry.get("penetrance") if entry.get("penetrance") in ("Complete", "Incomplete") else "",
+                panelapp_moi=None if moi == Moi.UNKNOWN else moi,
             )
         )
     genes.sort(key=lambda g: int(g.hgnc_id.split(":")[1]))

@@ -51,6 +51,7 @@ COLUMNS: tuple[str, ...] = (
     "symbol_resolution",
     "panelapp_confidence",
     "panelapp_penetrance",
+    "panelapp_moi",
 )
 
 REQUIRED_COLUMNS = ("hgnc_id", "symbol", "moi")
@@ -106,6 +107,7 @@ def _gene_row(g: PanelGene) -> list[str]:
         g.symbol_resolution,
         g.panelapp_confidence,
         g.penetrance,
+        g.panelapp_moi.value if g.panelapp_moi else "",
     ]
 
 
@@ -207,6 +209,7 @@ def _parse_gene(row: dict[str, str], where: str) -> PanelGene:
         symbol_resolution=row.get("symbol_resolution", "") or "",
         panelapp_confidence=row.get("panelapp_confidence", "") or "",
         penetrance=row.get("panelapp_penetrance", "") or "",
+        panelapp_moi=Moi(row["panelapp_moi"].strip()) if (row.get("panelapp_moi") or "").strip() else None,
     )
 
 

@@ -189,6 +189,12 @@ def _with_pm3(cands: list[Candidate], family: Family, reclassify: Reclassify) ->
 
 
 def _single_het_advice(c: Candidate) -> str:
+    """What a single heterozygous variant in a recessive gene may be: the cause, where PanelApp reports monoallelic
+    disease for the gene too; else a carrier, or half of a pair whose other half was not seen."""
+    if c.gene.monoallelic_also_reported:
+        return ("or the cause on its own: PanelApp also reports disease from a single changed copy of this gene "
+                "(monoallelic), though the panel lists it as recessive. Compare the patient with that form, test the "
+                "parents (a de novo variant would support it), and look for a second variant")
     p = c.phenotype
     hpo_fits = [label for _, label in p.hpo.fits] if p.hpo and p.hpo.annotated and p.hpo.score > 0 else []
     if second_hit_plausible(c):
@@ -226,7 +232,8 @@ def _gene_findings(gene: PanelGene, cands: list[Candidate], family: Family, sex:
                 vs = tuple(v if _met(v, "BS2") else reclassify(v, [bs2_family(r.against)], None) for v in vs)
             note = r.note
             if r.finding == Finding.AR_SINGLE_HET:
-                note = f"{note}: {_single_het_advice(vs[0])}"
+                joiner = "; " if gene.monoallelic_also_reported else ": "
+                note = f"{note}{joiner}{_single_het_advice(vs[0])}"
             if moi == Moi.AR and _is_pseudoautosomal(gene, build):
                 note += " (pseudoautosomal gene: two copies in both sexes)"
             level = finding_level(r.finding, r.meets, [v.evidence() for v in vs],

@@ -63,7 +63,11 @@ def _positive(f: GeneFinding) -> list[str]:
 def _inconclusive(f: GeneFinding, *, parents_in_data: bool) -> list[str]:
     gene, steps = f.gene.symbol, []
     if f.finding == Finding.AR_SINGLE_HET:
-        if any(second_hit_plausible(v) for v in f.variants):
+        if f.gene.monoallelic_also_reported:
+            steps.append(f"{gene}: PanelApp also reports disease from a single changed copy of {gene}: compare the "
+                         "patient with that form, test the parents (a de novo variant would support it), and look "
+                         "for a second variant as for a recessive disease.")
+        elif any(second_hit_plausible(v) for v in f.variants):
             steps.append(f"{gene}: look for a second variant on the other copy: CNV analysis (exon deletions), "
                          "deep intronic and regulatory variants (genome sequencing), RNA studies; test the parents.")
         else:

@@ -20,7 +20,8 @@ Findings are ordered by, in this order:
      `ranking.unjudged_effect_prior`;
    - g(finding): 1 when the genotype meets the gene's inheritance; `ranking.unphased_pair_trans` for an unphased
      pair (the chance two rare heterozygous variants are in trans); `ranking.missed_second_hit` for a single
-     heterozygous variant in a recessive gene (the chance the other allele was missed: deletions, deep intronic);
+     heterozygous variant in a recessive gene (the chance the other allele was missed: deletions, deep intronic),
+     `ranking.monoallelic_reported` instead when PanelApp reports monoallelic disease for the gene too;
      `ranking.manifesting_heterozygote` for a heterozygous female in an X-linked recessive gene; and
      `ranking.inheritance_not_met` when the family argues against it (an unaffected relative with the genotype);
    LR_phenotype = LR_HPO x LR_immunophenotype x LR_category:
@@ -144,7 +145,7 @@ def _genotype_factor(f: GeneFinding, settings: RankingSettings) -> float:
     if f.finding == Finding.AR_POSSIBLE_COMPOUND_HET:
         return settings["unphased_pair_trans"]
     if f.finding == Finding.AR_SINGLE_HET:
-        return settings["missed_second_hit"]
+        return settings["monoallelic_reported" if f.gene.monoallelic_also_reported else "missed_second_hit"]
     if f.finding == Finding.XL_HET_FEMALE and not f.meets:
         return settings["manifesting_heterozygote"]
     return 1.0 if f.meets else settings["inheritance_not_met"]
