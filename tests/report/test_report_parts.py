@@ -200,3 +200,13 @@ def test_phenotype_words_never_count_an_absent_feature_as_a_fit() -> None:
     assert "against: Oral ulcer (x0.6), Diarrhea absent (x0.82); " in words
     assert "2 other term(s) neither for nor against (x0.95 to x1.05)" in words
     assert "Myalgia" not in words and words.endswith("(phenotype likelihood ratio x20)")
+
+
+def test_a_single_het_in_a_gene_panelapp_calls_monoallelic_is_not_called_usually_a_carrier() -> None:
+    """ITPR3 (AR in IUIS 2024, monoallelic or biallelic in PanelApp 398): the table row says it may be the cause."""
+    from pidtriage.report.wording import candidate_finding_words
+
+    itpr3 = CandidateResult(gene="ITPR3", finding=Finding.AR_SINGLE_HET, monoallelic_reported=True)
+    rag1 = CandidateResult(gene="RAG1", finding=Finding.AR_SINGLE_HET)
+    assert candidate_finding_words(rag1) == "one changed copy of a recessive gene: on its own this usually makes a carrier"
+    assert "usually" not in candidate_finding_words(itpr3) and "so it may be the cause" in candidate_finding_words(itpr3)

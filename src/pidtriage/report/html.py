@@ -19,6 +19,7 @@ from pidtriage.report.wording import (
     CLASS_NAMES,
     IUIS_TABLES,
     ZYGOSITY,
+    candidate_finding_words,
     change_words,
     criterion_words,
     disease_words,
@@ -69,6 +70,7 @@ def _env() -> Environment:
     env.filters["finding_words"] = finding_words
     env.globals["frequency_words"] = frequency_words
     env.globals["phenotype_words"] = phenotype_words
+    env.globals["candidate_finding_words"] = candidate_finding_words
     env.globals["not_assessed_rows"] = not_assessed_rows
     env.filters["counsellor"] = for_counsellor
     env.globals["sv_words"] = sv_words

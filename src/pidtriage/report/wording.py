@@ -23,6 +23,7 @@ __all__ = [
     "CLASS_NAMES",
     "IUIS_TABLES",
     "ZYGOSITY",
+    "candidate_finding_words",
     "criterion_words",
     "disease_words",
     "finding_words",
@@ -89,6 +90,15 @@ _PLAIN = {
 }
 _STRENGTH = {"very_strong": "very strong", "strong": "strong", "moderate": "moderate", "supporting": "supporting",
              "stand_alone": "stand-alone"}
+
+
+def candidate_finding_words(c: CandidateResult) -> str:
+    """How a candidate's genotype fits, for a table row: a single heterozygous variant in a gene PanelApp reports
+    monoallelic disease for is not 'usually a carrier'."""
+    if c.finding == "AR_single_het" and c.monoallelic_reported:
+        return ("one changed copy of a gene the panel lists as recessive; PanelApp also reports disease from a single "
+                "changed copy, so it may be the cause")
+    return finding_words(c.finding)
 
 
 def finding_words(finding: str) -> str:

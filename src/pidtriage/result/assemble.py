@@ -92,7 +92,7 @@ def candidate_result(c: Candidate, ranking: RankingSettings, *, clinvar_configur
     return CandidateResult(
         rank=c.rank, gene=c.gene.symbol, hgnc_id=c.gene.hgnc_id, chrom=v.chrom, pos=v.pos, ref=v.ref, alt=v.alt,
         genotype=gt.gt, zygosity=gt.zygosity(haploid_region=av.haploid_region), moi=c.moi, finding=c.finding,
-        meets_inheritance=c.meets, finding_note=c.note,
+        meets_inheritance=c.meets, finding_note=c.note, monoallelic_reported=c.gene.monoallelic_also_reported,
         consequence="&".join(cons.so_terms) if cons else "", consequence_source=cons.source if cons else "",
         dp=gt.dp, gq=gt.gq, ad=gt.ad or None,
         allele_balance=round(gt.allele_balance, 3) if gt.allele_balance is not None else None,

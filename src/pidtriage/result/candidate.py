@@ -148,6 +148,9 @@ class CandidateResult:
     finding: Finding = Finding.NONE
     meets_inheritance: bool = False
     finding_note: str = ""
+    # the panel calls the gene recessive, PanelApp monoallelic too (PanelGene.monoallelic_also_reported): a single
+    # heterozygous variant may be the cause, not only a carrier's
+    monoallelic_reported: bool = False
     consequence: str = ""
     consequence_source: str = ""
     dp: int | None = None

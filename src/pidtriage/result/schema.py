@@ -52,7 +52,8 @@ __all__ = ["SCHEMA_VERSION", "SchemaError", "json_schema", "validate_document", 
 # 1.4: no key added, removed or changed: the schema is generated from the typed result model (result/case_result.py) and
 #      describes every key (its type, the vocabularies as enums, the keys a document may leave out); a document
 #      with a key the model does not know is refused
-SCHEMA_VERSION = "1.4"
+# 1.5: candidates' monoallelic_reported (the panel says recessive, PanelApp monoallelic too)
+SCHEMA_VERSION = "1.5"
 
 _SCHEMA_FILE = "data/triage.schema.json"
 _CLINVAR_WORDING = {
