@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from pidtriage.models import Criterion, Status
+from pidtriage.models import Criterion, Finding, Status
 from pidtriage.result.case_result import (
     CandidateResult,
     CaseResult,
@@ -95,7 +95,7 @@ _STRENGTH = {"very_strong": "very strong", "strong": "strong", "moderate": "mode
 def candidate_finding_words(c: CandidateResult) -> str:
     """How a candidate's genotype fits, for a table row: a single heterozygous variant in a gene PanelApp reports
     monoallelic disease for is not 'usually a carrier'."""
-    if c.finding == "AR_single_het" and c.monoallelic_reported:
+    if c.finding == Finding.AR_SINGLE_HET and c.monoallelic_reported:
         return ("one changed copy of a gene the panel lists as recessive; PanelApp also reports disease from a single "
                 "changed copy, so it may be the cause")
     return finding_words(c.finding)
